@@ -1,0 +1,359 @@
+// Package build is the one entry point from a site folder to a written
+// site: load -> parse -> model -> render -> write. Parsing and rendering
+// use all cores; the output folder is replaced atomically.
+package build
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	newsdigest "newsdigest"
+	"newsdigest/generator/config"
+	"newsdigest/generator/content"
+	"newsdigest/generator/feeds"
+	"newsdigest/generator/markdown"
+	"newsdigest/generator/output"
+	"newsdigest/generator/render"
+	"newsdigest/generator/site"
+)
+
+// Options say what to build and where.
+type Options struct {
+	SiteDir string // holds content/, templates/, static/ and the config file
+	OutDir  string // "" means the config's output folder, else public/, under SiteDir
+	BaseURL string // overrides the config's base URL
+	Drafts  bool   // include articles with draft: true
+	Future  bool   // include articles dated after Now
+	Now     time.Time
+}
+
+// Result counts what a build did.
+type Result struct {
+	Articles int
+	Pages    int // HTML pages
+	Files    int // every file written, pages included
+	OutDir   string
+	Duration time.Duration
+}
+
+// Build builds the site and replaces the output folder with it.
+func Build(opt Options) (Result, error) {
+	start := time.Now()
+	s, files, err := Render(opt)
+	if err != nil {
+		return Result{}, err
+	}
+	out, err := OutDir(opt, s.Config)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := output.Replace(out, files); err != nil {
+		return Result{}, err
+	}
+	pages := 0
+	for _, f := range files {
+		if strings.HasSuffix(f.Name, ".html") {
+			pages++
+		}
+	}
+	return Result{Articles: len(s.Articles), Pages: pages, Files: len(files), OutDir: out, Duration: time.Since(start)}, nil
+}
+
+// Render builds the site in memory: every output file, nothing written.
+func Render(opt Options) (*site.Site, []output.File, error) {
+	if opt.SiteDir == "" {
+		opt.SiteDir = "."
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	root := os.DirFS(opt.SiteDir)
+	cfg, err := config.Load(root)
+	if err != nil {
+		return nil, nil, err
+	}
+	if opt.BaseURL != "" {
+		if err := cfg.SetBaseURL(opt.BaseURL); err != nil {
+			return nil, nil, fmt.Errorf("--base-url: %w", err)
+		}
+	}
+	md := markdown.New(cfg.UnsafeHTML)
+	articles, intro, err := loadContent(opt, cfg, md)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := site.New(cfg, intro, articles)
+	if err != nil {
+		return nil, nil, err
+	}
+	tmpl, err := render.Load(cfg, sub(root, "templates"), newsdigest.Templates())
+	if err != nil {
+		return nil, nil, err
+	}
+	pages := s.Pages()
+	files, err := renderAll(s, pages, tmpl)
+	if err != nil {
+		return nil, nil, err
+	}
+	static, err := staticFiles(sub(root, "static"), newsdigest.Static())
+	if err != nil {
+		return nil, nil, err
+	}
+	others := map[string]string{}
+	for _, f := range files[len(pages):] {
+		others[f.Name] = "the generated " + f.Name
+	}
+	for _, f := range static {
+		if _, ok := others[f.Name]; ok {
+			return nil, nil, fmt.Errorf("static/%s and the generated %s would both write %s: rename or remove the static file", f.FromName, f.Name, f.Name)
+		}
+		others[f.Name] = "static/" + f.FromName
+	}
+	if err := site.CheckClashes(pages, others); err != nil {
+		return nil, nil, err
+	}
+	return s, append(files, static...), nil
+}
+
+// OutDir is the output folder for opt, refusing any folder whose
+// replacement would destroy the site's sources.
+func OutDir(opt Options, cfg *config.Config) (string, error) {
+	siteDir, err := filepath.Abs(opt.SiteDir)
+	if err != nil {
+		return "", err
+	}
+	out := opt.OutDir
+	if out == "" {
+		out = cfg.Output
+		if out == "" {
+			out = "public"
+		}
+		if !filepath.IsAbs(out) {
+			out = filepath.Join(siteDir, out)
+		}
+	}
+	out, err = filepath.Abs(out)
+	if err != nil {
+		return "", err
+	}
+	for _, keep := range []string{siteDir, filepath.Join(siteDir, "content"), filepath.Join(siteDir, "templates"), filepath.Join(siteDir, "static")} {
+		if within(out, keep) || (keep != siteDir && within(keep, out)) {
+			return "", fmt.Errorf("refusing to write the site to %s: it is or holds %s, which the build would destroy; pick another --out such as %s", out, keep, filepath.Join(siteDir, "public"))
+		}
+	}
+	if home, err := os.UserHomeDir(); err == nil && filepath.Clean(home) == out {
+		return "", fmt.Errorf("refusing to write the site to your home folder %s: pick another --out", out)
+	}
+	return out, nil
+}
+
+// within reports whether p is dir or inside it.
+func within(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+func sub(root fs.FS, dir string) fs.FS {
+	f, _ := fs.Sub(root, dir)
+	return f
+}
+
+// isArticle reports whether a file below content/ is an article.
+func isArticle(p string) bool {
+	ext := strings.ToLower(path.Ext(p))
+	return (ext == ".md" || ext == ".markdown") && !hidden(path.Base(p))
+}
+
+// hidden names are skipped: drafts of editors, _index.md, dotfiles.
+func hidden(name string) bool { return strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") }
+
+// loadContent reads and parses every article under content/ on all cores.
+func loadContent(opt Options, cfg *config.Config, md *markdown.Renderer) ([]*content.Article, template.HTML, error) {
+	contentDir := filepath.Join(opt.SiteDir, "content")
+	var paths []string
+	err := filepath.WalkDir(contentDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == contentDir && errors.Is(err, fs.ErrNotExist) {
+				return fs.SkipAll
+			}
+			return err
+		}
+		rel, _ := filepath.Rel(contentDir, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if rel != "." && hidden(d.Name()) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if isArticle(rel) {
+			paths = append(paths, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	opts := content.Options{Location: cfg.Location, Markdown: md}
+	parsed := make([]*content.Article, len(paths))
+	errs := make([]error, len(paths))
+	parallel(len(paths), func(i int) {
+		data, err := os.ReadFile(filepath.Join(contentDir, filepath.FromSlash(paths[i])))
+		if err != nil {
+			errs[i] = fmt.Errorf("content/%s: %w", paths[i], err)
+			return
+		}
+		parsed[i], errs[i] = content.Parse(paths[i], "content/"+paths[i], data, opts)
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, "", err
+	}
+	var list []*content.Article
+	for _, a := range parsed {
+		if (a.Draft && !opt.Drafts) || (a.Date.After(opt.Now) && !opt.Future) {
+			continue
+		}
+		list = append(list, a)
+	}
+	intro, err := loadIntro(contentDir, md)
+	return list, intro, err
+}
+
+// loadIntro renders content/_index.md, the front page's intro text.
+func loadIntro(contentDir string, md *markdown.Renderer) (template.HTML, error) {
+	data, err := os.ReadFile(filepath.Join(contentDir, "_index.md"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	body, err := content.Body("content/_index.md", data)
+	if err != nil {
+		return "", err
+	}
+	res, err := md.Convert(body)
+	return res.HTML, err
+}
+
+// renderAll renders every page, feed and machine file on all cores. The
+// pages come first, in the order of s.Pages().
+func renderAll(s *site.Site, pages []*site.Page, tmpl *render.Templates) ([]output.File, error) {
+	cfg := s.Config
+	files := make([]output.File, len(pages))
+	errs := make([]error, len(pages))
+	parallel(len(pages), func(i int) {
+		data, err := tmpl.Page(pages[i])
+		files[i], errs[i] = output.File{Name: pages[i].File(), Data: data}, err
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+
+	type feedJob struct {
+		name, title, path string
+		kind              feeds.Kind
+		articles          []*site.Article
+	}
+	jobs := []feedJob{
+		{"feed.xml", cfg.Title, "/", feeds.RSS, s.Articles},
+		{"atom.xml", cfg.Title, "/", feeds.Atom, s.Articles},
+		{"feed.json", cfg.Title, "/", feeds.JSON, s.Articles},
+	}
+	for _, terms := range [][]*site.Term{s.Sections, s.Tags, s.Sources} {
+		for _, t := range terms {
+			jobs = append(jobs, feedJob{strings.TrimPrefix(t.FeedPath(), "/"), t.Name + " – " + cfg.Title, t.Path, feeds.RSS, t.Articles})
+		}
+	}
+	feedFiles := make([]output.File, len(jobs))
+	errs = make([]error, len(jobs))
+	parallel(len(jobs), func(i int) {
+		j := jobs[i]
+		data, err := feeds.Feed(cfg, j.kind, j.title, j.path, j.articles)
+		feedFiles[i], errs[i] = output.File{Name: j.name, Data: data}, err
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	files = append(files, feedFiles...)
+
+	maps, err := feeds.Sitemap(cfg, pages)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(maps))
+	for name := range maps {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		files = append(files, output.File{Name: name, Data: maps[name]})
+	}
+	files = append(files,
+		output.File{Name: "robots.txt", Data: feeds.Robots(cfg)},
+		output.File{Name: ".nojekyll", Data: []byte{}},
+	)
+	if cfg.Domain != "" {
+		files = append(files, output.File{Name: "CNAME", Data: []byte(cfg.Domain + "\n")})
+	}
+	return files, nil
+}
+
+// staticFiles lists the files to copy from static/: the site's own, and
+// the built-in theme's where the site has no file of that name.
+func staticFiles(layers ...fs.FS) ([]output.File, error) {
+	seen := map[string]bool{}
+	var out []output.File
+	for _, layer := range layers {
+		if layer == nil {
+			continue
+		}
+		err := fs.WalkDir(layer, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p == "." && errors.Is(err, fs.ErrNotExist) {
+					return fs.SkipAll
+				}
+				return err
+			}
+			if d.IsDir() || seen[p] {
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				return fmt.Errorf("static/%s is not a regular file (a link or device): replace it with a real file", p)
+			}
+			seen[p] = true
+			out = append(out, output.File{Name: p, From: layer, FromName: p})
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// parallel runs fn(0..n-1) on all cores.
+func parallel(n int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for k := int(next.Add(1) - 1); k < n; k = int(next.Add(1) - 1) {
+				fn(k)
+			}
+		})
+	}
+	wg.Wait()
+}

@@ -1,0 +1,367 @@
+// Package content reads articles: Markdown files with YAML (---) or TOML
+// (+++) front matter. It turns one file's bytes into a typed Article and
+// reports every problem as path:line: what is wrong: what to do.
+// It knows nothing of the site's pages, templates or output.
+package content
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gosimple/slug"
+
+	"newsdigest/generator/markdown"
+)
+
+// Article is one parsed Markdown file.
+type Article struct {
+	// File is the path below content/, slash-separated, e.g. "dunia/x.md".
+	File string
+
+	Title       string
+	Date        time.Time
+	Updated     time.Time // zero when the front matter has none
+	Slug        string
+	Summary     string // plain text
+	Authors     []string
+	Source      string // the outlet, e.g. RIAU24.COM
+	SourceURL   string // the original report
+	Via         string // an agency the source cites, e.g. Antara
+	Section     string
+	Tags        []string
+	Image       string
+	Lang        string // empty means the site's language
+	Draft       bool
+	Params      map[string]any // every front matter field, by lower-case name
+	Content     template.HTML  // the body, rendered
+	Words       int
+	ReadingTime int // minutes, at least 1
+}
+
+// Error is a problem in one content file.
+type Error struct {
+	Path string
+	Line int
+	Msg  string
+	Fix  string
+}
+
+func (e *Error) Error() string {
+	s := e.Path
+	if e.Line > 0 {
+		s += fmt.Sprintf(":%d", e.Line)
+	}
+	s += ": " + e.Msg
+	if e.Fix != "" {
+		s += ": " + e.Fix
+	}
+	return s
+}
+
+// Options are the site settings parsing depends on.
+type Options struct {
+	Location *time.Location
+	Markdown *markdown.Renderer
+}
+
+// MaxFileSize bounds one article; larger files are refused, not half read.
+const MaxFileSize = 64 << 20
+
+var jekyllName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-(.+)$`)
+
+const moreMarker = "<!--more-->"
+
+// Parse turns one file into an Article. file is its path below content/;
+// errors name it as displayPath (e.g. "content/dunia/x.md").
+func Parse(file, displayPath string, data []byte, opt Options) (*Article, error) {
+	if len(data) > MaxFileSize {
+		return nil, &Error{Path: displayPath, Msg: fmt.Sprintf("the file is %d MB, larger than the %d MB limit", len(data)>>20, MaxFileSize>>20),
+			Fix: "split it into several articles"}
+	}
+	if !utf8.Valid(data) {
+		line := 1 + strings.Count(string(data[:firstInvalid(data)]), "\n")
+		return nil, &Error{Path: displayPath, Line: line, Msg: "the file is not valid UTF-8 text",
+			Fix: "save it as UTF-8 (if it is not a text file, move it out of content/)"}
+	}
+	if i := strings.IndexByte(string(data), 0); i >= 0 {
+		return nil, &Error{Path: displayPath, Line: 1 + strings.Count(string(data[:i]), "\n"), Msg: "the file contains NUL bytes, so it is not a text file",
+			Fix: "move binary files out of content/ (images belong in static/)"}
+	}
+	fm, format, fmLine, body, bodyLine, err := split(displayPath, data)
+	if err != nil {
+		return nil, err
+	}
+	fields, err := parseFields(displayPath, format, fm, fmLine)
+	if err != nil {
+		return nil, err
+	}
+	a := &Article{File: file, Params: map[string]any{}}
+	for k, f := range fields {
+		a.Params[k] = f.value
+	}
+	var errs []error
+	str := func(key string) string {
+		f, ok := fields[key]
+		if !ok || f.value == nil {
+			return ""
+		}
+		switch v := f.value.(type) {
+		case string:
+			return strings.TrimSpace(v)
+		case int, int64, uint64, float64, bool:
+			return fmt.Sprint(v)
+		}
+		errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("%s must be text, not %s", key, kindOf(f.value)),
+			Fix: fmt.Sprintf("write it as %s: \"...\"", key)})
+		return ""
+	}
+	list := func(keys ...string) []string {
+		for _, key := range keys {
+			f, ok := fields[key]
+			if !ok || f.value == nil {
+				continue
+			}
+			switch v := f.value.(type) {
+			case string:
+				var out []string
+				for _, s := range strings.Split(v, ",") {
+					if s = strings.TrimSpace(s); s != "" {
+						out = append(out, s)
+					}
+				}
+				return out
+			case []any:
+				out := make([]string, 0, len(v))
+				for _, e := range v {
+					switch e := e.(type) {
+					case string:
+						if e = strings.TrimSpace(e); e != "" {
+							out = append(out, e)
+						}
+					case int, int64, uint64, float64:
+						out = append(out, fmt.Sprint(e))
+					default:
+						errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("%s must be a list of words, but one item is %s", key, kindOf(e)),
+							Fix: fmt.Sprintf("write it as %s: [first, second]", key)})
+						return nil
+					}
+				}
+				return out
+			default:
+				errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("%s must be a list of words, not %s", key, kindOf(f.value)),
+					Fix: fmt.Sprintf("write it as %s: [first, second]", key)})
+				return nil
+			}
+		}
+		return nil
+	}
+
+	nerr := len(errs)
+	if a.Title = str("title"); a.Title == "" && len(errs) == nerr {
+		errs = append(errs, &Error{Path: displayPath, Line: fmLine, Msg: "the title is missing", Fix: "add a line title: \"...\" to the front matter"})
+	}
+	base := strings.TrimSuffix(path.Base(file), path.Ext(file))
+	if base == "index" && path.Dir(file) != "." {
+		base = path.Base(path.Dir(file)) // a Hugo page bundle: dunia/my-story/index.md
+	}
+	nameDate := ""
+	if m := jekyllName.FindStringSubmatch(base); m != nil {
+		nameDate, base = m[1], m[2]
+	}
+	if f, ok := fields["date"]; ok {
+		raw := str("date")
+		if raw != "" {
+			t, err := ParseDate(raw, opt.Location)
+			if err != nil {
+				errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("date %q is not a date I can read", raw),
+					Fix: "write it as 2025-04-28, 2025-04-28 14:30, or 2025-04-28T14:30:00+07:00"})
+			}
+			a.Date = t
+		}
+	} else if nameDate != "" {
+		a.Date, _ = ParseDate(nameDate, opt.Location)
+	}
+	if _, ok := fields["date"]; a.Date.IsZero() && (!ok || str("date") == "") && nameDate == "" {
+		errs = append(errs, &Error{Path: displayPath, Line: fmLine, Msg: "the date is missing",
+			Fix: "add a line date: 2025-04-28T14:30:00+07:00 to the front matter (or name the file 2025-04-28-title.md)"})
+	}
+	if f, ok := fields["updated"]; ok {
+		if raw := str("updated"); raw != "" {
+			t, err := ParseDate(raw, opt.Location)
+			if err != nil {
+				errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("updated %q is not a date I can read", raw),
+					Fix: "write it as 2025-04-28 or 2025-04-28T14:30:00+07:00"})
+			}
+			a.Updated = t
+		}
+	}
+
+	switch s := str("slug"); {
+	case s != "":
+		a.Slug = Slugify(s)
+	case base != "":
+		a.Slug = Slugify(base)
+	}
+	if a.Slug == "" {
+		a.Slug = Slugify(a.Title)
+	}
+	if a.Slug == "" && a.Title != "" {
+		errs = append(errs, &Error{Path: displayPath, Line: fmLine, Msg: "no URL slug can be made from the file name or title",
+			Fix: "add a line slug: some-words to the front matter"})
+	}
+
+	a.Authors = list("authors", "author")
+	a.Source = str("source")
+	a.SourceURL = str("source_url")
+	a.Via = str("via")
+	a.Section = str("section")
+	if a.Section == "" {
+		a.Section = str("category")
+	}
+	if a.Section == "" {
+		if cats := list("categories"); len(cats) > 0 {
+			a.Section = cats[0]
+		}
+	}
+	a.Tags = dedupe(list("tags"))
+	a.Image = str("image")
+	a.Lang = str("lang")
+	if f, ok := fields["draft"]; ok {
+		switch v := f.value.(type) {
+		case bool:
+			a.Draft = v
+		case nil:
+		default:
+			errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("draft must be true or false, not %v", v),
+				Fix: "write draft: true or draft: false"})
+		}
+	}
+	summary := str("summary")
+	if summary == "" {
+		summary = str("description")
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+
+	src := string(body)
+	before, _, hasMore := cutLine(src, moreMarker)
+	if hasMore {
+		src = strings.Replace(src, moreMarker, "", 1)
+	}
+	res, err := opt.Markdown.Convert([]byte(src))
+	if err != nil {
+		return nil, &Error{Path: displayPath, Line: bodyLine, Msg: "the Markdown could not be rendered: " + err.Error()}
+	}
+	a.Content = res.HTML
+	a.Words = res.Words
+	a.ReadingTime = max(1, (res.Words+199)/200)
+	switch {
+	case summary != "":
+		a.Summary = summary
+	case hasMore:
+		a.Summary = opt.Markdown.PlainText([]byte(before))
+	default:
+		a.Summary = res.FirstParagraph
+	}
+	return a, nil
+}
+
+// cutLine splits s at the first line that is exactly marker.
+func cutLine(s, marker string) (before, after string, found bool) {
+	i := strings.Index(s, marker)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+len(marker):], true
+}
+
+// Slugify makes a lower-case ASCII URL segment from any text, transliterating
+// other scripts. The result never contains '/' or '.', so it cannot climb
+// out of the output folder.
+func Slugify(s string) string {
+	out := slug.MakeLang(s, "en")
+	out = strings.Trim(strings.ReplaceAll(out, ".", "-"), "-_")
+	if len(out) > 120 {
+		out = strings.TrimRight(out[:120], "-_")
+	}
+	return out
+}
+
+// ParseDate reads the date forms Hugo and Jekyll users write. A date without
+// an offset is read in loc.
+func ParseDate(s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05 -07:00", "2006-01-02 15:04 -0700", "2006-01-02T15:04:05-0700"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("unknown date form %q", s)
+}
+
+func kindOf(v any) string {
+	switch v.(type) {
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a group of fields"
+	case int, int64, uint64, float64:
+		return "a number"
+	case bool:
+		return "true/false"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	out := in[:0]
+	for _, s := range in {
+		k := strings.ToLower(s)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func firstInvalid(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+// Body returns the text after the front matter, or all of data when it
+// has none (as content/_index.md may).
+func Body(displayPath string, data []byte) ([]byte, error) {
+	if !utf8.Valid(data) {
+		return nil, &Error{Path: displayPath, Msg: "the file is not valid UTF-8 text", Fix: "save it as UTF-8"}
+	}
+	_, _, _, body, _, err := split(displayPath, data)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Msg == "no front matter" {
+			return data, nil
+		}
+		return nil, err
+	}
+	return body, nil
+}

@@ -1,0 +1,167 @@
+// Package feeds writes the machine-read files of a site: RSS, Atom and
+// JSON feeds, the sitemap and robots.txt. All URLs in them are absolute,
+// built from the base URL, and no value depends on the time of the build.
+package feeds
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gorilla/feeds"
+
+	"newsdigest/generator/config"
+	"newsdigest/generator/site"
+)
+
+// Limit is how many of the newest articles a feed carries.
+const Limit = 50
+
+// Kind names a feed format.
+type Kind int
+
+// The feed formats.
+const (
+	RSS Kind = iota
+	Atom
+	JSON
+)
+
+// Feed renders a feed of articles (newest first) in the given format.
+// path is the site path of the page the feed stands for.
+func Feed(cfg *config.Config, kind Kind, title, path string, articles []*site.Article) ([]byte, error) {
+	f := &feeds.Feed{
+		Title:       title,
+		Link:        &feeds.Link{Href: cfg.AbsURL(path)},
+		Description: cfg.Description,
+		Author:      author(cfg.Author),
+		Id:          cfg.AbsURL(path),
+	}
+	if len(articles) > Limit {
+		articles = articles[:Limit]
+	}
+	for _, a := range articles {
+		item := &feeds.Item{
+			Title:       a.Title,
+			Link:        &feeds.Link{Href: cfg.AbsURL(a.Path)},
+			Id:          cfg.AbsURL(a.Path),
+			Description: a.Summary,
+			Created:     a.Date,
+			Updated:     a.Updated,
+			Author:      author(strings.Join(a.Authors, ", ")),
+		}
+		f.Items = append(f.Items, item)
+		if t := latest(a); t.After(f.Updated) {
+			f.Updated = t
+		}
+	}
+	f.Created = f.Updated
+	if f.Updated.IsZero() {
+		// An empty feed still needs a fixed date to stay byte-identical.
+		f.Updated = time.Unix(0, 0).UTC()
+		f.Created = f.Updated
+	}
+	var (
+		s   string
+		err error
+	)
+	switch kind {
+	case RSS:
+		s, err = f.ToRss()
+	case Atom:
+		s, err = f.ToAtom()
+	case JSON:
+		s, err = f.ToJSON()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("feed %s: %w", path, err)
+	}
+	return []byte(s), nil
+}
+
+func latest(a *site.Article) time.Time {
+	if a.Updated.After(a.Date) {
+		return a.Updated
+	}
+	return a.Date
+}
+
+func author(name string) *feeds.Author {
+	if name == "" {
+		return nil
+	}
+	return &feeds.Author{Name: name}
+}
+
+// SitemapLimit is the most URLs one sitemap file may hold (sitemaps.org).
+const SitemapLimit = 50000
+
+// URL is one sitemap entry.
+type URL struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+// Sitemap returns the sitemap files for the given pages: "sitemap.xml"
+// alone, or, past SitemapLimit URLs, an index at "sitemap.xml" pointing at
+// "sitemap-1.xml", "sitemap-2.xml", ...
+func Sitemap(cfg *config.Config, pages []*site.Page) (map[string][]byte, error) {
+	var urls []URL
+	for _, p := range pages {
+		if p.Kind == "404" {
+			continue
+		}
+		u := URL{Loc: cfg.AbsURL(p.Path)}
+		if p.Article != nil {
+			u.LastMod = latest(p.Article).Format(time.RFC3339)
+		}
+		urls = append(urls, u)
+	}
+	out := map[string][]byte{}
+	if len(urls) <= SitemapLimit {
+		b, err := urlset(urls)
+		out["sitemap.xml"] = b
+		return out, err
+	}
+	var index []URL
+	for i := 0; i*SitemapLimit < len(urls); i++ {
+		name := fmt.Sprintf("sitemap-%d.xml", i+1)
+		b, err := urlset(urls[i*SitemapLimit : min(len(urls), (i+1)*SitemapLimit)])
+		if err != nil {
+			return nil, err
+		}
+		out[name] = b
+		index = append(index, URL{Loc: cfg.AbsURL("/" + name)})
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	err := enc.Encode(struct {
+		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+		Maps    []URL    `xml:"sitemap"`
+	}{Maps: index})
+	buf.WriteByte('\n')
+	out["sitemap.xml"] = buf.Bytes()
+	return out, err
+}
+
+func urlset(urls []URL) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	err := enc.Encode(struct {
+		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+		URLs    []URL    `xml:"url"`
+	}{URLs: urls})
+	buf.WriteByte('\n')
+	return buf.Bytes(), err
+}
+
+// Robots returns robots.txt, pointing crawlers at the sitemap.
+func Robots(cfg *config.Config) []byte {
+	return []byte("User-agent: *\nAllow: /\n\nSitemap: " + cfg.AbsURL("/sitemap.xml") + "\n")
+}

@@ -1,0 +1,95 @@
+// Package lang holds what the theme shows in the site's language: month
+// and weekday names for dates, and the interface's few words. Indonesian
+// ("id") and English ("en") are built in; other languages fall back to
+// English.
+package lang
+
+import (
+	"strings"
+	"time"
+)
+
+type names struct {
+	months, days [12]string // days uses the first 7 entries, Sunday first
+	words        map[string]string
+}
+
+var table = map[string]*names{
+	"id": {
+		months: [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
+		days:   [12]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"},
+		words: map[string]string{
+			"latest": "Berita terbaru", "archive": "Arsip", "tags": "Topik", "tag": "Topik", "section": "Rubrik",
+			"sections": "Rubrik", "source": "Sumber", "sources": "Sumber", "via": "melalui", "by": "Oleh",
+			"minutes": "menit baca", "related": "Berita terkait", "previous": "Sebelumnya", "next": "Berikutnya",
+			"page": "Halaman", "of": "dari", "newer": "Lebih baru", "older": "Lebih lama", "read_original": "Baca laporan asli",
+			"not_found": "Halaman tidak ditemukan", "not_found_text": "Halaman yang Anda cari tidak ada atau sudah dipindahkan.",
+			"home": "Beranda", "edition": "Edisi", "articles": "berita", "feed": "RSS", "skip": "Langsung ke isi",
+			"updated": "Diperbarui", "menu": "Menu utama", "pagination": "Navigasi halaman", "all_tags": "Semua topik",
+			"month": "Bulan", "year": "Tahun", "subscribe": "Langganan", "back_home": "Kembali ke beranda",
+		},
+	},
+	"en": {
+		months: [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+		days:   [12]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+		words: map[string]string{
+			"latest": "Latest news", "archive": "Archive", "tags": "Topics", "tag": "Topic", "section": "Section",
+			"sections": "Sections", "source": "Source", "sources": "Sources", "via": "via", "by": "By",
+			"minutes": "min read", "related": "Related stories", "previous": "Previous", "next": "Next",
+			"page": "Page", "of": "of", "newer": "Newer", "older": "Older", "read_original": "Read the original report",
+			"not_found": "Page not found", "not_found_text": "The page you are looking for does not exist or has moved.",
+			"home": "Home", "edition": "Edition", "articles": "stories", "feed": "RSS", "skip": "Skip to content",
+			"updated": "Updated", "menu": "Main menu", "pagination": "Pagination", "all_tags": "All topics",
+			"month": "Month", "year": "Year", "subscribe": "Subscribe", "back_home": "Back to the front page",
+		},
+	},
+}
+
+func get(code string) *names {
+	code = strings.ToLower(code)
+	if n, ok := table[code]; ok {
+		return n
+	}
+	if i := strings.IndexAny(code, "-_"); i > 0 {
+		if n, ok := table[code[:i]]; ok {
+			return n
+		}
+	}
+	return table["en"]
+}
+
+// Word returns the interface text for key in language code, or key itself.
+func Word(code, key string) string {
+	if w, ok := get(code).words[key]; ok {
+		return w
+	}
+	return key
+}
+
+// Placeholders stand for names in a layout while time.Format runs; none of
+// them is a layout element.
+const (
+	phMonth    = "\x01"
+	phMonShort = "\x02"
+	phDay      = "\x03"
+	phDayShort = "\x04"
+)
+
+// Format formats t like time.Format, with month and weekday names in the
+// language code, e.g. Format(t, "id", "Monday, 2 January 2006") gives
+// "Senin, 28 April 2025".
+func Format(t time.Time, code, layout string) string {
+	n := get(code)
+	r := strings.NewReplacer("January", phMonth, "Monday", phDay, "Jan", phMonShort, "Mon", phDayShort)
+	s := t.Format(r.Replace(layout))
+	month, day := n.months[t.Month()-1], n.days[t.Weekday()]
+	return strings.NewReplacer(phMonth, month, phDay, day, phMonShort, short(month), phDayShort, short(day)).Replace(s)
+}
+
+func short(s string) string {
+	r := []rune(s)
+	if len(r) > 3 {
+		r = r[:3]
+	}
+	return string(r)
+}

@@ -1,0 +1,155 @@
+// Command generator builds a static news digest from Markdown articles.
+//
+//	go run ./generator build   # content/ -> public/
+//	go run ./generator serve   # preview with live reload
+//
+// This file holds the commands and their flags only; the work is done by
+// the packages below it.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+	_ "time/tzdata" // time zones work on machines without a zoneinfo database
+
+	"newsdigest/generator/build"
+)
+
+// version is set at link time (-ldflags "-X main.version=v1.2.3"); else
+// the module's build info is used.
+var version = ""
+
+const usage = `generator builds a static news digest from Markdown articles.
+
+Usage:
+  generator build [flags]    build the site into the output folder
+  generator serve [flags]    build, serve on 127.0.0.1:1313, rebuild and reload on every change
+  generator watch [flags]    rebuild on every change, without a server
+  generator version          print the version
+  generator help [command]   show help for a command
+
+Run "generator COMMAND --help" for a command's flags.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is main without the exit, so tests can call it. It returns the exit
+// status: 0 success, 1 a failed build, 2 bad usage.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "build":
+		return runBuild(rest, stdout, stderr)
+	case "serve":
+		return runServe(rest, stdout, stderr)
+	case "watch":
+		return runWatch(rest, stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "generator", versionString())
+		return 0
+	case "help", "-h", "--help", "-help":
+		if len(rest) > 0 {
+			return run([]string{rest[0], "--help"}, stdout, stderr)
+		}
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "generator: unknown command %q\n\n%s", cmd, usage)
+	return 2
+}
+
+// siteFlags are the flags every building command shares.
+type siteFlags struct {
+	site, out, baseURL string
+	drafts, future     bool
+}
+
+func (f *siteFlags) register(fs *flag.FlagSet, withBaseURL bool) {
+	fs.StringVar(&f.site, "site", ".", "the site root, holding content/, templates/, static/ and site.yaml")
+	fs.StringVar(&f.out, "out", "", "the output folder (default: the config's output, else public/ under the site root)")
+	if withBaseURL {
+		fs.StringVar(&f.baseURL, "base-url", "", "the URL the site is served from, e.g. https://user.github.io/repo/ (overrides the config)")
+	}
+	fs.BoolVar(&f.drafts, "drafts", false, "include articles marked draft: true")
+	fs.BoolVar(&f.future, "future", false, "include articles dated in the future")
+}
+
+func (f *siteFlags) options() build.Options {
+	return build.Options{SiteDir: f.site, OutDir: f.out, BaseURL: f.baseURL, Drafts: f.drafts, Future: f.future}
+}
+
+// parse parses a command's flags; it returns -1 to go on, or an exit status.
+func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
+	fs.SetOutput(stderr)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return 0
+	}
+	if err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "generator %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return 2
+	}
+	return -1
+}
+
+func newFlagSet(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: generator %s [flags]\n\n%s\n\nFlags:\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func runBuild(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("build", "Builds the site from content/, templates/ and static/ into the output folder.\nThe folder is replaced only when the whole build succeeds.")
+	var f siteFlags
+	f.register(fs, true)
+	if code := parse(fs, args, stdout, stderr); code >= 0 {
+		return code
+	}
+	res, err := build.Build(f.options())
+	if err != nil {
+		reportError(stderr, err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "built %d articles into %d pages (%d files) in %s: %s\n",
+		res.Articles, res.Pages, res.Files, res.Duration.Round(time.Millisecond), res.OutDir)
+	return 0
+}
+
+// reportError prints every error of a failed build, one per line.
+func reportError(w io.Writer, err error) {
+	lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
+	fmt.Fprintf(w, "build failed with %d error(s):\n", len(lines))
+	for _, l := range lines {
+		fmt.Fprintln(w, "  "+l)
+	}
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}

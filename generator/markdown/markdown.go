@@ -1,0 +1,166 @@
+// Package markdown holds the one configured goldmark converter. It is the
+// only place Markdown becomes HTML (template.HTML); the converter is safe
+// for concurrent use, so one Renderer serves every worker.
+package markdown
+
+import (
+	"bytes"
+	"html/template"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Renderer converts article bodies.
+type Renderer struct {
+	md     goldmark.Markdown
+	unsafe bool
+}
+
+// Result is one converted body.
+type Result struct {
+	HTML           template.HTML
+	FirstParagraph string // plain text of the first paragraph, for summaries
+	Words          int
+}
+
+// New returns a Renderer with GFM, footnotes, heading IDs and typographic
+// punctuation. Raw HTML is shown escaped unless unsafe is set.
+func New(unsafe bool) *Renderer {
+	opts := []renderer.Option{}
+	if unsafe {
+		opts = append(opts, html.WithUnsafe())
+	} else {
+		opts = append(opts, renderer.WithNodeRenderers(util.Prioritized(escapeRaw{}, 100)))
+	}
+	md := goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithRendererOptions(opts...),
+	)
+	return &Renderer{md: md, unsafe: unsafe}
+}
+
+// Convert renders src to HTML.
+func (r *Renderer) Convert(src []byte) (Result, error) {
+	doc := r.md.Parser().Parse(text.NewReader(src))
+	var buf bytes.Buffer
+	buf.Grow(len(src) + len(src)/4)
+	if err := r.md.Renderer().Render(&buf, src, doc); err != nil {
+		return Result{}, err
+	}
+	res := Result{HTML: template.HTML(buf.String())}
+	var plain strings.Builder
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if p, ok := n.(*ast.Paragraph); ok && res.FirstParagraph == "" {
+			if _, inList := p.Parent().(*ast.Document); inList {
+				res.FirstParagraph = collapse(textOf(p, src))
+			}
+		}
+		if t, ok := n.(*ast.Text); ok {
+			plain.Write(t.Segment.Value(src))
+			plain.WriteByte(' ')
+		}
+		return ast.WalkContinue, nil
+	})
+	res.Words = countWords(plain.String())
+	return res, nil
+}
+
+// PlainText renders src and returns its text only, as one line.
+func (r *Renderer) PlainText(src []byte) string {
+	doc := r.md.Parser().Parse(text.NewReader(src))
+	return collapse(textOf(doc, src))
+}
+
+// textOf collects the visible text below n, skipping raw HTML.
+func textOf(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.CodeSpan:
+			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+				if s, ok := t.(*ast.Text); ok {
+					b.Write(s.Segment.Value(src))
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.RawHTML, *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		case *ast.Paragraph, *ast.Heading:
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}
+
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func countWords(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}
+
+// escapeRaw shows raw HTML as text instead of passing it through, so a
+// writer sees what they typed and no markup or script gets into the page.
+type escapeRaw struct{}
+
+func (escapeRaw) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindHTMLBlock, func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			b := n.(*ast.HTMLBlock)
+			_, _ = w.WriteString("<p>")
+			lines := b.Lines()
+			for i := 0; i < lines.Len(); i++ {
+				seg := lines.At(i)
+				html.DefaultWriter.RawWrite(w, seg.Value(src))
+			}
+			if b.HasClosure() {
+				html.DefaultWriter.RawWrite(w, b.ClosureLine.Value(src))
+			}
+			_, _ = w.WriteString("</p>\n")
+		}
+		return ast.WalkContinue, nil
+	})
+	reg.Register(ast.KindRawHTML, func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			r := n.(*ast.RawHTML)
+			for i := 0; i < r.Segments.Len(); i++ {
+				seg := r.Segments.At(i)
+				html.DefaultWriter.RawWrite(w, seg.Value(src))
+			}
+		}
+		return ast.WalkSkipChildren, nil
+	})
+}

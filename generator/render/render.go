@@ -1,0 +1,159 @@
+// Package render turns site pages into HTML bytes through the html/template
+// files of templates/: a base layout (base.html) with blocks, shared
+// partials (partials/*.html), and one file per page kind that defines the
+// "main" block. A site's own template files replace the built-in ones of
+// the same name, so a theme can change one file and keep the rest.
+package render
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"newsdigest/generator/config"
+	"newsdigest/generator/lang"
+	"newsdigest/generator/site"
+)
+
+// Templates is a parsed template set, one entry per page template.
+type Templates struct {
+	byName map[string]*template.Template
+}
+
+// Load parses the templates. layers are searched in order: a file in an
+// earlier layer hides the file of the same name in a later one (a site's
+// templates/ first, then the built-in ones). Every broken file is reported.
+func Load(cfg *config.Config, layers ...fs.FS) (*Templates, error) {
+	files := map[string][]byte{}
+	for i := len(layers) - 1; i >= 0; i-- {
+		if layers[i] == nil {
+			continue
+		}
+		err := fs.WalkDir(layers[i], ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) && p == "." {
+					return fs.SkipAll
+				}
+				return err
+			}
+			if d.IsDir() || !strings.HasSuffix(p, ".html") || strings.HasPrefix(path.Base(p), ".") {
+				return nil
+			}
+			data, err := fs.ReadFile(layers[i], p)
+			if err != nil {
+				return err
+			}
+			files[p] = data
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("templates: %w", err)
+		}
+	}
+	if _, ok := files["base.html"]; !ok {
+		return nil, errors.New("templates/base.html is missing: every page is drawn in it; restore it or remove templates/ to use the built-in theme")
+	}
+	root := template.New("base.html").Funcs(Funcs(cfg))
+	var errs []error
+	parse := func(t *template.Template, name string) {
+		if !utf8.Valid(files[name]) {
+			errs = append(errs, fmt.Errorf("templates/%s: not valid UTF-8: save it as UTF-8", name))
+			return
+		}
+		if _, err := t.New(name).Parse(string(files[name])); err != nil {
+			errs = append(errs, fmt.Errorf("templates/%s", strings.TrimPrefix(err.Error(), "template: ")))
+		}
+	}
+	// root was created as base.html; parse into it directly.
+	if _, err := root.Parse(string(files["base.html"])); err != nil {
+		errs = append(errs, fmt.Errorf("templates/%s", strings.TrimPrefix(err.Error(), "template: ")))
+	}
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if strings.HasPrefix(name, "partials/") {
+			parse(root, name)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	t := &Templates{byName: map[string]*template.Template{}}
+	for _, name := range names {
+		if name == "base.html" || strings.HasPrefix(name, "partials/") {
+			continue
+		}
+		c, err := root.Clone()
+		if err != nil {
+			return nil, err
+		}
+		parse(c, name)
+		t.byName[name] = c
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return t, nil
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Page renders one page. The template named by p.Template draws the page's
+// blocks; base.html draws the page around them.
+func (t *Templates) Page(p *site.Page) ([]byte, error) {
+	tmpl, ok := t.byName[p.Template]
+	if !ok {
+		return nil, fmt.Errorf("templates/%s is missing: it draws the %s page %s; add it or remove templates/ to use the built-in theme", p.Template, p.Kind, p.Path)
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := tmpl.ExecuteTemplate(buf, "base.html", p); err != nil {
+		return nil, fmt.Errorf("templates/%s (rendering %s)", strings.TrimPrefix(err.Error(), "template: "), p.Path)
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// Funcs are the functions templates can call.
+func Funcs(cfg *config.Config) template.FuncMap {
+	code := cfg.Language
+	return template.FuncMap{
+		// relURL makes a site path a URL under the base path; absURL an absolute one.
+		"relURL": cfg.RelURL,
+		"absURL": cfg.AbsURL,
+		// date formats a time in the site's time zone and language.
+		"date": func(layout string, t time.Time) string { return lang.Format(t.In(cfg.Location), code, layout) },
+		// longDate is e.g. "Senin, 28 April 2025".
+		"longDate": func(t time.Time) string { return lang.Format(t.In(cfg.Location), code, "Monday, 2 January 2006") },
+		// isoDate is for datetime attributes.
+		"isoDate": func(t time.Time) string { return t.In(cfg.Location).Format(time.RFC3339) },
+		"T":       func(key string) string { return lang.Word(code, key) },
+		// truncate shortens s to at most n characters, at a word boundary.
+		"truncate": Truncate,
+		"add":      func(a, b int) int { return a + b },
+	}
+}
+
+// Truncate shortens s to at most n runes, cutting at a space and adding "…".
+func Truncate(n int, s string) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
+}

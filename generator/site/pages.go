@@ -1,0 +1,192 @@
+package site
+
+import (
+	"fmt"
+	"newsdigest/generator/lang"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Page is one HTML page to render: the "dot" of its template.
+type Page struct {
+	Site     *Site
+	Kind     string // home, article, section, tag, source, edition, month, year, archive, tags, 404
+	Template string // file under templates/, e.g. "list.html"
+	Path     string // site path, e.g. "/tags/rupiah/page/2/"
+	Title    string
+
+	Article  *Article   // article pages
+	Articles []*Article // list pages: this page's share
+	Term     *Term      // section, tag and source pages
+	Day      *Day       // edition pages
+	Month    *Month
+	Year     *Year
+	Terms    []*Term // the tags index
+	Pager    *Pager
+	Feed     string // site path of the page's RSS feed
+}
+
+// Groups returns the page's articles grouped by day, newest day first.
+func (p *Page) Groups() []Group {
+	var out []Group
+	for _, a := range p.Articles {
+		if n := len(out); n > 0 && out[n-1].Day == a.Day {
+			out[n-1].Articles = append(out[n-1].Articles, a)
+			continue
+		}
+		out = append(out, Group{Day: a.Day, Articles: []*Article{a}})
+	}
+	return out
+}
+
+// Group is a run of articles from one day.
+type Group struct {
+	Day      *Day
+	Articles []*Article
+}
+
+// File is the output file the page is written to, e.g. "tags/x/index.html".
+func (p *Page) File() string {
+	if p.Kind == "404" {
+		return "404.html"
+	}
+	return strings.TrimPrefix(p.Path, "/") + "index.html"
+}
+
+// Pager links the pages of one paginated list.
+type Pager struct {
+	Number int
+	Total  int
+	First  string // site path of page 1
+	Prev   string // "" on the first page
+	Next   string // "" on the last page
+	Links  []PageLink
+}
+
+// PageLink is one numbered page of a list.
+type PageLink struct {
+	Number  int
+	Path    string
+	Current bool
+}
+
+// PagePath is the site path of page n of a list whose first page is base.
+func PagePath(base string, n int) string {
+	if n <= 1 {
+		return base
+	}
+	return base + "page/" + strconv.Itoa(n) + "/"
+}
+
+// paginate splits articles into pages of per, always giving at least one
+// page so that an empty list still has its index.
+func paginate(base string, list []*Article, per int, build func(articles []*Article, pager *Pager) *Page) []*Page {
+	total := max(1, (len(list)+per-1)/per)
+	pages := make([]*Page, 0, total)
+	for n := 1; n <= total; n++ {
+		lo, hi := (n-1)*per, min(n*per, len(list))
+		pg := &Pager{Number: n, Total: total, First: base}
+		if n > 1 {
+			pg.Prev = PagePath(base, n-1)
+		}
+		if n < total {
+			pg.Next = PagePath(base, n+1)
+		}
+		for _, k := range window(n, total) {
+			pg.Links = append(pg.Links, PageLink{Number: k, Path: PagePath(base, k), Current: k == n})
+		}
+		p := build(list[lo:hi], pg)
+		p.Path = PagePath(base, n)
+		pages = append(pages, p)
+	}
+	return pages
+}
+
+// window is the page numbers a pager shows: the first, the last and two
+// on each side of the current one, so 5,000 pages do not make 5,000 links.
+func window(n, total int) []int {
+	var out []int
+	for k := 1; k <= total; k++ {
+		if k == 1 || k == total || (k >= n-2 && k <= n+2) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Pages lists every HTML page of the site.
+func (s *Site) Pages() []*Page {
+	per := s.Config.PerPage
+	var pages []*Page
+	add := func(ps ...*Page) { pages = append(pages, ps...) }
+
+	add(paginate("/", s.Articles, per, func(list []*Article, pg *Pager) *Page {
+		return &Page{Site: s, Kind: "home", Template: "home.html", Title: s.Config.Title, Articles: list, Pager: pg, Feed: "/feed.xml"}
+	})...)
+	for _, a := range s.Articles {
+		p := &Page{Site: s, Kind: "article", Template: "article.html", Path: a.Path, Title: a.Title, Article: a, Feed: "/feed.xml"}
+		add(p)
+	}
+	for _, terms := range [][]*Term{s.Sections, s.Tags, s.Sources} {
+		for _, t := range terms {
+			add(paginate(t.Path, t.Articles, per, func(list []*Article, pg *Pager) *Page {
+				return &Page{Site: s, Kind: t.Kind, Template: "list.html", Title: t.Name, Term: t, Articles: list, Pager: pg, Feed: t.FeedPath()}
+			})...)
+		}
+	}
+	lang := s.Config.Language
+	for _, d := range s.Days {
+		add(paginate(d.Path, d.Articles, per, func(list []*Article, pg *Pager) *Page {
+			return &Page{Site: s, Kind: "edition", Template: "edition.html", Title: longDate(d.Date, lang), Day: d, Articles: list, Pager: pg, Feed: "/feed.xml"}
+		})...)
+	}
+	for _, m := range s.Months {
+		add(&Page{Site: s, Kind: "month", Template: "archive.html", Path: m.Path, Title: monthTitle(m.Date, lang), Month: m, Feed: "/feed.xml"})
+	}
+	for _, y := range s.Years {
+		add(&Page{Site: s, Kind: "year", Template: "archive.html", Path: y.Path, Title: y.Date.Format("2006"), Year: y, Feed: "/feed.xml"})
+	}
+	add(&Page{Site: s, Kind: "archive", Template: "archive.html", Path: "/archive/", Title: word(lang, "archive"), Feed: "/feed.xml"})
+	add(&Page{Site: s, Kind: "tags", Template: "tags.html", Path: "/tags/", Title: word(lang, "tags"), Terms: s.Tags, Feed: "/feed.xml"})
+	add(&Page{Site: s, Kind: "sections", Template: "tags.html", Path: "/sections/", Title: word(lang, "sections"), Terms: s.Sections, Feed: "/feed.xml"})
+	add(&Page{Site: s, Kind: "sources", Template: "tags.html", Path: "/sources/", Title: word(lang, "sources"), Terms: s.Sources, Feed: "/feed.xml"})
+	add(&Page{Site: s, Kind: "404", Template: "404.html", Path: "/404.html", Title: word(lang, "not_found")})
+	return pages
+}
+
+// CheckClashes reports two pages, or a page and another output file, that
+// would be written to one file. others maps extra output files to who
+// makes them (static files, feeds).
+func CheckClashes(pages []*Page, others map[string]string) error {
+	owner := make(map[string]string, len(pages)+len(others))
+	var errs []string
+	claim := func(file, who string) {
+		key := strings.ToLower(file) // case-insensitive file systems
+		if prev, ok := owner[key]; ok {
+			errs = append(errs, fmt.Sprintf("%s and %s would both write %s: rename one of them", prev, who, file))
+			return
+		}
+		owner[key] = who
+	}
+	for _, p := range pages {
+		who := "the " + p.Kind + " page " + p.Path
+		if p.Article != nil {
+			who = "content/" + p.Article.File
+		}
+		claim(p.File(), who)
+	}
+	for file, who := range others {
+		claim(file, who)
+	}
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		return fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	return nil
+}
+
+func longDate(t time.Time, code string) string   { return lang.Format(t, code, "Monday, 2 January 2006") }
+func monthTitle(t time.Time, code string) string { return lang.Format(t, code, "January 2006") }
+func word(code, key string) string               { return lang.Word(code, key) }

@@ -1,0 +1,266 @@
+// Package site is the in-memory digest: parsed articles sorted newest first
+// and grouped into daily editions, months, years, sections, tags and
+// sources, with the pages to render. It is pure data: no files, no
+// templates, so it is cheap to rebuild from cached articles on every change.
+package site
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"sort"
+	"strings"
+	"time"
+
+	"newsdigest/generator/config"
+	"newsdigest/generator/content"
+)
+
+// Site is the whole digest.
+type Site struct {
+	Config   *config.Config
+	Intro    template.HTML // from content/_index.md
+	Articles []*Article    // newest first
+	Sections []*Term       // by name
+	Tags     []*Term
+	Sources  []*Term
+	Days     []*Day   // newest first
+	Months   []*Month // newest first
+	Years    []*Year  // newest first
+}
+
+// Article is a parsed article placed in the site.
+type Article struct {
+	*content.Article
+	Path        string // site path, e.g. "/2025/04/28/slug/"
+	SectionTerm *Term
+	SourceTerm  *Term
+	TagTerms    []*Term
+	Day         *Day
+	Older       *Article
+	Newer       *Article
+	Related     []*Article
+	index       int
+}
+
+// Term is a section, tag or source with its articles, newest first.
+type Term struct {
+	Kind     string // "section", "tag" or "source"
+	Name     string
+	Slug     string
+	Path     string // e.g. "/tags/rupiah/"
+	Articles []*Article
+}
+
+// FeedPath is the term's RSS feed.
+func (t *Term) FeedPath() string { return t.Path + "feed.xml" }
+
+// Day is one daily edition.
+type Day struct {
+	Date     time.Time // midnight in the site's time zone
+	Path     string    // "/2025/04/28/"
+	Articles []*Article
+}
+
+// Month holds the days of one month that have articles.
+type Month struct {
+	Date  time.Time
+	Path  string
+	Days  []*Day
+	Count int
+}
+
+// Year holds the months of one year that have articles.
+type Year struct {
+	Date   time.Time
+	Path   string
+	Months []*Month
+	Count  int
+}
+
+// TermKinds maps a term kind to the folder its pages live in.
+var TermKinds = map[string]string{"section": "sections", "tag": "tags", "source": "sources"}
+
+// New places articles in a site. The articles' order does not matter.
+// It fails when two articles claim one URL.
+func New(cfg *config.Config, intro template.HTML, list []*content.Article) (*Site, error) {
+	s := &Site{Config: cfg, Intro: intro}
+	s.Articles = make([]*Article, len(list))
+	for i, a := range list {
+		s.Articles[i] = &Article{Article: a}
+	}
+	sort.Slice(s.Articles, func(i, j int) bool { return newer(s.Articles[i], s.Articles[j]) })
+
+	byPath := map[string]*Article{}
+	var clashes []string
+	for i, a := range s.Articles {
+		a.index = i
+		a.Path = permalink(cfg.Permalink, a.Article, cfg.Location)
+		key := strings.ToLower(a.Path) // case-insensitive file systems
+		if other, ok := byPath[key]; ok {
+			clashes = append(clashes, fmt.Sprintf("content/%s and content/%s both have the URL %s: give one of them another slug (add slug: ... to its front matter)", other.File, a.File, a.Path))
+			continue
+		}
+		byPath[key] = a
+		if i > 0 {
+			a.Newer = s.Articles[i-1]
+			s.Articles[i-1].Older = a
+		}
+	}
+	if len(clashes) > 0 {
+		sort.Strings(clashes)
+		return nil, fmt.Errorf("%s", strings.Join(clashes, "\n"))
+	}
+
+	s.Sections = s.group("section", func(a *Article) []string { return nonEmpty(a.Section) }, func(a *Article, t *Term) { a.SectionTerm = t })
+	s.Sources = s.group("source", func(a *Article) []string { return nonEmpty(a.Source) }, func(a *Article, t *Term) { a.SourceTerm = t })
+	s.Tags = s.group("tag", func(a *Article) []string { return a.Tags }, func(a *Article, t *Term) { a.TagTerms = append(a.TagTerms, t) })
+	s.groupDates()
+	for _, a := range s.Articles {
+		a.Related = related(a, 4)
+	}
+	return s, nil
+}
+
+// newer orders articles newest first, with stable tie-breaks so that the
+// output never depends on the order files were read in.
+func newer(a, b *Article) bool {
+	if !a.Date.Equal(b.Date) {
+		return a.Date.After(b.Date)
+	}
+	if a.Title != b.Title {
+		return a.Title < b.Title
+	}
+	return a.File < b.File
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// group builds the terms of one kind. Names that differ only in case or
+// punctuation share one slug and so one term, named as first seen.
+func (s *Site) group(kind string, names func(*Article) []string, link func(*Article, *Term)) []*Term {
+	bySlug := map[string]*Term{}
+	var terms []*Term
+	for _, a := range s.Articles {
+		for _, name := range names(a) {
+			slug := TermSlug(name)
+			t := bySlug[slug]
+			if t == nil {
+				t = &Term{Kind: kind, Name: name, Slug: slug, Path: "/" + TermKinds[kind] + "/" + slug + "/"}
+				bySlug[slug] = t
+				terms = append(terms, t)
+			}
+			if n := len(t.Articles); n > 0 && t.Articles[n-1] == a {
+				continue // the same tag twice on one article
+			}
+			t.Articles = append(t.Articles, a)
+			link(a, t)
+		}
+	}
+	sort.Slice(terms, func(i, j int) bool {
+		if li, lj := strings.ToLower(terms[i].Name), strings.ToLower(terms[j].Name); li != lj {
+			return li < lj
+		}
+		return terms[i].Slug < terms[j].Slug
+	})
+	return terms
+}
+
+// TermSlug is the URL segment of a section, tag or source name. A name
+// with no letters or digits gets a stable hash instead of an empty segment.
+func TermSlug(name string) string {
+	if s := content.Slugify(name); s != "" {
+		return s
+	}
+	sum := sha256.Sum256([]byte(name))
+	return "t-" + hex.EncodeToString(sum[:4])
+}
+
+func (s *Site) groupDates() {
+	loc := s.Config.Location
+	var day *Day
+	var month *Month
+	var year *Year
+	for _, a := range s.Articles {
+		t := a.Date.In(loc)
+		d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+		if year == nil || year.Date.Year() != d.Year() {
+			year = &Year{Date: time.Date(d.Year(), 1, 1, 0, 0, 0, 0, loc), Path: d.Format("/2006/")}
+			s.Years = append(s.Years, year)
+		}
+		if month == nil || !month.Date.Equal(time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, loc)) {
+			month = &Month{Date: time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, loc), Path: d.Format("/2006/01/")}
+			s.Months = append(s.Months, month)
+			year.Months = append(year.Months, month)
+		}
+		if day == nil || !day.Date.Equal(d) {
+			day = &Day{Date: d, Path: d.Format("/2006/01/02/")}
+			s.Days = append(s.Days, day)
+			month.Days = append(month.Days, day)
+		}
+		day.Articles = append(day.Articles, a)
+		month.Count++
+		year.Count++
+		a.Day = day
+	}
+}
+
+// related picks up to n articles sharing the most tags with a, nearest in
+// time first. It looks only at a window of each tag's list around a, so a
+// tag on 100,000 articles costs no more than one on ten.
+func related(a *Article, n int) []*Article {
+	const window = 24
+	score := map[*Article]int{}
+	for _, t := range a.TagTerms {
+		i := sort.Search(len(t.Articles), func(i int) bool { return t.Articles[i].index >= a.index })
+		lo, hi := max(0, i-window), min(len(t.Articles), i+window+1)
+		for _, b := range t.Articles[lo:hi] {
+			if b != a {
+				score[b]++
+			}
+		}
+	}
+	out := make([]*Article, 0, len(score))
+	for b := range score {
+		out = append(out, b)
+	}
+	dist := func(b *Article) int {
+		if d := b.index - a.index; d > 0 {
+			return d
+		} else {
+			return -d
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if score[out[i]] != score[out[j]] {
+			return score[out[i]] > score[out[j]]
+		}
+		if dist(out[i]) != dist(out[j]) {
+			return dist(out[i]) < dist(out[j])
+		}
+		return out[i].index < out[j].index
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// permalink expands the config's pattern for one article.
+func permalink(pattern string, a *content.Article, loc *time.Location) string {
+	t := a.Date.In(loc)
+	section := TermSlug(a.Section)
+	if a.Section == "" {
+		section = "artikel"
+	}
+	return strings.NewReplacer(
+		":year", t.Format("2006"), ":month", t.Format("01"), ":day", t.Format("02"),
+		":slug", a.Slug, ":section", section,
+	).Replace(pattern)
+}

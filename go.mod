@@ -1,0 +1,14 @@
+module newsdigest
+
+go 1.26.0
+
+require (
+	github.com/gorilla/feeds v1.2.0
+	github.com/gosimple/slug v1.15.0
+	github.com/pelletier/go-toml/v2 v2.4.3
+	github.com/yuin/goldmark v1.8.7
+	go.yaml.in/yaml/v3 v3.0.6
+	golang.org/x/sys v0.50.0
+)
+
+require github.com/gosimple/unidecode v1.0.1 // indirect
