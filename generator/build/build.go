@@ -185,7 +185,7 @@ func loadContent(opt Options, cfg *config.Config, md *markdown.Renderer) ([]*con
 	err := filepath.WalkDir(contentDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == contentDir && errors.Is(err, fs.ErrNotExist) {
-				return fs.SkipAll
+				return fmt.Errorf("%s has no content/ folder: run the command in the site's root folder, or name it with --site", opt.SiteDir)
 			}
 			return err
 		}
