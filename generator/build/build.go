@@ -182,6 +182,7 @@ func hidden(name string) bool { return strings.HasPrefix(name, "_") || strings.H
 func loadContent(opt Options, cfg *config.Config, md *markdown.Renderer) ([]*content.Article, template.HTML, error) {
 	contentDir := filepath.Join(opt.SiteDir, "content")
 	var paths []string
+	var linkErrs []error
 	err := filepath.WalkDir(contentDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == contentDir && errors.Is(err, fs.ErrNotExist) {
@@ -196,6 +197,12 @@ func loadContent(opt Options, cfg *config.Config, md *markdown.Renderer) ([]*con
 				return fs.SkipDir
 			}
 			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if err := checkLink(opt.SiteDir, p, rel); err != nil {
+				linkErrs = append(linkErrs, err)
+				return nil
+			}
 		}
 		if isArticle(rel) {
 			paths = append(paths, rel)
@@ -216,7 +223,7 @@ func loadContent(opt Options, cfg *config.Config, md *markdown.Renderer) ([]*con
 		}
 		parsed[i], errs[i] = content.Parse(paths[i], "content/"+paths[i], data, opts)
 	})
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(append(linkErrs, errs...)...); err != nil {
 		return nil, "", err
 	}
 	var list []*content.Article
@@ -228,6 +235,27 @@ func loadContent(opt Options, cfg *config.Config, md *markdown.Renderer) ([]*con
 	}
 	intro, err := loadIntro(contentDir, md)
 	return list, intro, err
+}
+
+// checkLink allows a symbolic link in content/ only to a file inside the
+// site folder: a link out of the site could publish any file on the
+// machine, and links to folders could loop.
+func checkLink(siteDir, p, rel string) error {
+	target, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return fmt.Errorf("content/%s: the link is broken or loops (%v): point it at an existing file or remove it", rel, err)
+	}
+	root, err := filepath.EvalSymlinks(siteDir)
+	if err != nil {
+		return err
+	}
+	if !within(root, target) {
+		return fmt.Errorf("content/%s: the link points outside the site, at %s: copy the file into content/ instead", rel, target)
+	}
+	if fi, err := os.Stat(target); err == nil && fi.IsDir() {
+		return fmt.Errorf("content/%s: links to folders are not followed: move the folder into content/", rel)
+	}
+	return nil
 }
 
 // loadIntro renders content/_index.md, the front page's intro text.
