@@ -285,7 +285,7 @@ func renderAll(s *site.Site, pages []*site.Page, tmpl *render.Templates) ([]outp
 		data, err := tmpl.Page(pages[i])
 		files[i], errs[i] = output.File{Name: pages[i].File(), Data: data}, err
 	})
-	if err := errors.Join(errs...); err != nil {
+	if err := render.JoinPageErrors(errs); err != nil {
 		return nil, err
 	}
 

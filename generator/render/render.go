@@ -120,9 +120,47 @@ func (t *Templates) Page(p *site.Page) ([]byte, error) {
 	buf.Reset()
 	defer bufPool.Put(buf)
 	if err := tmpl.ExecuteTemplate(buf, "base.html", p); err != nil {
-		return nil, fmt.Errorf("templates/%s (rendering %s)", strings.TrimPrefix(err.Error(), "template: "), p.Path)
+		return nil, &PageError{Msg: "templates/" + strings.TrimPrefix(err.Error(), "template: "), Path: p.Path}
 	}
 	return bytes.Clone(buf.Bytes()), nil
+}
+
+// PageError is a template that failed on one page.
+type PageError struct {
+	Msg  string // names the template file and line
+	Path string // the page being rendered
+}
+
+func (e *PageError) Error() string { return e.Msg + " (rendering " + e.Path + ")" }
+
+// JoinPageErrors reports a template error once, not once per page it
+// broke, naming a few of the pages.
+func JoinPageErrors(errs []error) error {
+	var order []string
+	pages := map[string][]string{}
+	var other []error
+	for _, err := range errs {
+		var pe *PageError
+		switch {
+		case err == nil:
+		case errors.As(err, &pe):
+			if _, ok := pages[pe.Msg]; !ok {
+				order = append(order, pe.Msg)
+			}
+			pages[pe.Msg] = append(pages[pe.Msg], pe.Path)
+		default:
+			other = append(other, err)
+		}
+	}
+	for _, msg := range order {
+		p := pages[msg]
+		where := strings.Join(p[:min(3, len(p))], ", ")
+		if len(p) > 3 {
+			where += fmt.Sprintf(" and %d more pages", len(p)-3)
+		}
+		other = append(other, fmt.Errorf("%s (rendering %s)", msg, where))
+	}
+	return errors.Join(other...)
 }
 
 // Funcs are the functions templates can call.
@@ -137,6 +175,8 @@ func Funcs(cfg *config.Config) template.FuncMap {
 		// longDate is e.g. "Senin, 28 April 2025".
 		"longDate": func(t time.Time) string { return lang.Format(t.In(cfg.Location), code, "Monday, 2 January 2006") },
 		// isoDate is for datetime attributes.
+		// clock is the time of day as the language writes it, e.g. "14.30 WIB".
+		"clock":   func(t time.Time) string { return t.In(cfg.Location).Format(lang.Word(code, "clock")) },
 		"isoDate": func(t time.Time) string { return t.In(cfg.Location).Format(time.RFC3339) },
 		"T":       func(key string) string { return lang.Word(code, key) },
 		// truncate shortens s to at most n characters, at a word boundary.
