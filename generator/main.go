@@ -8,6 +8,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -38,6 +39,11 @@ Run "generator COMMAND --help" for a command's flags.
 `
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// A build allocates many short-lived pages; collecting less often
+		// is faster and memory is rarely the limit.
+		debug.SetGCPercent(400)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -57,10 +63,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "watch":
 		return runWatch(rest, stdout, stderr)
 	case "version", "--version", "-version":
+		fs := newFlagSet("version", "Prints the version of the generator.")
+		if code := parse(fs, rest, stdout, stderr); code >= 0 {
+			return code
+		}
 		fmt.Fprintln(stdout, "generator", versionString())
 		return 0
 	case "help", "-h", "--help", "-help":
-		if len(rest) > 0 {
+		// "help --help" must not ask the help command for its own help forever.
+		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 			return run([]string{rest[0], "--help"}, stdout, stderr)
 		}
 		fmt.Fprint(stdout, usage)
@@ -92,13 +103,17 @@ func (f *siteFlags) options() build.Options {
 
 // parse parses a command's flags; it returns -1 to go on, or an exit status.
 func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
-	fs.SetOutput(stderr)
+	// Parse prints the usage itself, on -h to stdout and after an error
+	// to stderr: hold it until we know which.
+	var msg bytes.Buffer
+	fs.SetOutput(&msg)
 	err := fs.Parse(args)
+	fs.SetOutput(stderr)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stdout)
-		fs.Usage()
+		stdout.Write(msg.Bytes())
 		return 0
 	}
+	stderr.Write(msg.Bytes())
 	if err != nil {
 		return 2
 	}
