@@ -75,15 +75,35 @@ const (
 	phDayShort = "\x04"
 )
 
+var toPlaceholders = strings.NewReplacer("January", phMonth, "Monday", phDay, "Jan", phMonShort, "Mon", phDayShort)
+
 // Format formats t like time.Format, with month and weekday names in the
 // language code, e.g. Format(t, "id", "Monday, 2 January 2006") gives
 // "Senin, 28 April 2025".
 func Format(t time.Time, code, layout string) string {
+	if !strings.Contains(layout, "Jan") && !strings.Contains(layout, "Mon") {
+		return t.Format(layout) // no names to translate: the common case
+	}
 	n := get(code)
-	r := strings.NewReplacer("January", phMonth, "Monday", phDay, "Jan", phMonShort, "Mon", phDayShort)
-	s := t.Format(r.Replace(layout))
+	s := t.Format(toPlaceholders.Replace(layout))
 	month, day := n.months[t.Month()-1], n.days[t.Weekday()]
-	return strings.NewReplacer(phMonth, month, phDay, day, phMonShort, short(month), phDayShort, short(day)).Replace(s)
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for _, r := range s {
+		switch string(r) {
+		case phMonth:
+			b.WriteString(month)
+		case phMonShort:
+			b.WriteString(short(month))
+		case phDay:
+			b.WriteString(day)
+		case phDayShort:
+			b.WriteString(short(day))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func short(s string) string {
