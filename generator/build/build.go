@@ -33,9 +33,12 @@ type Options struct {
 	SiteDir string // holds content/, templates/, static/ and the config file
 	OutDir  string // "" means the config's output folder, else public/, under SiteDir
 	BaseURL string // overrides the config's base URL
-	Drafts  bool   // include articles with draft: true
-	Future  bool   // include articles dated after Now
-	Now     time.Time
+	// Host, when set, serves the site from http://Host/ under the config's
+	// base path, as the preview server does; it wins over BaseURL.
+	Host   string
+	Drafts bool // include articles with draft: true
+	Future bool // include articles dated after Now
+	Now    time.Time
 }
 
 // Result counts what a build did.
@@ -79,14 +82,9 @@ func Render(opt Options) (*site.Site, []output.File, error) {
 		opt.Now = time.Now()
 	}
 	root := os.DirFS(opt.SiteDir)
-	cfg, err := config.Load(root)
+	cfg, err := loadConfig(opt)
 	if err != nil {
 		return nil, nil, err
-	}
-	if opt.BaseURL != "" {
-		if err := cfg.SetBaseURL(opt.BaseURL); err != nil {
-			return nil, nil, fmt.Errorf("--base-url: %w", err)
-		}
 	}
 	md := markdown.New(cfg.UnsafeHTML)
 	articles, intro, err := loadContent(opt, cfg, md)
@@ -110,20 +108,45 @@ func Render(opt Options) (*site.Site, []output.File, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := checkOutputs(pages, files[len(pages):], static); err != nil {
+		return nil, nil, err
+	}
+	return s, append(files, static...), nil
+}
+
+// loadConfig reads the site's config and applies the options' base URL.
+func loadConfig(opt Options) (*config.Config, error) {
+	cfg, err := config.Load(os.DirFS(opt.SiteDir))
+	if err != nil {
+		return nil, err
+	}
+	if opt.BaseURL != "" && opt.Host == "" {
+		if err := cfg.SetBaseURL(opt.BaseURL); err != nil {
+			return nil, fmt.Errorf("--base-url: %w", err)
+		}
+	}
+	if opt.Host != "" {
+		if err := cfg.SetBaseURL("http://" + opt.Host + cfg.BasePath); err != nil {
+			return nil, err
+		}
+	}
+	return cfg, nil
+}
+
+// checkOutputs fails when two outputs would be written to one file: two
+// pages, a page and a generated file, or a static file and either.
+func checkOutputs(pages []*site.Page, generated, static []output.File) error {
 	others := map[string]string{}
-	for _, f := range files[len(pages):] {
+	for _, f := range generated {
 		others[f.Name] = "the generated " + f.Name
 	}
 	for _, f := range static {
 		if _, ok := others[f.Name]; ok {
-			return nil, nil, fmt.Errorf("static/%s and the generated %s would both write %s: rename or remove the static file", f.FromName, f.Name, f.Name)
+			return fmt.Errorf("static/%s and the generated %s would both write %s: rename or remove the static file", f.FromName, f.Name, f.Name)
 		}
 		others[f.Name] = "static/" + f.FromName
 	}
-	if err := site.CheckClashes(pages, others); err != nil {
-		return nil, nil, err
-	}
-	return s, append(files, static...), nil
+	return site.CheckClashes(pages, others)
 }
 
 // OutDir is the output folder for opt, refusing any folder whose
@@ -216,25 +239,37 @@ func loadContent(opt Options, cfg *config.Config, md *markdown.Renderer) ([]*con
 	parsed := make([]*content.Article, len(paths))
 	errs := make([]error, len(paths))
 	parallel(len(paths), func(i int) {
-		data, err := os.ReadFile(filepath.Join(contentDir, filepath.FromSlash(paths[i])))
-		if err != nil {
-			errs[i] = fmt.Errorf("content/%s: %w", paths[i], err)
-			return
+		var data []byte
+		data, errs[i] = readArticle(contentDir, paths[i])
+		if errs[i] == nil {
+			parsed[i], errs[i] = content.Parse(paths[i], "content/"+paths[i], data, opts)
 		}
-		parsed[i], errs[i] = content.Parse(paths[i], "content/"+paths[i], data, opts)
 	})
 	if err := errors.Join(append(linkErrs, errs...)...); err != nil {
 		return nil, "", err
 	}
 	var list []*content.Article
 	for _, a := range parsed {
-		if (a.Draft && !opt.Drafts) || (a.Date.After(opt.Now) && !opt.Future) {
-			continue
+		if included(opt, a) {
+			list = append(list, a)
 		}
-		list = append(list, a)
 	}
 	intro, err := loadIntro(contentDir, md)
 	return list, intro, err
+}
+
+// readArticle reads content/rel.
+func readArticle(contentDir, rel string) ([]byte, error) {
+	data, err := os.ReadFile(filepath.Join(contentDir, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, fmt.Errorf("content/%s: %w", rel, err)
+	}
+	return data, nil
+}
+
+// included reports whether a parsed article is published under opt.
+func included(opt Options, a *content.Article) bool {
+	return (!a.Draft || opt.Drafts) && (!a.Date.After(opt.Now) || opt.Future)
 }
 
 // checkLink allows a symbolic link in content/ only to a file inside the
@@ -289,11 +324,34 @@ func renderAll(s *site.Site, pages []*site.Page, tmpl *render.Templates) ([]outp
 		return nil, err
 	}
 
-	type feedJob struct {
-		name, title, path string
-		kind              feeds.Kind
-		articles          []*site.Article
+	jobs := feedJobs(s)
+	feedFiles := make([]output.File, len(jobs))
+	errs = make([]error, len(jobs))
+	parallel(len(jobs), func(i int) {
+		feedFiles[i], errs[i] = jobs[i].render(cfg)
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
+	files = append(files, feedFiles...)
+	machine, err := machineFiles(cfg, pages)
+	if err != nil {
+		return nil, err
+	}
+	return append(files, machine...), nil
+}
+
+// feedJob is one feed to write.
+type feedJob struct {
+	name, title, path string
+	kind              feeds.Kind
+	articles          []*site.Article
+}
+
+// feedJobs lists the site's feeds: the whole site's, and one per section,
+// tag and source.
+func feedJobs(s *site.Site) []feedJob {
+	cfg := s.Config
 	jobs := []feedJob{
 		{"feed.xml", cfg.Title, "/", feeds.RSS, s.Articles},
 		{"atom.xml", cfg.Title, "/", feeds.Atom, s.Articles},
@@ -304,18 +362,16 @@ func renderAll(s *site.Site, pages []*site.Page, tmpl *render.Templates) ([]outp
 			jobs = append(jobs, feedJob{strings.TrimPrefix(t.FeedPath(), "/"), t.Name + " – " + cfg.Title, t.Path, feeds.RSS, t.Articles})
 		}
 	}
-	feedFiles := make([]output.File, len(jobs))
-	errs = make([]error, len(jobs))
-	parallel(len(jobs), func(i int) {
-		j := jobs[i]
-		data, err := feeds.Feed(cfg, j.kind, j.title, j.path, j.articles)
-		feedFiles[i], errs[i] = output.File{Name: j.name, Data: data}, err
-	})
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	files = append(files, feedFiles...)
+	return jobs
+}
 
+func (j feedJob) render(cfg *config.Config) (output.File, error) {
+	data, err := feeds.Feed(cfg, j.kind, j.title, j.path, j.articles)
+	return output.File{Name: j.name, Data: data}, err
+}
+
+// machineFiles are the sitemap, robots.txt, .nojekyll and CNAME.
+func machineFiles(cfg *config.Config, pages []*site.Page) ([]output.File, error) {
 	maps, err := feeds.Sitemap(cfg, pages)
 	if err != nil {
 		return nil, err
@@ -325,6 +381,7 @@ func renderAll(s *site.Site, pages []*site.Page, tmpl *render.Templates) ([]outp
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	var files []output.File
 	for _, name := range names {
 		files = append(files, output.File{Name: name, Data: maps[name]})
 	}
