@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"text/template/parse"
 	"time"
 	"unicode/utf8"
 
@@ -105,6 +106,21 @@ func Load(cfg *config.Config, layers ...fs.FS) (*Templates, error) {
 		return nil, errors.Join(errs...)
 	}
 	return t, nil
+}
+
+// Tree returns the parse tree of the template called name as the page
+// template page runs it (base.html, a partial, or a block the page
+// defines), or nil. Read the trees before the first Page call: rendering
+// rewrites them as html/template adds its escaping.
+func (t *Templates) Tree(page, name string) *parse.Tree {
+	tmpl, ok := t.byName[page]
+	if !ok {
+		return nil
+	}
+	if tmpl = tmpl.Lookup(name); tmpl == nil {
+		return nil
+	}
+	return tmpl.Tree
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
