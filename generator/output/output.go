@@ -5,9 +5,9 @@
 package output
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -53,7 +53,11 @@ func Replace(dir string, files []File) error {
 		return err
 	}
 	files = append(files, File{Name: Marker, Data: []byte("This folder is written by the digest generator; each build replaces it whole.\n")})
-	if err := writeAll(tmp, files); err != nil {
+	prev := ""
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		prev = dir
+	}
+	if err := writeAll(tmp, prev, files); err != nil {
 		os.RemoveAll(tmp)
 		return err
 	}
@@ -114,8 +118,12 @@ func checkOwned(dir string) error {
 	return fmt.Errorf("output folder %s already holds files this generator did not write: each build replaces the output folder whole, so empty it or pick another --out", dir)
 }
 
-// writeAll writes files below root using all cores.
-func writeAll(root string, files []File) error {
+// writeAll writes files below root using all cores. A file whose bytes
+// equal the same file in prev (the current output) is hard-linked from
+// there instead: on most file systems making an inode costs far more than
+// reading a file back, and most files of a rebuild are unchanged. Nothing
+// is ever written into an existing file, so the shared inodes stay intact.
+func writeAll(root, prev string, files []File) error {
 	var dirs sync.Map
 	mkdir := func(d string) error {
 		if _, ok := dirs.Load(d); ok {
@@ -135,7 +143,7 @@ func writeAll(root string, files []File) error {
 		go func() {
 			defer wg.Done()
 			for f := range jobs {
-				if err := writeOne(root, f, mkdir); err != nil {
+				if err := writeOne(root, prev, f, mkdir); err != nil {
 					select {
 					case errc <- err:
 					default:
@@ -157,7 +165,7 @@ func writeAll(root string, files []File) error {
 	}
 }
 
-func writeOne(root string, f File, mkdir func(string) error) error {
+func writeOne(root, prev string, f File, mkdir func(string) error) error {
 	clean := path.Clean("/" + f.Name)
 	if clean != "/"+f.Name || strings.Contains(f.Name, "\\") {
 		return fmt.Errorf("refusing to write %q: the name is not a clean path inside the output folder", f.Name)
@@ -166,21 +174,28 @@ func writeOne(root string, f File, mkdir func(string) error) error {
 	if err := mkdir(filepath.Dir(dst)); err != nil {
 		return err
 	}
-	if f.Data != nil || f.From == nil {
-		return os.WriteFile(dst, f.Data, 0o644)
+	data := f.Data
+	if data == nil && f.From != nil {
+		var err error
+		if data, err = fs.ReadFile(f.From, f.FromName); err != nil {
+			return fmt.Errorf("copying %s: %w", f.FromName, err)
+		}
 	}
-	src, err := f.From.Open(f.FromName)
-	if err != nil {
-		return err
+	if prev != "" {
+		old := filepath.Join(prev, filepath.FromSlash(f.Name))
+		if same(old, data) && os.Link(old, dst) == nil {
+			return nil
+		}
 	}
-	defer src.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
+	return os.WriteFile(dst, data, 0o644)
+}
+
+// same reports whether the regular file name holds exactly data.
+func same(name string, data []byte) bool {
+	fi, err := os.Lstat(name)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
+		return false
 	}
-	if _, err := io.Copy(out, src); err != nil {
-		out.Close()
-		return fmt.Errorf("copying %s: %w", f.FromName, err)
-	}
-	return out.Close()
+	old, err := os.ReadFile(name)
+	return err == nil && bytes.Equal(old, data)
 }
