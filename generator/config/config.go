@@ -9,11 +9,12 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // Files lists the config file names, in the order they are looked for.
@@ -57,6 +58,8 @@ func Default() *Config {
 }
 
 // Load reads the config file from fsys (the site root), if there is one.
+// Every problem is reported as file:line: what: the fix; an unknown
+// setting is a problem too, so that a misspelt one is not silently lost.
 func Load(fsys fs.FS) (*Config, error) {
 	c := &Config{}
 	for _, name := range Files {
@@ -69,17 +72,12 @@ func Load(fsys fs.FS) (*Config, error) {
 		}
 		c.File = name
 		if strings.HasSuffix(name, ".toml") {
-			dec := toml.NewDecoder(bytes.NewReader(data))
-			if err := dec.Decode(c); err != nil {
-				var de *toml.DecodeError
-				if errors.As(err, &de) {
-					row, _ := de.Position()
-					return nil, fmt.Errorf("%s:%d: %s: fix the TOML syntax", name, row, de.Error())
-				}
-				return nil, fmt.Errorf("%s: %v", name, err)
-			}
-		} else if err := yaml.Unmarshal(data, c); err != nil {
-			return nil, fmt.Errorf("%s: %v: fix the YAML syntax", name, err)
+			err = decodeTOML(name, data, c)
+		} else {
+			err = decodeYAML(name, data, c)
+		}
+		if err != nil {
+			return nil, err
 		}
 		break
 	}
@@ -90,6 +88,66 @@ func Load(fsys fs.FS) (*Config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// settings lists the config's field names, for the fix of an unknown one.
+const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, params"
+
+var unknownYAML = regexp.MustCompile(`^field (.+) not found in type`)
+
+func decodeYAML(name string, data []byte, c *Config) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		var le *yaml.LoadError
+		if errors.As(err, &le) {
+			return fmt.Errorf("%s:%d: %s: fix the YAML syntax (check indentation, and quote values that contain ': ')", name, max(le.Mark.Line, 1), le.Message)
+		}
+		return fmt.Errorf("%s: %v: fix the YAML syntax", name, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil // empty, or only comments
+	}
+	err := doc.Load(c, yaml.WithKnownFields())
+	var les *yaml.LoadErrors
+	if !errors.As(err, &les) {
+		if err != nil {
+			return fmt.Errorf("%s: %v", name, err)
+		}
+		return nil
+	}
+	errs := make([]error, 0, len(les.Errors))
+	for _, e := range les.Errors {
+		if m := unknownYAML.FindStringSubmatch(e.Message); m != nil {
+			errs = append(errs, fmt.Errorf("%s:%d: unknown setting %q: the settings are %s", name, max(e.Mark.Line, 1), m[1], settings))
+			continue
+		}
+		errs = append(errs, fmt.Errorf("%s:%d: %s: fix the value on this line", name, max(e.Mark.Line, 1), e.Message))
+	}
+	return errors.Join(errs...)
+}
+
+func decodeTOML(name string, data []byte, c *Config) error {
+	dec := toml.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(c)
+	var sme *toml.StrictMissingError
+	if errors.As(err, &sme) {
+		errs := make([]error, 0, len(sme.Errors))
+		for _, e := range sme.Errors {
+			row, _ := e.Position()
+			errs = append(errs, fmt.Errorf("%s:%d: unknown setting %q: the settings are %s", name, row, strings.Join(e.Key(), "."), settings))
+		}
+		return errors.Join(errs...)
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		row, _ := de.Position()
+		return fmt.Errorf("%s:%d: %s: fix the TOML syntax (strings need quotes)", name, row, strings.TrimPrefix(de.Error(), "toml: "))
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %v", name, err)
+	}
+	return nil
 }
 
 // SetBaseURL overrides the base URL (from --base-url) and recomputes BasePath.

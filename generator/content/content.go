@@ -73,7 +73,7 @@ type Options struct {
 // MaxFileSize bounds one article; larger files are refused, not half read.
 const MaxFileSize = 64 << 20
 
-var jekyllName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-(.+)$`)
+var jekyllName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-(.*)$`)
 
 const moreMarker = "<!--more-->"
 
@@ -174,20 +174,22 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 	if m := jekyllName.FindStringSubmatch(base); m != nil {
 		nameDate, base = m[1], m[2]
 	}
-	if f, ok := fields["date"]; ok {
-		raw := str("date")
-		if raw != "" {
-			t, err := ParseDate(raw, opt.Location)
-			if err != nil {
-				errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("date %q is not a date I can read", raw),
-					Fix: "write it as 2025-04-28, 2025-04-28 14:30, or 2025-04-28T14:30:00+07:00"})
-			}
-			a.Date = t
+	nerr = len(errs)
+	if raw := str("date"); raw != "" {
+		t, err := ParseDate(raw, opt.Location)
+		if err != nil {
+			errs = append(errs, &Error{Path: displayPath, Line: fields["date"].line, Msg: fmt.Sprintf("date %q is not a date I can read", raw),
+				Fix: "write it as 2025-04-28, 2025-04-28 14:30, or 2025-04-28T14:30:00+07:00"})
 		}
+		a.Date = t
 	} else if nameDate != "" {
-		a.Date, _ = ParseDate(nameDate, opt.Location)
-	}
-	if _, ok := fields["date"]; a.Date.IsZero() && (!ok || str("date") == "") && nameDate == "" {
+		// An empty date: field falls back to the file name's date too.
+		var err error
+		if a.Date, err = ParseDate(nameDate, opt.Location); err != nil {
+			errs = append(errs, &Error{Path: displayPath, Msg: fmt.Sprintf("the file name's date %s is not a real date", nameDate),
+				Fix: "rename the file, or add a line date: 2025-04-28 to the front matter"})
+		}
+	} else if len(errs) == nerr {
 		errs = append(errs, &Error{Path: displayPath, Line: fmLine, Msg: "the date is missing",
 			Fix: "add a line date: 2025-04-28T14:30:00+07:00 to the front matter (or name the file 2025-04-28-title.md)"})
 	}

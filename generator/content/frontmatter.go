@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
-	"go.yaml.in/yaml/v3"
+	"github.com/pelletier/go-toml/v2/unstable"
+	"go.yaml.in/yaml/v4"
 )
 
 // field is one front matter value with the file line it was written on.
@@ -57,14 +56,25 @@ func split(path string, data []byte) (fm []byte, format string, fmLine int, body
 		Fix: fmt.Sprintf("add a line %q after the last front matter field", delim)}
 }
 
-var yamlLineRE = regexp.MustCompile(`line (\d+)`)
-
 // parseFields decodes front matter into top-level fields with their lines.
+// Field names are case-insensitive, so "Title" and "title" are one field
+// and writing both is an error, as writing one twice is.
 func parseFields(path, format string, fm []byte, fmLine int) (map[string]field, error) {
 	if format == "toml" {
 		return parseTOML(path, fm, fmLine)
 	}
 	return parseYAML(path, fm, fmLine)
+}
+
+// addField records one field, refusing a second field of the same name.
+func addField(out map[string]field, path, key string, value any, line int) error {
+	k := strings.ToLower(key)
+	if first, ok := out[k]; ok {
+		return &Error{Path: path, Line: line, Msg: fmt.Sprintf("field %q is written twice (first on line %d)", k, first.line),
+			Fix: "remove one of them"}
+	}
+	out[k] = field{value: value, line: line}
+	return nil
 }
 
 func parseYAML(path string, fm []byte, fmLine int) (map[string]field, error) {
@@ -81,13 +91,17 @@ func parseYAML(path string, fm []byte, fmLine int) (map[string]field, error) {
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, &Error{Path: path, Line: fmLine + root.Line - 1,
+		return nil, &Error{Path: path, Line: fmLine + max(root.Line, 1) - 1,
 			Msg: "the front matter is not a list of 'key: value' fields",
 			Fix: "write one field per line, such as 'title: My title'"}
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		line := fmLine + k.Line - 1
+		if k.Kind != yaml.ScalarNode {
+			return nil, &Error{Path: path, Line: line, Msg: "a field name is not a single word",
+				Fix: "write one field per line, such as 'title: My title'"}
+		}
 		var val any
 		if err := v.Decode(&val); err != nil {
 			return nil, yamlError(path, err, fmLine)
@@ -97,31 +111,43 @@ func parseYAML(path string, fm []byte, fmLine int) (map[string]field, error) {
 		if v.Kind == yaml.ScalarNode && v.Tag == "!!timestamp" {
 			val = v.Value
 		}
-		out[strings.ToLower(k.Value)] = field{value: val, line: line}
+		if err := addField(out, path, k.Value, val, line); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
 
+// yamlError turns a YAML library error into one that names the line of
+// the file to fix. A list, group or quote that is never closed is
+// reported where it opens, not where the parser gave up.
 func yamlError(path string, err error, fmLine int) error {
-	msg := err.Error()
-	line := fmLine
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		line = fmLine + n - 1
-		msg = yamlLineRE.ReplaceAllString(msg, "")
+	const fix = "fix the YAML syntax (check indentation, and quote values that contain ': ' or start with a special character)"
+	var le *yaml.LoadError
+	if !errors.As(err, &le) {
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		return &Error{Path: path, Line: fmLine, Msg: "bad YAML front matter: " + msg, Fix: fix}
 	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	msg = strings.TrimSpace(strings.Trim(strings.TrimSpace(msg), ":"))
-	msg = strings.ReplaceAll(msg, " :", ":")
-	fix := "fix the YAML syntax (check indentation, and quote values that contain ': ' or start with a special character)"
-	if strings.Contains(msg, "already defined") {
-		fix = "remove one of the duplicate fields"
-		// Point at the duplicate, not at the first one.
-		if m := regexp.MustCompile(`mapping key "([^"]*)" already defined at line (\d+)`).FindStringSubmatch(err.Error()); m != nil {
-			msg = fmt.Sprintf("field %q is written twice", m[1])
-		}
+	line := fmLine + max(le.Mark.Line, 1) - 1
+	opened := fmLine + max(le.ContextMark.Line, 1) - 1
+	msg, f := le.Message, fix
+	switch {
+	case strings.Contains(le.ContextMsg, "flow sequence"):
+		line = opened
+		msg = "the list [...] that starts on this line is not closed, or an item in it lacks a comma (" + msg + ")"
+		f = "close the list with ']' and separate its items with commas; quote items that contain ',' or ']'"
+	case strings.Contains(le.ContextMsg, "flow mapping"):
+		line = opened
+		msg = "the group {...} that starts on this line is not closed, or a field in it lacks a comma (" + msg + ")"
+		f = "close the group with '}' and separate its fields with commas"
+	case strings.Contains(le.ContextMsg, "quoted scalar"):
+		line = opened
+		msg = "the quote that opens on this line is never closed (" + msg + ")"
+		f = "end the value with the same quote mark it starts with; inside \"...\" write \\\" for a quote"
+	case strings.Contains(msg, "tab character"):
+		f = "indent with spaces, not tabs"
 	}
-	return &Error{Path: path, Line: line, Msg: "bad YAML front matter: " + msg, Fix: fix}
+	return &Error{Path: path, Line: line, Msg: "bad YAML front matter: " + msg, Fix: f}
 }
 
 func parseTOML(path string, fm []byte, fmLine int) (map[string]field, error) {
@@ -137,34 +163,75 @@ func parseTOML(path string, fm []byte, fmLine int) (map[string]field, error) {
 		return nil, &Error{Path: path, Line: line, Msg: "bad TOML front matter: " + strings.TrimPrefix(msg, "toml: "),
 			Fix: "fix the TOML syntax (strings need quotes, lists are written [\"a\", \"b\"])"}
 	}
-	// TOML decoding loses lines; find each top-level key's line in the text.
-	lines := strings.Split(string(fm), "\n")
+	lines := tomlKeyLines(fm)
 	keys := make([]string, 0, len(raw))
 	for k := range raw {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	// Sorted by line, so that of two names differing in case the later
+	// one is reported.
+	sort.Slice(keys, func(i, j int) bool {
+		if lines[keys[i]] != lines[keys[j]] {
+			return lines[keys[i]] < lines[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
 	out := map[string]field{}
 	for _, k := range keys {
-		line := fmLine
-		for i, l := range lines {
-			t := strings.TrimSpace(l)
-			if strings.HasPrefix(t, k) && strings.HasPrefix(strings.TrimSpace(t[len(k):]), "=") ||
-				t == "["+k+"]" {
-				line = fmLine + i
-				break
-			}
-		}
 		v := raw[k]
 		switch d := v.(type) {
 		case toml.LocalDate:
 			v = d.String()
 		case toml.LocalDateTime:
 			v = strings.Replace(d.String(), "T", " ", 1)
+		case toml.LocalTime:
+			v = d.String()
 		case time.Time:
 			v = d.Format(time.RFC3339Nano)
 		}
-		out[strings.ToLower(k)] = field{value: v, line: line}
+		if err := addField(out, path, k, v, fmLine+max(lines[k], 1)-1); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
+}
+
+// tomlKeyLines finds the line (1-based, within fm) of each top-level key:
+// TOML decoding loses positions. It reads fm once, so many keys cost no
+// more than a scan.
+func tomlKeyLines(fm []byte) map[string]int {
+	var starts []int // offsets where lines start
+	starts = append(starts, 0)
+	for i, b := range fm {
+		if b == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	lineOf := func(off int) int { return sort.SearchInts(starts, off+1) }
+	out := map[string]int{}
+	var p unstable.Parser
+	p.Reset(fm)
+	inTable := false
+	for p.NextExpression() {
+		e := p.Expression()
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			inTable = true
+		case unstable.KeyValue:
+			if inTable {
+				continue // a key of a table, not a top-level one
+			}
+		default:
+			continue
+		}
+		it := e.Key()
+		if !it.Next() {
+			continue
+		}
+		k := it.Node()
+		if _, ok := out[string(k.Data)]; !ok {
+			out[string(k.Data)] = lineOf(int(k.Raw.Offset))
+		}
+	}
+	return out
 }

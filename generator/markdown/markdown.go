@@ -69,7 +69,7 @@ func (r *Renderer) Convert(src []byte) (Result, error) {
 			}
 		}
 		if t, ok := n.(*ast.Text); ok {
-			plain.Write(t.Segment.Value(src))
+			plain.Write(decode(t.Segment.Value(src)))
 			plain.WriteByte(' ')
 		}
 		return ast.WalkContinue, nil
@@ -93,12 +93,15 @@ func textOf(n ast.Node, src []byte) string {
 		}
 		switch c := c.(type) {
 		case *ast.Text:
-			b.Write(c.Segment.Value(src))
+			b.Write(decode(c.Segment.Value(src)))
 			if c.SoftLineBreak() || c.HardLineBreak() {
 				b.WriteByte(' ')
 			}
 		case *ast.String:
-			b.Write(c.Value)
+			// The typographer's quotes and dashes are HTML entities.
+			b.Write(util.ResolveEntityNames(c.Value))
+		case *ast.AutoLink:
+			b.Write(c.Label(src))
 		case *ast.CodeSpan:
 			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
 				if s, ok := t.(*ast.Text); ok {
@@ -108,14 +111,20 @@ func textOf(n ast.Node, src []byte) string {
 			return ast.WalkSkipChildren, nil
 		case *ast.RawHTML, *ast.HTMLBlock:
 			return ast.WalkSkipChildren, nil
-		case *ast.Paragraph, *ast.Heading:
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
+		}
+		// Blocks (paragraphs, list items, table cells) are separate words.
+		if c.Type() == ast.TypeBlock && b.Len() > 0 {
+			b.WriteByte(' ')
 		}
 		return ast.WalkContinue, nil
 	})
 	return b.String()
+}
+
+// decode turns Markdown source text into the text a reader sees: no
+// backslash escapes, entities such as &amp; resolved.
+func decode(b []byte) []byte {
+	return util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(b)))
 }
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
