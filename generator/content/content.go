@@ -175,10 +175,12 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 		nameDate, base = m[1], m[2]
 	}
 	nerr = len(errs)
-	if raw := str("date"); raw != "" {
+	// Hugo writes publishDate where the date of writing and of publishing differ.
+	dateKey := firstKey(fields, "date", "publishdate", "pubdate")
+	if raw := str(dateKey); raw != "" {
 		t, err := ParseDate(raw, opt.Location)
 		if err != nil {
-			errs = append(errs, &Error{Path: displayPath, Line: fields["date"].line, Msg: fmt.Sprintf("date %q is not a date I can read", raw),
+			errs = append(errs, &Error{Path: displayPath, Line: fields[dateKey].line, Msg: fmt.Sprintf("%s %q is not a date I can read", dateKey, raw),
 				Fix: "write it as 2025-04-28, 2025-04-28 14:30, or 2025-04-28T14:30:00+07:00"})
 		}
 		a.Date = t
@@ -193,11 +195,13 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 		errs = append(errs, &Error{Path: displayPath, Line: fmLine, Msg: "the date is missing",
 			Fix: "add a line date: 2025-04-28T14:30:00+07:00 to the front matter (or name the file 2025-04-28-title.md)"})
 	}
-	if f, ok := fields["updated"]; ok {
-		if raw := str("updated"); raw != "" {
+	// Hugo calls it lastmod, Jekyll plugins last_modified_at.
+	updKey := firstKey(fields, "updated", "lastmod", "last_modified_at", "modified")
+	if f, ok := fields[updKey]; ok {
+		if raw := str(updKey); raw != "" {
 			t, err := ParseDate(raw, opt.Location)
 			if err != nil {
-				errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("updated %q is not a date I can read", raw),
+				errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("%s %q is not a date I can read", updKey, raw),
 					Fix: "write it as 2025-04-28 or 2025-04-28T14:30:00+07:00"})
 			}
 			a.Updated = t
@@ -233,6 +237,11 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 	}
 	a.Tags = dedupe(list("tags"))
 	a.Image = str("image")
+	if a.Image == "" {
+		if images := list("images"); len(images) > 0 { // Hugo's list of images
+			a.Image = images[0]
+		}
+	}
 	a.Lang = str("lang")
 	if f, ok := fields["draft"]; ok {
 		switch v := f.value.(type) {
@@ -242,6 +251,11 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 		default:
 			errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("draft must be true or false, not %v", v),
 				Fix: "write draft: true or draft: false"})
+		}
+	}
+	if f, ok := fields["published"]; ok { // Jekyll's way to hold a post back
+		if v, isBool := f.value.(bool); isBool && !v {
+			a.Draft = true
 		}
 	}
 	summary := str("summary")
@@ -273,6 +287,16 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 		a.Summary = res.FirstParagraph
 	}
 	return a, nil
+}
+
+// firstKey returns the first of keys that fields has, else the first key.
+func firstKey(fields map[string]field, keys ...string) string {
+	for _, k := range keys {
+		if _, ok := fields[k]; ok {
+			return k
+		}
+	}
+	return keys[0]
 }
 
 // cutLine splits s at the first line that is exactly marker.
