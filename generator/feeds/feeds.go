@@ -5,8 +5,10 @@ package feeds
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"strings"
 	"time"
 
@@ -69,11 +71,36 @@ func Feed(cfg *config.Config, kind Kind, title, path string, articles []*site.Ar
 	)
 	switch kind {
 	case RSS:
-		s, err = f.ToRss()
+		// Readers show an RSS description as HTML, and a summary is
+		// plain text: escape it, so "<b>" in a summary stays text.
+		for _, item := range f.Items {
+			item.Description = html.EscapeString(item.Description)
+		}
+		rss := (&feeds.Rss{Feed: f}).RssFeed()
+		// managingEditor must be an e-mail address; there is none.
+		rss.ManagingEditor = ""
+		s, err = feeds.ToXML(rss)
 	case Atom:
-		s, err = f.ToAtom()
+		atom := (&feeds.Atom{Feed: f}).AtomFeed()
+		for _, e := range atom.Entries {
+			if e.Summary != nil {
+				e.Summary.Type = "text" // plain text, not HTML
+			}
+		}
+		s, err = feeds.ToXML(atom)
 	case JSON:
-		s, err = f.ToJSON()
+		// JSON Feed requires "items", even when there are none.
+		jf := (&feeds.JSON{Feed: f}).JSONFeed()
+		items := jf.Items
+		if items == nil {
+			items = []*feeds.JSONItem{}
+		}
+		var b []byte
+		b, err = json.MarshalIndent(struct {
+			*feeds.JSONFeed
+			Items []*feeds.JSONItem `json:"items"`
+		}{jf, items}, "", "  ")
+		s = string(b)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("feed %s: %w", path, err)

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"text/template/parse"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"newsdigest/generator/config"
@@ -190,9 +191,9 @@ func Funcs(cfg *config.Config) template.FuncMap {
 		"date": func(layout string, t time.Time) string { return lang.Format(t.In(cfg.Location), code, layout) },
 		// longDate is e.g. "Senin, 28 April 2025".
 		"longDate": func(t time.Time) string { return lang.Format(t.In(cfg.Location), code, "Monday, 2 January 2006") },
-		// isoDate is for datetime attributes.
 		// clock is the time of day as the language writes it, e.g. "14.30 WIB".
-		"clock":   func(t time.Time) string { return t.In(cfg.Location).Format(lang.Word(code, "clock")) },
+		"clock": func(t time.Time) string { return t.In(cfg.Location).Format(lang.Word(code, "clock")) },
+		// isoDate is for datetime attributes.
 		"isoDate": func(t time.Time) string { return t.In(cfg.Location).Format(time.RFC3339) },
 		"T":       func(key string) string { return lang.Word(code, key) },
 		// truncate shortens s to at most n characters, at a word boundary.
@@ -207,9 +208,16 @@ func Truncate(n int, s string) string {
 	if len(r) <= n {
 		return s
 	}
-	cut := string(r[:n])
-	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
-		cut = cut[:i]
+	cut := r[:n]
+	// Unless the cut already ends a word, go back to the last space, if
+	// that keeps more than half.
+	if unicode.IsLetter(r[n]) || unicode.IsDigit(r[n]) {
+		for i := n - 1; i > n/2; i-- {
+			if cut[i] == ' ' {
+				cut = cut[:i]
+				break
+			}
+		}
 	}
-	return strings.TrimRight(cut, " ,.;:") + "…"
+	return strings.TrimRight(string(cut), " ,.;:") + "…"
 }
