@@ -53,11 +53,17 @@ type Result struct {
 // Build builds the site and replaces the output folder with it.
 func Build(opt Options) (Result, error) {
 	start := time.Now()
-	s, files, err := Render(opt)
+	opt = opt.withDefaults()
+	cfg, err := loadConfig(opt)
 	if err != nil {
 		return Result{}, err
 	}
-	out, err := OutDir(opt, s.Config)
+	// A refused output folder is said before any work is done.
+	out, err := OutDir(opt, cfg)
+	if err != nil {
+		return Result{}, err
+	}
+	s, files, err := renderWith(opt, cfg)
 	if err != nil {
 		return Result{}, err
 	}
@@ -75,17 +81,26 @@ func Build(opt Options) (Result, error) {
 
 // Render builds the site in memory: every output file, nothing written.
 func Render(opt Options) (*site.Site, []output.File, error) {
+	opt = opt.withDefaults()
+	cfg, err := loadConfig(opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return renderWith(opt, cfg)
+}
+
+func (opt Options) withDefaults() Options {
 	if opt.SiteDir == "" {
 		opt.SiteDir = "."
 	}
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
+	return opt
+}
+
+func renderWith(opt Options, cfg *config.Config) (*site.Site, []output.File, error) {
 	root := os.DirFS(opt.SiteDir)
-	cfg, err := loadConfig(opt)
-	if err != nil {
-		return nil, nil, err
-	}
 	md := markdown.New(cfg.UnsafeHTML)
 	articles, intro, err := loadContent(opt, cfg, md)
 	if err != nil {
