@@ -1,0 +1,425 @@
+package build
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"newsdigest/generator/internal/testsite"
+	"newsdigest/generator/output"
+)
+
+// testNow is after every generated article, so none is held back as
+// future unless a step dates it so.
+var testNow = time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+
+// fakeSite is a generated site on disk that steps change at random,
+// reporting the paths they touch as a watcher would.
+type fakeSite struct {
+	t        *testing.T
+	dir      string
+	r        *rand.Rand
+	gen      *testsite.Gen
+	articles map[string]testsite.Article // by path below content/
+	broken   map[string]bool             // articles whose front matter a step broke
+}
+
+func newFakeSite(t *testing.T, seed uint64, n int) *fakeSite {
+	dir := t.TempDir()
+	list, err := testsite.Write(dir, n, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := &fakeSite{t: t, dir: dir, r: rand.New(rand.NewPCG(seed, 7)), gen: testsite.New(seed + 1000), articles: map[string]testsite.Article{}, broken: map[string]bool{}}
+	fs.gen.Start = time.Date(2023, 1, 2, 0, 0, 0, 0, time.UTC)
+	fs.gen.Tags = 12
+	for _, a := range list {
+		fs.articles[a.File] = a
+	}
+	fs.write("site.yaml", "title: Uji\nbase_url: https://example.github.io/uji/\nper_page: 4\n")
+	fs.write("static/css/extra.css", "body { color: black }\n")
+	return fs
+}
+
+func (s *fakeSite) write(rel, data string) string {
+	p := filepath.Join(s.dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		s.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+	return p
+}
+
+func (s *fakeSite) remove(rel string) string {
+	p := filepath.Join(s.dir, filepath.FromSlash(rel))
+	if err := os.RemoveAll(p); err != nil {
+		s.t.Fatal(err)
+	}
+	return p
+}
+
+func (s *fakeSite) pick() string {
+	keys := sortedKeys(s.articles)
+	return keys[s.r.IntN(len(keys))]
+}
+
+func (s *fakeSite) save(a testsite.Article) string {
+	s.articles[a.File] = a
+	delete(s.broken, a.File)
+	return s.write("content/"+a.File, a.Markdown())
+}
+
+// step makes one random change and returns its name and the paths it
+// touched.
+func (s *fakeSite) step() (string, []string) {
+	if len(s.broken) > 0 && s.r.IntN(2) == 0 {
+		rel := sortedKeys(s.broken)[0]
+		return "fix " + rel, []string{s.save(s.articles[rel])}
+	}
+	switch k := s.r.IntN(100); {
+	case k < 15:
+		a := s.articles[s.pick()]
+		a.Body = s.gen.Words(30) + ".\n\n" + a.Body
+		return "edit the body of " + a.File, []string{s.save(a)}
+	case k < 25:
+		a := s.articles[s.pick()]
+		a.Title = "Judul baru " + s.gen.Words(3)
+		return "retitle " + a.File, []string{s.save(a)}
+	case k < 33:
+		a := s.articles[s.pick()]
+		a.Date = a.Date.Add(time.Duration(s.r.IntN(200)-100) * time.Hour)
+		return "redate " + a.File, []string{s.save(a)}
+	case k < 40:
+		a := s.articles[s.pick()]
+		a.Tags = []string{fmt.Sprintf("topik %d", s.r.IntN(15))}
+		a.Section = testsite.Sections[s.r.IntN(3)]
+		return "retag " + a.File, []string{s.save(a)}
+	case k < 48:
+		a := s.gen.Next()
+		a.File = fmt.Sprintf("baru/%d/%s", s.r.IntN(3), newName(a))
+		return "add " + a.File, []string{s.save(a)}
+	case k < 54:
+		// A folder that arrives full, as from cp -r or a checkout.
+		dir := fmt.Sprintf("kiriman-%d", s.r.IntN(1000))
+		var names []string
+		for range 1 + s.r.IntN(4) {
+			a := s.gen.Next()
+			a.File = dir + "/sub/" + newName(a)
+			s.save(a)
+			names = append(names, a.File)
+		}
+		return "add folder " + dir, []string{filepath.Join(s.dir, "content", dir)}
+	case k < 62:
+		rel := s.pick()
+		if len(s.articles) < 10 {
+			return "nothing", nil
+		}
+		delete(s.articles, rel)
+		delete(s.broken, rel)
+		return "delete " + rel, []string{s.remove("content/" + rel)}
+	case k < 69:
+		rel := s.pick()
+		a := s.articles[rel]
+		delete(s.articles, rel)
+		broken := s.broken[rel]
+		delete(s.broken, rel)
+		a.File = strings.TrimSuffix(rel, ".md") + "-pindah.md"
+		s.articles[a.File] = a
+		if broken {
+			s.broken[a.File] = true
+		}
+		from, to := filepath.Join(s.dir, "content", rel), filepath.Join(s.dir, "content", a.File)
+		if err := os.Rename(from, to); err != nil {
+			s.t.Fatal(err)
+		}
+		return "rename " + rel, []string{from, to}
+	case k < 73:
+		// Rename a whole folder.
+		rel := s.pick()
+		dir := filepath.Dir(rel)
+		if dir == "." {
+			return "nothing", nil
+		}
+		to := dir + "-x"
+		for _, name := range sortedKeys(s.articles) {
+			if strings.HasPrefix(name, dir+"/") {
+				a := s.articles[name]
+				delete(s.articles, name)
+				a.File = to + strings.TrimPrefix(name, dir)
+				s.articles[a.File] = a
+				if s.broken[name] {
+					delete(s.broken, name)
+					s.broken[a.File] = true
+				}
+			}
+		}
+		from, dst := filepath.Join(s.dir, "content", dir), filepath.Join(s.dir, "content", to)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			s.t.Fatal(err)
+		}
+		if err := os.Rename(from, dst); err != nil {
+			s.t.Fatal(err)
+		}
+		return "rename folder " + dir, []string{from, dst}
+	case k < 77:
+		rel := s.pick()
+		s.broken[rel] = true
+		return "break " + rel, []string{s.write("content/"+rel, "---\ntitle: [tidak ditutup\n---\nteks\n")}
+	case k < 82:
+		a := s.articles[s.pick()]
+		a.Date = testNow.Add(48 * time.Hour) // held back as future
+		return "date in the future " + a.File, []string{s.save(a)}
+	case k < 86:
+		card := fmt.Sprintf(`<article class="card"><h3><a href="{{relURL .Path}}">{{.Title}}</a></h3>{{with .SectionTerm}}<p>{{.Name}} {{len .Articles}}</p>{{end}}<!-- %d --></article>`, s.r.IntN(5))
+		return "change a template", []string{s.write("templates/partials/card.html", card)}
+	case k < 88:
+		return "remove the templates", []string{s.remove("templates")}
+	case k < 90:
+		// A footer that reads the whole site in ways the analysis must
+		// follow: variables assigned in a loop, index, methods, $.
+		footer := `<footer>{{range $i, $a := .Site.Articles}}{{if lt $i 2}}<a href="{{relURL $a.Path}}">{{$a.Title}}</a>{{end}}{{end}}
+{{$n := 0}}{{range .Site.Sections}}{{$n = add $n (len .Articles)}}{{end}}<p>{{$n}} {{printf "%d" (len .Site.Tags)}}</p>
+{{with index .Site.Tags 0}}{{.Name}} {{.FeedPath}}{{end}}{{with .Term}}{{$.Title}}{{end}}
+{{range .Groups}}{{.Day.Path}}{{end}}{{with .Article}}{{.Params.source}}{{end}}</footer>`
+		if s.r.IntN(2) == 0 {
+			// A template that calls itself, which the analysis does not
+			// follow: its pages render every time.
+			s.write("templates/partials/rec.html", `{{if .}}{{(index . 0).Name}} {{template "partials/rec.html" slice . 1}}{{end}}`)
+			footer += `{{template "partials/rec.html" .Site.Sources}}`
+		}
+		return "a footer that reads the whole site", []string{s.write("templates/partials/footer.html", footer)}
+	case k < 91:
+		return "change the CSS", []string{s.write("static/css/extra.css", fmt.Sprintf("body { margin: %dpx }\n", s.r.IntN(9)))}
+	case k < 93:
+		return "add a static file", []string{s.write(fmt.Sprintf("static/img/%d.txt", s.r.IntN(3)), s.gen.Words(3))}
+	case k < 95:
+		return "remove static files", []string{s.remove("static/img")}
+	case k < 97:
+		return "change the intro", []string{s.write("content/_index.md", "Selamat datang. "+s.gen.Words(5)+"\n")}
+	default:
+		return "change the config", []string{s.write("site.yaml", fmt.Sprintf("title: Uji %d\nbase_url: https://example.github.io/uji/\nper_page: %d\n", s.r.IntN(9), 2+s.r.IntN(4)))}
+	}
+}
+
+// newName names a generated article so that its URL differs from the
+// first articles'.
+func newName(a testsite.Article) string {
+	return a.Date.Format("2006-01-02") + "-baru-" + strings.TrimPrefix(filepath.Base(a.File), a.Date.Format("2006-01-02")+"-")
+}
+
+// readOutput reads every file below dir into a map, by slash path.
+func readOutput(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// rendered reads the bytes of a clean build's files.
+func rendered(t *testing.T, files []output.File) map[string][]byte {
+	out := map[string][]byte{}
+	for _, f := range files {
+		data := f.Data
+		if data == nil && f.From != nil {
+			var err error
+			if data, err = fs.ReadFile(f.From, f.FromName); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if data == nil {
+			data = []byte{}
+		}
+		out[f.Name] = data
+	}
+	return out
+}
+
+// sameOutput reports how two output trees differ.
+func sameOutput(got, want map[string][]byte) []string {
+	var diffs []string
+	for _, name := range sortedKeys(want) {
+		g, ok := got[name]
+		switch {
+		case !ok:
+			diffs = append(diffs, "missing "+name)
+		case !bytes.Equal(g, want[name]):
+			diffs = append(diffs, "differs "+name)
+		}
+	}
+	for _, name := range sortedKeys(got) {
+		if _, ok := want[name]; !ok {
+			diffs = append(diffs, "extra "+name)
+		}
+	}
+	return diffs
+}
+
+// TestBuilderMatchesCleanBuild applies random sequences of edits,
+// creations, renames, deletions, template, static and config changes to a
+// site, rebuilds incrementally after each, and compares the output with a
+// clean build of the same files, byte for byte.
+func TestBuilderMatchesCleanBuild(t *testing.T) {
+	steps := 40
+	if testing.Short() {
+		steps = 20
+	}
+	for _, seed := range []uint64{1, 2, 3} {
+		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
+			s := newFakeSite(t, seed, 24)
+			incOut := filepath.Join(t.TempDir(), "inc")
+			b, err := NewBuilder(Options{SiteDir: s.dir, OutDir: incOut, Now: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.Build(nil); err != nil {
+				t.Fatal(err)
+			}
+			var want map[string][]byte
+			var history []string
+			for i := range steps {
+				name, paths := "start", []string(nil)
+				if i > 0 {
+					name, paths = s.step()
+				}
+				history = append(history, name)
+				rb, incErr := b.Build(paths)
+				// Build writes what Render returns; comparing with Render
+				// spares the disk.
+				_, files, cleanErr := Render(Options{SiteDir: s.dir, Now: testNow})
+				if (incErr == nil) != (cleanErr == nil) {
+					t.Fatalf("after %q: the rebuild says %v, a clean build %v\nsteps: %s", name, incErr, cleanErr, strings.Join(history, "; "))
+				}
+				if cleanErr == nil {
+					want = rendered(t, files)
+				}
+				got := readOutput(t, incOut)
+				delete(got, output.Marker)
+				if diffs := sameOutput(got, want); len(diffs) > 0 {
+					t.Fatalf("after %q the output is not the clean build's: %s\nsteps: %s", name, strings.Join(diffs[:min(10, len(diffs))], ", "), strings.Join(history, "; "))
+				}
+				if testing.Verbose() {
+					t.Logf("%-40s full=%-5v parsed=%-3d rendered=%-4d changed=%-4d pages=%d err=%v", name, rb.Full, rb.Parsed, rb.Rendered, len(rb.Changed), rb.Pages, incErr)
+				}
+			}
+		})
+	}
+}
+
+// TestBuilderDoesLittle checks that each kind of change does only its
+// share of the work.
+func TestBuilderDoesLittle(t *testing.T) {
+	s := newFakeSite(t, 9, 60)
+	b, err := NewBuilder(Options{SiteDir: s.dir, OutDir: filepath.Join(t.TempDir(), "out"), Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, err := b.Build(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rb.Full || rb.Parsed != 60 {
+		t.Fatalf("first build: full %v, parsed %d; want a full build of 60 articles", rb.Full, rb.Parsed)
+	}
+	total := rb.Pages
+	build := func(paths ...string) Rebuild {
+		t.Helper()
+		rb, err := b.Build(paths)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rb.Full {
+			t.Fatalf("%v: a full rebuild", paths)
+		}
+		return rb
+	}
+	keys := sortedKeys(s.articles)
+	a := s.articles[keys[len(keys)/2]]
+	jakarta, err := time.LoadLocation("Asia/Jakarta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pageOf := func(a testsite.Article) string {
+		slug := strings.TrimSuffix(filepath.Base(a.File)[len("2006-01-02-"):], ".md")
+		return a.Date.In(jakarta).Format("2006/01/02/") + slug + "/index.html"
+	}
+
+	// The last paragraph is not the summary: only the article's own page
+	// shows it.
+	a.Body += "\nSatu kalimat lagi di akhir.\n"
+	rb = build(s.save(a))
+	if rb.Parsed != 1 {
+		t.Errorf("body edit: parsed %d articles, want 1", rb.Parsed)
+	}
+	if !slices.Equal(rb.Changed, []string{pageOf(a)}) {
+		t.Errorf("body edit: changed %v, want only %s", rb.Changed, pageOf(a))
+	}
+
+	// A new title shows on the neighbours' pages, in lists and feeds, but
+	// most pages stay.
+	a.Title = "Judul yang benar-benar baru"
+	rb = build(s.save(a))
+	if rb.Parsed != 1 || rb.Rendered == 0 || rb.Rendered > total/3 {
+		t.Errorf("title edit: parsed %d, rendered %d of %d pages", rb.Parsed, rb.Rendered, total)
+	}
+	for _, want := range []string{pageOf(a), "feed.xml", "sitemap.xml"} {
+		if !slices.Contains(rb.Changed, want) && want != "sitemap.xml" {
+			t.Errorf("title edit: %s not rewritten; changed %v", want, rb.Changed)
+		}
+		if slices.Contains(rb.Changed, want) && want == "sitemap.xml" {
+			t.Errorf("title edit: the sitemap, which shows no titles, was rewritten")
+		}
+	}
+	if !slices.ContainsFunc(rb.Changed, func(c string) bool { return c == "index.html" || strings.HasPrefix(c, "page/") }) {
+		t.Errorf("title edit: no page of the front page's list rewritten; changed %v", rb.Changed)
+	}
+
+	// A template change parses nothing.
+	rb = build(s.write("templates/partials/card.html", `<p class="card">{{.Title}}</p>`))
+	if rb.Parsed != 0 || rb.Rendered == 0 {
+		t.Errorf("template change: parsed %d, rendered %d", rb.Parsed, rb.Rendered)
+	}
+	if slices.Contains(rb.Changed, pageOf(a)) {
+		t.Errorf("a change to the card template rewrote an article page, which shows no card")
+	}
+
+	// A static change copies that file.
+	rb = build(s.write("static/css/extra.css", "p { margin: 0 }\n"))
+	if rb.Parsed != 0 || rb.Rendered != 0 || !slices.Equal(rb.Changed, []string{"css/extra.css"}) {
+		t.Errorf("static change: parsed %d, rendered %d, changed %v", rb.Parsed, rb.Rendered, rb.Changed)
+	}
+
+	// Saving a file unchanged changes nothing.
+	rb = build(s.save(a))
+	if rb.Parsed != 0 || len(rb.Changed) != 0 {
+		t.Errorf("unchanged save: parsed %d, changed %v", rb.Parsed, rb.Changed)
+	}
+
+	// A config change rebuilds everything.
+	rb, err = b.Build([]string{s.write("site.yaml", "title: Lain\nper_page: 5\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rb.Full || rb.Parsed != 60 {
+		t.Errorf("config change: full %v, parsed %d", rb.Full, rb.Parsed)
+	}
+}
