@@ -9,8 +9,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"newsdigest/generator/config"
@@ -117,8 +119,9 @@ func New(cfg *config.Config, intro template.HTML, list []*content.Article) (*Sit
 	s.Sources = s.group("source", func(a *Article) []string { return nonEmpty(a.Source) }, func(a *Article, t *Term) { a.SourceTerm = t })
 	s.Tags = s.group("tag", func(a *Article) []string { return a.Tags }, func(a *Article, t *Term) { a.TagTerms = append(a.TagTerms, t) })
 	s.groupDates()
+	var buf []*Article
 	for _, a := range s.Articles {
-		a.Related = related(a, 4)
+		a.Related, buf = related(a, 4, buf)
 	}
 	return s, nil
 }
@@ -175,12 +178,22 @@ func (s *Site) group(kind string, names func(*Article) []string, link func(*Arti
 // TermSlug is the URL segment of a section, tag or source name. A name
 // with no letters or digits gets a stable hash instead of an empty segment.
 func TermSlug(name string) string {
-	if s := content.Slugify(name); s != "" {
-		return s
+	if s, ok := termSlugs.Load(name); ok {
+		return s.(string)
 	}
-	sum := sha256.Sum256([]byte(name))
-	return "t-" + hex.EncodeToString(sum[:4])
+	s := content.Slugify(name)
+	if s == "" {
+		sum := sha256.Sum256([]byte(name))
+		s = "t-" + hex.EncodeToString(sum[:4])
+	}
+	termSlugs.Store(name, s)
+	return s
 }
+
+// termSlugs remembers TermSlug's results: slugging is slow next to the
+// rest of the model, which is rebuilt on every change while watching, and
+// a site has far fewer names than uses of them.
+var termSlugs sync.Map
 
 func (s *Site) groupDates() {
 	loc := s.Config.Location
@@ -213,43 +226,68 @@ func (s *Site) groupDates() {
 
 // related picks up to n articles sharing the most tags with a, nearest in
 // time first. It looks only at a window of each tag's list around a, so a
-// tag on 100,000 articles costs no more than one on ten.
-func related(a *Article, n int) []*Article {
+// tag on 100,000 articles costs no more than one on ten. buf is scratch
+// space, returned for the next call: the model is rebuilt on every change
+// while watching, so this runs for every article each time.
+func related(a *Article, n int, buf []*Article) (out, scratch []*Article) {
 	const window = 24
-	score := map[*Article]int{}
+	cands := buf[:0]
 	for _, t := range a.TagTerms {
 		i := sort.Search(len(t.Articles), func(i int) bool { return t.Articles[i].index >= a.index })
 		lo, hi := max(0, i-window), min(len(t.Articles), i+window+1)
 		for _, b := range t.Articles[lo:hi] {
 			if b != a {
-				score[b]++
+				cands = append(cands, b)
 			}
 		}
 	}
-	out := make([]*Article, 0, len(score))
-	for b := range score {
-		out = append(out, b)
+	// An article in k of the windows appears k times: its score.
+	slices.SortFunc(cands, func(x, y *Article) int { return x.index - y.index })
+	type scored struct {
+		b           *Article
+		score, dist int
 	}
-	dist := func(b *Article) int {
-		if d := b.index - a.index; d > 0 {
-			return d
-		} else {
-			return -d
+	better := func(x, y scored) bool {
+		if x.score != y.score {
+			return x.score > y.score
+		}
+		if x.dist != y.dist {
+			return x.dist < y.dist
+		}
+		return x.b.index < y.b.index
+	}
+	var top []scored // the best so far, best first, at most n
+	for i := 0; i < len(cands); {
+		j := i + 1
+		for j < len(cands) && cands[j] == cands[i] {
+			j++
+		}
+		c := scored{cands[i], j - i, abs(cands[i].index - a.index)}
+		i = j
+		if len(top) == n && !better(c, top[n-1]) {
+			continue
+		}
+		k := len(top)
+		for k > 0 && better(c, top[k-1]) {
+			k--
+		}
+		top = slices.Insert(top, k, c)
+		if len(top) > n {
+			top = top[:n]
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if score[out[i]] != score[out[j]] {
-			return score[out[i]] > score[out[j]]
-		}
-		if dist(out[i]) != dist(out[j]) {
-			return dist(out[i]) < dist(out[j])
-		}
-		return out[i].index < out[j].index
-	})
-	if len(out) > n {
-		out = out[:n]
+	out = make([]*Article, len(top))
+	for i, c := range top {
+		out[i] = c.b
 	}
-	return out
+	return out, cands
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // permalink expands the config's pattern for one article.
@@ -259,8 +297,34 @@ func permalink(pattern string, a *content.Article, loc *time.Location) string {
 	if a.Section == "" {
 		section = "artikel"
 	}
-	return strings.NewReplacer(
-		":year", t.Format("2006"), ":month", t.Format("01"), ":day", t.Format("02"),
-		":slug", a.Slug, ":section", section,
-	).Replace(pattern)
+	// A replacer built per article would cost more than the rest of
+	// the model; the tokens are no prefixes of each other.
+	tokens := [...]struct{ name, value string }{
+		{":year", t.Format("2006")}, {":month", t.Format("01")}, {":day", t.Format("02")},
+		{":slug", a.Slug}, {":section", section},
+	}
+	var b strings.Builder
+	for len(pattern) > 0 {
+		i := strings.IndexByte(pattern, ':')
+		if i < 0 {
+			b.WriteString(pattern)
+			break
+		}
+		b.WriteString(pattern[:i])
+		pattern = pattern[i:]
+		matched := false
+		for _, tok := range tokens {
+			if strings.HasPrefix(pattern, tok.name) {
+				b.WriteString(tok.value)
+				pattern = pattern[len(tok.name):]
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			b.WriteByte(':')
+			pattern = pattern[1:]
+		}
+	}
+	return b.String()
 }
