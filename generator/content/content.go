@@ -5,9 +5,13 @@
 package content
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
+	"io/fs"
+	"net/url"
 	"path"
 	"regexp"
 	"strings"
@@ -64,14 +68,43 @@ func (e *Error) Error() string {
 	return s
 }
 
+// ReadFile reads the article name from fsys, refusing a file larger than
+// MaxFileSize without reading all of it. Errors name it as displayPath.
+func ReadFile(fsys fs.FS, name, displayPath string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Size() > MaxFileSize {
+		return nil, tooBig(displayPath, fi.Size())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", displayPath, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, tooBig(displayPath, int64(len(data)))
+	}
+	return data, nil
+}
+
+func tooBig(displayPath string, size int64) error {
+	return &Error{Path: displayPath, Msg: fmt.Sprintf("the file is %.1f MB, more than the %d MB an article may be", float64(size)/(1<<20), MaxFileSize>>20),
+		Fix: "split it into several articles (if it is not an article, move it out of content/)"}
+}
+
 // Options are the site settings parsing depends on.
 type Options struct {
 	Location *time.Location
 	Markdown *markdown.Renderer
 }
 
-// MaxFileSize bounds one article; larger files are refused, not half read.
-const MaxFileSize = 64 << 20
+// MaxFileSize bounds one article; larger files are refused, not half
+// read. A long feature is some 100 KB; 1 MiB is a book, and keeps the
+// parse of the worst Markdown under the limits of package markdown to a
+// few seconds.
+const MaxFileSize = 1 << 20
 
 var jekyllName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-(.*)$`)
 
@@ -81,17 +114,21 @@ const moreMarker = "<!--more-->"
 // errors name it as displayPath (e.g. "content/dunia/x.md").
 func Parse(file, displayPath string, data []byte, opt Options) (*Article, error) {
 	if len(data) > MaxFileSize {
-		return nil, &Error{Path: displayPath, Msg: fmt.Sprintf("the file is %d MB, larger than the %d MB limit", len(data)>>20, MaxFileSize>>20),
-			Fix: "split it into several articles"}
+		return nil, tooBig(displayPath, int64(len(data)))
 	}
+	data = newlines(data)
 	if !utf8.Valid(data) {
-		line := 1 + strings.Count(string(data[:firstInvalid(data)]), "\n")
+		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
 		return nil, &Error{Path: displayPath, Line: line, Msg: "the file is not valid UTF-8 text",
 			Fix: "save it as UTF-8 (if it is not a text file, move it out of content/)"}
 	}
-	if i := strings.IndexByte(string(data), 0); i >= 0 {
-		return nil, &Error{Path: displayPath, Line: 1 + strings.Count(string(data[:i]), "\n"), Msg: "the file contains NUL bytes, so it is not a text file",
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return nil, &Error{Path: displayPath, Line: 1 + bytes.Count(data[:i], []byte("\n")), Msg: "the file contains NUL bytes, so it is not a text file",
 			Fix: "move binary files out of content/ (images belong in static/)"}
+	}
+	if len(bytes.TrimSpace(bytes.TrimPrefix(data, bom))) == 0 {
+		return nil, &Error{Path: displayPath, Line: 1, Msg: "the file is empty",
+			Fix: "write the article (front matter with title: and date:, then the text), or delete the file"}
 	}
 	fm, format, fmLine, body, bodyLine, err := split(displayPath, data)
 	if err != nil {
@@ -210,14 +247,17 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 
 	switch s := str("slug"); {
 	case s != "":
-		a.Slug = Slugify(s)
+		if a.Slug = Slugify(s); a.Slug == "" {
+			errs = append(errs, &Error{Path: displayPath, Line: fields["slug"].line, Msg: fmt.Sprintf("slug %q has no letters or digits to make a URL of", s),
+				Fix: "write it with letters or digits, such as slug: rupiah-menguat"})
+		}
 	case base != "":
 		a.Slug = Slugify(base)
 	}
 	if a.Slug == "" {
 		a.Slug = Slugify(a.Title)
 	}
-	if a.Slug == "" && a.Title != "" {
+	if a.Slug == "" && a.Title != "" && str("slug") == "" {
 		errs = append(errs, &Error{Path: displayPath, Line: fmLine, Msg: "no URL slug can be made from the file name or title",
 			Fix: "add a line slug: some-words to the front matter"})
 	}
@@ -243,6 +283,21 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 		}
 	}
 	a.Lang = str("lang")
+	// Values that become links or attributes must be what they claim, so
+	// that no javascript: or data: address reaches a page.
+	if a.SourceURL != "" && !isWebURL(a.SourceURL) {
+		errs = append(errs, &Error{Path: displayPath, Line: fields["source_url"].line, Msg: fmt.Sprintf("source_url %q is not a web address", a.SourceURL),
+			Fix: "write the full address of the original report, starting with https://"})
+	}
+	if a.Image != "" && !isImageURL(a.Image) {
+		key := firstKey(fields, "image", "images")
+		errs = append(errs, &Error{Path: displayPath, Line: fields[key].line, Msg: fmt.Sprintf("%s %q is not an image address", key, a.Image),
+			Fix: "write a path such as /img/photo.jpg (a file under static/) or an address starting with https://"})
+	}
+	if a.Lang != "" && !langCode.MatchString(a.Lang) {
+		errs = append(errs, &Error{Path: displayPath, Line: fields["lang"].line, Msg: fmt.Sprintf("lang %q is not a language code", a.Lang),
+			Fix: "write a code such as id, en or zh-Hans"})
+	}
 	if f, ok := fields["draft"]; ok {
 		switch v := f.value.(type) {
 		case bool:
@@ -272,6 +327,10 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 		src = strings.Replace(src, moreMarker, "", 1)
 	}
 	res, err := opt.Markdown.Convert([]byte(src))
+	var le *markdown.LimitError
+	if errors.As(err, &le) {
+		return nil, &Error{Path: displayPath, Line: bodyLine + le.Line - 1, Msg: le.Msg, Fix: le.Fix}
+	}
 	if err != nil {
 		return nil, &Error{Path: displayPath, Line: bodyLine, Msg: "the Markdown could not be rendered: " + err.Error()}
 	}
@@ -288,6 +347,28 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 	}
 	return a, nil
 }
+
+// isWebURL reports whether s is an absolute http or https address.
+func isWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// isImageURL reports whether s is a web address or a path on the site
+// (relative or absolute), not an address with another scheme.
+func isImageURL(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil {
+		return false
+	}
+	if u.Scheme == "" {
+		return !strings.ContainsAny(s, "\\\x00")
+	}
+	return isWebURL(s)
+}
+
+// langCode matches BCP 47 language tags such as id, en-GB or zh-Hans.
+var langCode = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
 
 // firstKey returns the first of keys that fields has, else the first key.
 func firstKey(fields map[string]field, keys ...string) string {
@@ -364,6 +445,16 @@ func dedupe(in []string) []string {
 	return out
 }
 
+// newlines turns Windows (CRLF) and old Mac (CR) line ends into '\n',
+// the one line end the rest of parsing knows.
+func newlines(data []byte) []byte {
+	if bytes.IndexByte(data, '\r') < 0 {
+		return data
+	}
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	return bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
+}
+
 func firstInvalid(b []byte) int {
 	for i := 0; i < len(b); {
 		r, n := utf8.DecodeRune(b[i:])
@@ -381,6 +472,7 @@ func Body(displayPath string, data []byte) ([]byte, error) {
 	if !utf8.Valid(data) {
 		return nil, &Error{Path: displayPath, Msg: "the file is not valid UTF-8 text", Fix: "save it as UTF-8"}
 	}
+	data = newlines(data)
 	_, _, _, body, _, err := split(displayPath, data)
 	if err != nil {
 		var e *Error

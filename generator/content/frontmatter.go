@@ -13,6 +13,9 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
+// bom is the UTF-8 byte order mark some editors write first.
+var bom = []byte("\xef\xbb\xbf")
+
 // field is one front matter value with the file line it was written on.
 type field struct {
 	value any
@@ -24,7 +27,7 @@ type field struct {
 // the body, and the line the body starts on, so that later errors still
 // point at the right line of the file.
 func split(path string, data []byte) (fm []byte, format string, fmLine int, body []byte, bodyLine int, err error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // UTF-8 BOM
+	data = bytes.TrimPrefix(data, bom)
 	first, rest, _ := bytes.Cut(data, []byte("\n"))
 	delim := string(bytes.TrimRight(first, " \t\r"))
 	switch delim {

@@ -49,8 +49,12 @@ func New(unsafe bool) *Renderer {
 	return &Renderer{md: md, unsafe: unsafe}
 }
 
-// Convert renders src to HTML.
+// Convert renders src to HTML. Markdown over the limits (see Check) is
+// refused with a *LimitError.
 func (r *Renderer) Convert(src []byte) (Result, error) {
+	if err := Check(src); err != nil {
+		return Result{}, err
+	}
 	doc := r.md.Parser().Parse(text.NewReader(src))
 	var buf bytes.Buffer
 	buf.Grow(len(src) + len(src)/4)
@@ -78,8 +82,12 @@ func (r *Renderer) Convert(src []byte) (Result, error) {
 	return res, nil
 }
 
-// PlainText renders src and returns its text only, as one line.
+// PlainText renders src and returns its text only, as one line; "" when
+// src is over the limits.
 func (r *Renderer) PlainText(src []byte) string {
+	if Check(src) != nil {
+		return ""
+	}
 	doc := r.md.Parser().Parse(text.NewReader(src))
 	return collapse(textOf(doc, src))
 }
