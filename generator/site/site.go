@@ -119,9 +119,9 @@ func New(cfg *config.Config, intro template.HTML, list []*content.Article) (*Sit
 	s.Sources = s.group("source", func(a *Article) []string { return nonEmpty(a.Source) }, func(a *Article, t *Term) { a.SourceTerm = t })
 	s.Tags = s.group("tag", func(a *Article) []string { return a.Tags }, func(a *Article, t *Term) { a.TagTerms = append(a.TagTerms, t) })
 	s.groupDates()
-	var buf []*Article
+	sc := &relatedScratch{count: make([]int32, len(s.Articles))}
 	for _, a := range s.Articles {
-		a.Related, buf = related(a, 4, buf)
+		a.Related = related(a, 4, sc)
 	}
 	return s, nil
 }
@@ -226,28 +226,27 @@ func (s *Site) groupDates() {
 
 // related picks up to n articles sharing the most tags with a, nearest in
 // time first. It looks only at a window of each tag's list around a, so a
-// tag on 100,000 articles costs no more than one on ten. buf is scratch
-// space, returned for the next call: the model is rebuilt on every change
-// while watching, so this runs for every article each time.
-func related(a *Article, n int, buf []*Article) (out, scratch []*Article) {
+// tag on 100,000 articles costs no more than one on ten. The model is
+// rebuilt on every change while watching, so this runs for every article
+// each time: sc is scratch space shared by the calls.
+func related(a *Article, n int, sc *relatedScratch) []*Article {
 	const window = 24
-	cands := buf[:0]
+	// count[i] is how many of a's tags article i shares, among the
+	// windows; uniq lists the articles counted.
+	uniq := sc.uniq[:0]
 	for _, t := range a.TagTerms {
 		i := sort.Search(len(t.Articles), func(i int) bool { return t.Articles[i].index >= a.index })
 		lo, hi := max(0, i-window), min(len(t.Articles), i+window+1)
 		for _, b := range t.Articles[lo:hi] {
 			if b != a {
-				cands = append(cands, b)
+				if sc.count[b.index] == 0 {
+					uniq = append(uniq, b)
+				}
+				sc.count[b.index]++
 			}
 		}
 	}
-	// An article in k of the windows appears k times: its score.
-	slices.SortFunc(cands, func(x, y *Article) int { return x.index - y.index })
-	type scored struct {
-		b           *Article
-		score, dist int
-	}
-	better := func(x, y scored) bool {
+	better := func(x, y relatedScore) bool {
 		if x.score != y.score {
 			return x.score > y.score
 		}
@@ -256,14 +255,10 @@ func related(a *Article, n int, buf []*Article) (out, scratch []*Article) {
 		}
 		return x.b.index < y.b.index
 	}
-	var top []scored // the best so far, best first, at most n
-	for i := 0; i < len(cands); {
-		j := i + 1
-		for j < len(cands) && cands[j] == cands[i] {
-			j++
-		}
-		c := scored{cands[i], j - i, abs(cands[i].index - a.index)}
-		i = j
+	top := sc.top[:0] // the best so far, best first, at most n
+	for _, b := range uniq {
+		c := relatedScore{b, int(sc.count[b.index]), abs(b.index - a.index)}
+		sc.count[b.index] = 0
 		if len(top) == n && !better(c, top[n-1]) {
 			continue
 		}
@@ -276,11 +271,24 @@ func related(a *Article, n int, buf []*Article) (out, scratch []*Article) {
 			top = top[:n]
 		}
 	}
-	out = make([]*Article, len(top))
+	out := make([]*Article, len(top))
 	for i, c := range top {
 		out[i] = c.b
 	}
-	return out, cands
+	sc.uniq, sc.top = uniq, top
+	return out
+}
+
+// relatedScratch is related's scratch space for one site.
+type relatedScratch struct {
+	count []int32 // by article index
+	uniq  []*Article
+	top   []relatedScore
+}
+
+type relatedScore struct {
+	b           *Article
+	score, dist int
 }
 
 func abs(x int) int {
