@@ -55,8 +55,9 @@ type Builder struct {
 	sources map[string]*source // by path below content/: articles, and links with their errors
 	intro   *source            // content/_index.md, or nil
 
-	tmpl *render.Templates
-	deps map[string]*pageDeps // by page template
+	tmpl     *render.Templates
+	deps     map[string]*pageDeps // by page template
+	depsSeen map[string]*dep      // their subtrees, shared
 
 	static map[string]*staticFile // by output name
 
@@ -468,7 +469,7 @@ func (b *Builder) loadTemplates() error {
 	if err != nil {
 		return err
 	}
-	b.tmpl, b.deps = tmpl, map[string]*pageDeps{}
+	b.tmpl, b.deps, b.depsSeen = tmpl, map[string]*pageDeps{}, map[string]*dep{}
 	return nil
 }
 
@@ -525,14 +526,15 @@ func (b *Builder) renderPages(s *site.Site, pages []*site.Page, full bool) ([]ou
 	funcs := render.Funcs(s.Config)
 	for _, p := range pages {
 		if b.deps[p.Template] == nil {
-			b.deps[p.Template] = analyzeDeps(b.tmpl, p.Template, funcs, b.seed)
+			b.deps[p.Template] = analyzeDeps(b.tmpl, p.Template, funcs, b.seed, b.depsSeen)
 		}
 	}
 	files := make([]output.File, len(pages))
 	states := make([]outState, len(pages))
 	redo := make([]bool, len(pages))
+	var m memo
 	chunks(len(pages), func(lo, hi int) {
-		w := newWalker(b.seed)
+		w := newWalker(b.seed, &m)
 		for i := lo; i < hi; i++ {
 			p := pages[i]
 			files[i].Name = p.File()

@@ -21,6 +21,7 @@ package build
 import (
 	"cmp"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"html/template"
@@ -29,8 +30,10 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/template/parse"
 	"time"
+	"unsafe"
 
 	"newsdigest/generator/config"
 	"newsdigest/generator/content"
@@ -59,7 +62,10 @@ const elemKey = "[]"
 type dep struct {
 	uses  use
 	kids  map[string]*dep
-	order []string // kids' names, sorted by freeze
+	order []string                    // kids' names, sorted by freeze
+	list  []*dep                      // kids in that order
+	size  int                         // deps in this subtree, set by freeze
+	plans atomic.Pointer[[]typePlans] // how the kids' names are looked up, by type
 }
 
 func (d *dep) kid(name string) *dep {
@@ -74,14 +80,29 @@ func (d *dep) kid(name string) *dep {
 	return k
 }
 
-// freeze sorts the names once, so walks hash in a fixed order.
-func (d *dep) freeze() {
-	d.order = d.order[:0]
-	for name, k := range d.kids {
+// freeze sorts the names once, so walks hash in a fixed order, and
+// shares equal subtrees through seen: the card of an article then has one
+// dep on every list, and its hash is worked out once per build.
+func (d *dep) freeze(seen map[string]*dep) *dep {
+	d.order, d.list = d.order[:0], d.list[:0]
+	d.size = 1
+	for name := range d.kids {
 		d.order = append(d.order, name)
-		k.freeze()
 	}
 	slices.Sort(d.order)
+	key := fmt.Sprintf("%d(", d.uses)
+	for _, name := range d.order {
+		k := d.kids[name].freeze(seen)
+		d.kids[name] = k
+		d.list = append(d.list, k)
+		d.size += k.size
+		key += fmt.Sprintf("%s:%p,", name, k)
+	}
+	if same, ok := seen[key]; ok {
+		return same
+	}
+	seen[key] = d
+	return d
 }
 
 // aval is what the analysis knows of a value: the deps it may come from.
@@ -124,14 +145,16 @@ type pageDeps struct {
 
 // analyzeDeps works out what pages drawn by the page template page read.
 // It must run before the templates render: it reads their parse trees.
-func analyzeDeps(t *render.Templates, page string, funcs template.FuncMap, seed maphash.Seed) *pageDeps {
+// shared holds the deps of the page templates analyzed so far, so that
+// equal subtrees are one.
+func analyzeDeps(t *render.Templates, page string, funcs template.FuncMap, seed maphash.Seed, shared map[string]*dep) *pageDeps {
 	a := &analyzer{tmpl: t, page: page, funcs: map[string]reflect.Type{}, done: map[string]bool{}, ran: map[string]*parse.Tree{}}
 	for name, f := range funcs {
 		a.funcs[name] = reflect.TypeOf(f)
 	}
 	root := &dep{}
 	a.template("base.html", aval{root})
-	root.freeze()
+	root = root.freeze(shared)
 	var h maphash.Hash
 	h.SetSeed(seed)
 	for _, name := range sortedKeys(a.ran) {
@@ -461,50 +484,77 @@ func plainType(t reflect.Type) bool {
 	return t == timeType
 }
 
-// walker computes fingerprints. One walker serves one goroutine; its memo
-// keeps the hashes of shared values (the site, terms, days) for one build.
+// walker computes fingerprints. One walker serves one goroutine; memo,
+// shared by the walkers of one build, keeps the hashes of values many
+// pages show (the site, a term, an article's card on each list).
 type walker struct {
 	seed   maphash.Seed
-	memo   map[memoKey]uint64
+	memo   *memo
+	buf    []byte // what is hashed, appended
 	unsure bool
+}
+
+func newWalker(seed maphash.Seed, m *memo) *walker {
+	return &walker{seed: seed, memo: m}
+}
+
+// memo maps a dep and a pointer to the hash of what the dep reads of the
+// value pointed to, for one build. It is split in shards so that the
+// walkers of all cores seldom wait for each other.
+type memo struct {
+	shards [64]struct {
+		sync.Mutex
+		m map[memoKey]memoVal
+	}
 }
 
 type memoKey struct {
 	d *dep
-	p any // the pointer
+	p unsafe.Pointer
 }
 
-func newWalker(seed maphash.Seed) *walker {
-	return &walker{seed: seed, memo: map[memoKey]uint64{}}
+type memoVal struct {
+	t   reflect.Type // a struct and its first field share an address
+	sum uint64
+}
+
+func (m *memo) get(k memoKey, t reflect.Type) (uint64, bool) {
+	s := &m.shards[(uintptr(k.p)>>4)%uintptr(len(m.shards))]
+	s.Lock()
+	v, ok := s.m[k]
+	s.Unlock()
+	return v.sum, ok && v.t == t
+}
+
+func (m *memo) put(k memoKey, t reflect.Type, sum uint64) {
+	s := &m.shards[(uintptr(k.p)>>4)%uintptr(len(m.shards))]
+	s.Lock()
+	if s.m == nil {
+		s.m = map[memoKey]memoVal{}
+	}
+	s.m[k] = memoVal{t, sum}
+	s.Unlock()
 }
 
 // fingerprint hashes what d says a page reads of data. ok is false when
 // the walk met something it cannot judge: the page must be rendered.
 func (w *walker) fingerprint(data any, d *dep) (sum uint64, ok bool) {
 	w.unsure = false
+	w.buf = w.buf[:0]
 	defer func() {
 		if recover() != nil {
 			sum, ok = 0, false
 		}
 	}()
-	var h maphash.Hash
-	h.SetSeed(w.seed)
-	w.walk(&h, reflect.ValueOf(data), d)
-	return h.Sum64(), !w.unsure
+	w.walk(reflect.ValueOf(data), d)
+	return maphash.Bytes(w.seed, w.buf), !w.unsure
 }
 
-// shared reports whether values of type t are reached from many pages,
-// and so are worth remembering.
-func shared(t reflect.Type) bool {
-	switch t {
-	case reflect.TypeFor[*site.Site](), reflect.TypeFor[*site.Term](), reflect.TypeFor[*site.Day](),
-		reflect.TypeFor[*site.Month](), reflect.TypeFor[*site.Year]():
-		return true
-	}
-	return false
-}
+// memoMin is the smallest dep worth remembering a value's hash for:
+// smaller ones hash faster than they are looked up.
+const memoMin = 8
 
-func (w *walker) walk(h *maphash.Hash, v reflect.Value, d *dep) {
+func (w *walker) walk(v reflect.Value, d *dep) {
 	if w.unsure {
 		return
 	}
@@ -515,162 +565,185 @@ func (w *walker) walk(h *maphash.Hash, v reflect.Value, d *dep) {
 		// Whatever a template reads of a plain value (.Date.Year, a
 		// method, its length) comes from the value itself.
 		if d.uses != 0 || len(d.kids) > 0 {
-			w.value(h, v, false)
+			w.value(v, false)
 		}
 		return
 	}
 	if d.uses&useTruth != 0 {
-		writeBool(h, truth(v))
+		w.bool(truth(v))
 	}
 	if d.uses&useLen != 0 {
-		writeInt(h, length(v))
+		w.int(length(v))
 	}
 	if d.uses&useIdent != 0 {
-		w.value(h, v, false)
+		w.value(v, false)
 	}
 	if d.uses&useValue != 0 {
-		w.value(h, v, true)
+		w.value(v, true)
 	}
 	if d.uses&useDeep != 0 {
 		if !deepPlain(v) {
 			w.unsure = true
 			return
 		}
-		w.value(h, v, false)
+		w.value(v, false)
 	}
 	if len(d.order) == 0 {
 		return
 	}
-	if v.Kind() == reflect.Pointer && !v.IsNil() && shared(v.Type()) {
-		key := memoKey{d, v.Interface()}
-		sum, ok := w.memo[key]
-		if !ok {
-			var sub maphash.Hash
-			sub.SetSeed(w.seed)
-			w.kids(&sub, v, d)
-			sum = sub.Sum64()
-			w.memo[key] = sum
+	if d.size >= memoMin && v.Kind() == reflect.Pointer && !v.IsNil() {
+		key := memoKey{d, v.UnsafePointer()}
+		if sum, ok := w.memo.get(key, v.Type()); ok {
+			w.uint(sum)
+			return
 		}
-		writeUint(h, sum)
+		start := len(w.buf)
+		w.kids(v, d)
+		if w.unsure {
+			return
+		}
+		sum := maphash.Bytes(w.seed, w.buf[start:])
+		w.buf = w.buf[:start]
+		w.memo.put(key, v.Type(), sum)
+		w.uint(sum)
 		return
 	}
-	w.kids(h, v, d)
+	w.kids(v, d)
 }
 
-func (w *walker) kids(h *maphash.Hash, v reflect.Value, d *dep) {
-	for _, name := range d.order {
-		k := d.kids[name]
-		h.WriteString(name)
-		h.WriteByte(0)
+func (w *walker) kids(v reflect.Value, d *dep) {
+	// Find the receiver once for all names, as text/template does for
+	// each: through pointers and interfaces, then its address.
+	if v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	recv, isNil := indirect(v)
+	if !v.IsValid() || isNil {
+		// Nothing below a missing value or a nil pointer varies: what
+		// the template reads there is an error or a method's answer
+		// for nil, the same each time.
+		w.buf = append(w.buf, 2)
+		return
+	}
+	ptr := recv
+	if ptr.Kind() != reflect.Pointer && ptr.CanAddr() {
+		ptr = ptr.Addr()
+	}
+	plans := d.plansFor(ptr.Type())
+	for i, name := range d.order {
+		k := d.list[i]
 		if name == elemKey {
-			w.elems(h, v, k)
+			w.elems(recv, k)
 			continue
 		}
 		if k.uses&useCall != 0 {
 			w.unsure = true
 			return
 		}
-		kv, err := lookup(v, name)
+		kv, err := plans[i].eval(ptr, recv)
 		if err != nil {
 			// The template fails here as well; the error is its output.
-			h.WriteString(err.Error())
+			w.string(err.Error())
 			continue
 		}
-		w.walk(h, kv, k)
+		w.walk(kv, k)
 	}
 }
 
 // elems walks the elements of a list, map or count, as range visits them.
-func (w *walker) elems(h *maphash.Hash, v reflect.Value, d *dep) {
+func (w *walker) elems(v reflect.Value, d *dep) {
 	v, _ = indirect(v)
 	switch v.Kind() {
 	case reflect.Slice, reflect.Array:
-		writeInt(h, v.Len())
+		w.int(v.Len())
 		for i := range v.Len() {
-			w.walk(h, v.Index(i), d)
+			w.walk(v.Index(i), d)
 		}
 	case reflect.Map:
-		keys := v.MapKeys()
-		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmp.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
-		writeInt(h, len(keys))
+		keys := sortedMapKeys(v)
+		w.int(len(keys))
 		for _, k := range keys {
-			w.value(h, k, false)
-			w.walk(h, v.MapIndex(k), d)
+			w.value(k, false)
+			w.walk(v.MapIndex(k), d)
 		}
 	case reflect.Invalid:
-		h.WriteByte(1)
+		w.buf = append(w.buf, 1)
 	default:
 		if plainValue(v) {
-			w.value(h, v, false)
+			w.value(v, false)
 			return
 		}
 		w.unsure = true // a channel or function to range over
 	}
 }
 
+func sortedMapKeys(v reflect.Value) []reflect.Value {
+	keys := v.MapKeys()
+	slices.SortFunc(keys, func(a, b reflect.Value) int { return cmp.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+	return keys
+}
+
 // value hashes v as a whole. Pointers count by identity, as eq compares
 // them; printed, a pointer shows the value it points to, one level deep.
-func (w *walker) value(h *maphash.Hash, v reflect.Value, printed bool) {
+func (w *walker) value(v reflect.Value, printed bool) {
 	if printed {
 		v = printable(v)
 		if v.IsValid() && v.Type().Implements(stringerType) && (v.Kind() != reflect.Pointer || !v.IsNil()) {
-			h.WriteString(callString(v))
+			w.string(callString(v))
 			return
 		}
 	}
 	switch v.Kind() {
 	case reflect.Invalid:
-		h.WriteByte(1)
+		w.buf = append(w.buf, 1)
 	case reflect.Bool:
-		writeBool(h, v.Bool())
+		w.bool(v.Bool())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		writeUint(h, uint64(v.Int()))
+		w.uint(uint64(v.Int()))
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		writeUint(h, v.Uint())
+		w.uint(v.Uint())
 	case reflect.Float32, reflect.Float64:
-		writeUint(h, math.Float64bits(v.Float()))
+		w.uint(math.Float64bits(v.Float()))
 	case reflect.Complex64, reflect.Complex128:
-		writeUint(h, math.Float64bits(real(v.Complex())))
-		writeUint(h, math.Float64bits(imag(v.Complex())))
+		w.uint(math.Float64bits(real(v.Complex())))
+		w.uint(math.Float64bits(imag(v.Complex())))
 	case reflect.String:
-		writeInt(h, v.Len())
-		h.WriteString(v.String())
+		w.string(v.String())
 	case reflect.Struct:
 		if v.Type() == timeType {
 			t := v.Interface().(time.Time)
-			writeUint(h, uint64(t.UnixNano()))
-			h.WriteString(t.Location().String())
-			_, off := t.Zone()
-			writeInt(h, off)
+			name, off := t.Zone()
+			w.uint(uint64(t.UnixNano()))
+			w.string(name)
+			w.int(off)
 			return
 		}
-		h.WriteString(v.Type().String())
+		w.string(v.Type().String())
 		for i := range v.NumField() {
-			w.value(h, v.Field(i), false)
+			w.value(v.Field(i), false)
 		}
 	case reflect.Slice, reflect.Array:
-		writeInt(h, v.Len())
+		w.int(v.Len())
 		for i := range v.Len() {
-			w.value(h, v.Index(i), false)
+			w.value(v.Index(i), false)
 		}
 	case reflect.Map:
-		keys := v.MapKeys()
-		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmp.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
-		writeInt(h, len(keys))
+		keys := sortedMapKeys(v)
+		w.int(len(keys))
 		for _, k := range keys {
-			w.value(h, k, false)
-			w.value(h, v.MapIndex(k), false)
+			w.value(k, false)
+			w.value(v.MapIndex(k), false)
 		}
 	case reflect.Interface:
 		if v.IsNil() {
-			h.WriteByte(1)
+			w.buf = append(w.buf, 1)
 			return
 		}
-		h.WriteString(v.Elem().Type().String())
-		w.value(h, v.Elem(), false)
+		w.string(v.Elem().Type().String())
+		w.value(v.Elem(), false)
 	case reflect.Pointer:
 		if v.IsNil() {
-			h.WriteByte(1)
+			w.buf = append(w.buf, 1)
 			return
 		}
 		id, ok := identity(v.Interface())
@@ -678,10 +751,32 @@ func (w *walker) value(h *maphash.Hash, v reflect.Value, printed bool) {
 			w.unsure = true
 			return
 		}
-		h.WriteString(id)
+		w.string(id)
 	default:
 		w.unsure = true // functions, channels
 	}
+}
+
+func (w *walker) uint(x uint64) { w.buf = binary.LittleEndian.AppendUint64(w.buf, x) }
+func (w *walker) int(x int)     { w.uint(uint64(x)) }
+
+func (w *walker) bool(b bool) {
+	if b {
+		w.buf = append(w.buf, 1)
+	} else {
+		w.buf = append(w.buf, 0)
+	}
+}
+
+// string adds s, long ones by their hash, so that a page does not copy
+// every article body it shows.
+func (w *walker) string(s string) {
+	w.int(len(s))
+	if len(s) > 64 {
+		w.uint(maphash.String(w.seed, s))
+		return
+	}
+	w.buf = append(w.buf, s...)
 }
 
 // identity names a model value uniquely within one build.
@@ -819,52 +914,56 @@ func indirect(v reflect.Value) (reflect.Value, bool) {
 	return v, false
 }
 
-type lookupKey struct {
+// plansFor returns how d's kids are looked up on values of type t, in
+// the order of d.order. A dep meets few types (one per place it is
+// shared), so they are kept in a short list, replaced whole when one is
+// added.
+func (d *dep) plansFor(t reflect.Type) []*plan {
+	var list []typePlans
+	if p := d.plans.Load(); p != nil {
+		list = *p
+	}
+	for _, tp := range list {
+		if tp.t == t {
+			return tp.kids
+		}
+	}
+	tp := typePlans{t: t, kids: make([]*plan, len(d.order))}
+	for i, name := range d.order {
+		tp.kids[i] = makePlan(t, name)
+	}
+	if len(list) < 16 {
+		list = append(slices.Clip(list), tp)
+		d.plans.Store(&list)
+	}
+	return tp.kids
+}
+
+type typePlans struct {
 	t    reflect.Type
-	name string
+	kids []*plan
 }
 
 // plan is how a name is looked up on values of one type.
 type plan struct {
+	t      reflect.Type
+	name   string
 	method int   // index in the pointer's method set, or -1
 	field  []int // struct field index, or nil
 	ok     bool  // an exported field or a method
 }
 
-var plans sync.Map // lookupKey -> plan
-
-// lookup evaluates .name on v as text/template does: a method of the
-// value or its pointer, else a struct field, else a map key.
-func lookup(v reflect.Value, name string) (out reflect.Value, err error) {
-	if v.Kind() == reflect.Interface && !v.IsNil() {
-		v = v.Elem()
-	}
-	if !v.IsValid() {
-		return v, nil
-	}
-	recv, isNil := indirect(v)
-	if recv.Kind() == reflect.Interface && isNil {
-		return out, fmt.Errorf("nil pointer evaluating %s", name)
-	}
-	ptr := recv
-	if ptr.Kind() != reflect.Interface && ptr.Kind() != reflect.Pointer && ptr.CanAddr() {
-		ptr = ptr.Addr()
-	}
-	key := lookupKey{ptr.Type(), name}
-	p, ok := plans.Load(key)
-	if !ok {
-		p = makePlan(ptr.Type(), name)
-		plans.Store(key, p)
-	}
-	pl := p.(plan)
+// eval evaluates .name on a receiver as text/template does: a method of
+// the value or its pointer, else a struct field, else a map key.
+func (pl *plan) eval(ptr, recv reflect.Value) (out reflect.Value, err error) {
 	if pl.method >= 0 {
 		m := ptr.Method(pl.method)
 		if m.Type().NumIn() != 0 {
-			return out, fmt.Errorf("method %s needs arguments", name)
+			return out, errArgs
 		}
 		defer func() {
 			if e := recover(); e != nil {
-				err = fmt.Errorf("error calling %s: %v", name, e)
+				err = fmt.Errorf("error calling %s: %v", pl.name, e)
 			}
 		}()
 		res := m.Call(nil)
@@ -879,21 +978,24 @@ func lookup(v reflect.Value, name string) (out reflect.Value, err error) {
 			return recv.FieldByIndexErr(pl.field)
 		}
 	case reflect.Map:
-		kv := reflect.ValueOf(name)
+		kv := reflect.ValueOf(pl.name)
 		if kv.Type().AssignableTo(recv.Type().Key()) {
 			return recv.MapIndex(kv), nil
 		}
-	case reflect.Pointer:
-		return out, fmt.Errorf("nil pointer evaluating %s", name)
 	}
-	return out, fmt.Errorf("can't evaluate field %s", name)
+	return out, errNoField
 }
 
-func makePlan(ptr reflect.Type, name string) plan {
+var (
+	errArgs    = errors.New("the method needs arguments")
+	errNoField = errors.New("no such field")
+)
+
+func makePlan(ptr reflect.Type, name string) *plan {
 	if m, ok := ptr.MethodByName(name); ok && ptr.Kind() != reflect.Interface {
-		return plan{method: m.Index, ok: true}
+		return &plan{t: ptr, name: name, method: m.Index, ok: true}
 	}
-	p := plan{method: -1}
+	p := &plan{t: ptr, name: name, method: -1}
 	st := ptr
 	if st.Kind() == reflect.Pointer {
 		st = st.Elem()
