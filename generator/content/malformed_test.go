@@ -340,3 +340,23 @@ func TestHostileSlugs(t *testing.T) {
 		}
 	}
 }
+
+func TestFrontMatterBombs(t *testing.T) {
+	laughs := []string{`a: &a ["ha", "ha", "ha", "ha", "ha", "ha", "ha", "ha", "ha"]`}
+	prev := "a"
+	for _, n := range []string{"b", "c", "d", "e", "f", "g", "h", "i"} {
+		laughs = append(laughs, n+": &"+n+" ["+strings.Repeat("*"+prev+", ", 8)+"*"+prev+"]")
+		prev = n
+	}
+	laughs = append(laughs, "title: x", "date: 2025-04-28")
+	tests := []struct{ name, src, msg string }{
+		{"a billion laughs", yamlDoc("", laughs...), "bad YAML front matter: document contains excessive aliasing"},
+		{"YAML nested 100,000 deep", yamlDoc("", "title: x", "x: "+strings.Repeat("[", 100000)+strings.Repeat("]", 100000)), "content/a.md:3: bad YAML front matter: exceeded max depth"},
+		{"TOML nested 100,000 deep", "+++\ntitle = \"x\"\nx = " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n+++\n", "content/a.md:3: bad TOML front matter: arrays and inline tables are nested more than"},
+	}
+	for _, tt := range tests {
+		if _, err := parse(t, "a.md", tt.src); err == nil || !strings.Contains(err.Error(), tt.msg) {
+			t.Errorf("%s: error = %.200v, want %q", tt.name, err, tt.msg)
+		}
+	}
+}
