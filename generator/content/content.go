@@ -245,7 +245,8 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 		}
 	}
 
-	switch s := str("slug"); {
+	slugField := str("slug")
+	switch s := slugField; {
 	case s != "":
 		if a.Slug = Slugify(s); a.Slug == "" {
 			errs = append(errs, &Error{Path: displayPath, Line: fields["slug"].line, Msg: fmt.Sprintf("slug %q has no letters or digits to make a URL of", s),
@@ -257,7 +258,7 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 	if a.Slug == "" {
 		a.Slug = Slugify(a.Title)
 	}
-	if a.Slug == "" && a.Title != "" && str("slug") == "" {
+	if a.Slug == "" && a.Title != "" && slugField == "" {
 		errs = append(errs, &Error{Path: displayPath, Line: fmLine, Msg: "no URL slug can be made from the file name or title",
 			Fix: "add a line slug: some-words to the front matter"})
 	}

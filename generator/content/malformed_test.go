@@ -63,6 +63,8 @@ func TestMalformedFrontMatter(t *testing.T) {
 			`content/a.md:4: a field name is not a single word: write one field per line, such as 'title: My title'`},
 		{"slug with nothing to keep", yamlDoc("", "title: x", "date: 2025-04-28", "slug: ../.."),
 			`content/a.md:4: slug "../.." has no letters or digits to make a URL of: write it with letters or digits, such as slug: rupiah-menguat`},
+		{"slug is a list", yamlDoc("", "title: x", "date: 2025-04-28", "slug: [a, b]"),
+			`content/a.md:4: slug must be text, not a list: write it as slug: "..."`},
 		{"every problem at once", yamlDoc("", "title: [x]", "date: kemarin", "tags: 5", "draft: 1"),
 			`content/a.md:2: title must be text, not a list: write it as title: "..."` + "\n" +
 				`content/a.md:3: date "kemarin" is not a date I can read: write it as 2025-04-28, 2025-04-28 14:30, or 2025-04-28T14:30:00+07:00` + "\n" +
