@@ -275,11 +275,8 @@ func loadContent(opt Options, cfg *config.Config, md *markdown.Renderer) ([]*con
 
 // readArticle reads content/rel.
 func readArticle(contentDir, rel string) ([]byte, error) {
-	data, err := os.ReadFile(filepath.Join(contentDir, filepath.FromSlash(rel)))
-	if err != nil {
-		return nil, fmt.Errorf("content/%s: %w", rel, err)
-	}
-	return data, nil
+	// content.ReadFile refuses an oversized file before reading it.
+	return content.ReadFile(os.DirFS(contentDir), rel, "content/"+rel)
 }
 
 // included reports whether a parsed article is published under opt.
@@ -310,19 +307,23 @@ func checkLink(siteDir, p, rel string) error {
 
 // loadIntro renders content/_index.md, the front page's intro text.
 func loadIntro(contentDir string, md *markdown.Renderer) (template.HTML, error) {
-	data, err := os.ReadFile(filepath.Join(contentDir, "_index.md"))
+	const name = "content/_index.md"
+	data, err := content.ReadFile(os.DirFS(contentDir), "_index.md", name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}
 	if err != nil {
 		return "", err
 	}
-	body, err := content.Body("content/_index.md", data)
+	body, err := content.Body(name, data)
 	if err != nil {
 		return "", err
 	}
 	res, err := md.Convert(body)
-	return res.HTML, err
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", name, err)
+	}
+	return res.HTML, nil
 }
 
 // renderAll renders every page, feed and machine file on all cores. The

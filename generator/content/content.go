@@ -73,7 +73,11 @@ func (e *Error) Error() string {
 func ReadFile(fsys fs.FS, name, displayPath string) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is displayPath's
+		}
+		return nil, fmt.Errorf("%s: %w", displayPath, err)
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.Size() > MaxFileSize {
