@@ -26,7 +26,7 @@ var table = map[string]*names{
 			"not_found": "Halaman tidak ditemukan", "not_found_text": "Halaman yang Anda cari tidak ada atau sudah dipindahkan.",
 			"home": "Beranda", "edition": "Edisi", "articles": "berita", "feed": "RSS", "skip": "Langsung ke isi",
 			"updated": "Diperbarui", "menu": "Menu utama", "pagination": "Navigasi halaman", "all_tags": "Semua topik",
-			"month": "Bulan", "year": "Tahun", "subscribe": "Langganan", "back_home": "Kembali ke beranda", "more_from": "Berita lain dari", "clock": "15.04 MST",
+			"month": "Bulan", "year": "Tahun", "subscribe": "Langganan", "back_home": "Kembali ke beranda", "more_from": "Berita lain dari", "clock": "15.04 MST", "other": "Lainnya",
 		},
 	},
 	"en": {
@@ -40,7 +40,7 @@ var table = map[string]*names{
 			"not_found": "Page not found", "not_found_text": "The page you are looking for does not exist or has moved.",
 			"home": "Home", "edition": "Edition", "articles": "stories", "feed": "RSS", "skip": "Skip to content",
 			"updated": "Updated", "menu": "Main menu", "pagination": "Pagination", "all_tags": "All topics",
-			"month": "Month", "year": "Year", "subscribe": "Subscribe", "back_home": "Back to the front page", "more_from": "More from", "clock": "3:04 PM MST",
+			"month": "Month", "year": "Year", "subscribe": "Subscribe", "back_home": "Back to the front page", "more_from": "More from", "clock": "3:04 PM MST", "other": "Other",
 		},
 	},
 }

@@ -41,6 +41,37 @@ func (p *Page) Groups() []Group {
 	return out
 }
 
+// BySection returns the page's articles grouped by section, in the order
+// of the sections' names; articles with no section come last, under a nil
+// Term. A daily edition reads like a newspaper this way.
+func (p *Page) BySection() []SectionGroup {
+	var out []SectionGroup
+	index := map[*Term]int{}
+	for _, a := range p.Articles {
+		i, ok := index[a.SectionTerm]
+		if !ok {
+			i = len(out)
+			index[a.SectionTerm] = i
+			out = append(out, SectionGroup{Term: a.SectionTerm})
+		}
+		out[i].Articles = append(out[i].Articles, a)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Term, out[j].Term
+		if a == nil || b == nil {
+			return b == nil && a != nil
+		}
+		return strings.ToLower(a.Name) < strings.ToLower(b.Name)
+	})
+	return out
+}
+
+// SectionGroup is the articles of one section on a page.
+type SectionGroup struct {
+	Term     *Term // nil for articles with no section
+	Articles []*Article
+}
+
 // Group is a run of articles from one day.
 type Group struct {
 	Day      *Day
