@@ -243,9 +243,9 @@ func EditorFile(base string) bool {
 	switch {
 	case base == "4913", // vim's test of whether it may write in a folder
 		base == ".DS_Store",
-		strings.HasSuffix(base, "~"), // backups (vim, emacs, gedit)
-		strings.HasPrefix(base, ".#"), // emacs locks
-		strings.HasPrefix(base, "#") && strings.HasSuffix(base, "#"), // emacs auto-saves
+		strings.HasSuffix(base, "~"),                                                     // backups (vim, emacs, gedit)
+		strings.HasPrefix(base, ".#"),                                                    // emacs locks
+		strings.HasPrefix(base, "#") && strings.HasSuffix(base, "#"),                     // emacs auto-saves
 		strings.HasSuffix(base, "___jb_tmp___"), strings.HasSuffix(base, "___jb_old___"), // JetBrains
 		strings.HasPrefix(base, ".goutputstream-"), // GNOME
 		strings.HasSuffix(base, ".kate-swp"):
