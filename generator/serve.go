@@ -1,16 +1,209 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"newsdigest/generator/build"
+	"newsdigest/generator/config"
+	"newsdigest/generator/serve"
+	"newsdigest/generator/watch"
 )
 
 func runServe(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "generator serve: not available yet")
-	return 2
+	fs := newFlagSet("serve", "Builds the site and serves it on --addr, under the config's base path as on GitHub Pages.\n"+
+		"Every change to content/, templates/, static/ or the config rebuilds what it touches and\n"+
+		"reloads the pages open in the browser; build errors show over the page.")
+	var o liveOptions
+	o.site.register(fs, false)
+	fs.Lookup("out").Usage = "also keep the built site in this folder (default: a temporary folder, removed on exit, so public/ is untouched)"
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:1313", "the `host:port` to serve on; 127.0.0.1 keeps the preview to this machine")
+	noReload := fs.Bool("no-reload", false, "do not reload pages in the browser after a rebuild")
+	if code := parse(fs, args, stdout, stderr); code >= 0 {
+		return code
+	}
+	o.serve, o.reload = true, !*noReload
+	return runLive(o, stdout, stderr)
 }
 
 func runWatch(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "generator watch: not available yet")
-	return 2
+	fs := newFlagSet("watch", "Builds the site, then rebuilds it on every change to content/, templates/, static/ or\n"+
+		"the config, doing only the work each change needs. No server: see serve for a preview.")
+	var o liveOptions
+	o.site.register(fs, false)
+	if code := parse(fs, args, stdout, stderr); code >= 0 {
+		return code
+	}
+	return runLive(o, stdout, stderr)
+}
+
+// runLive runs watch or serve until SIGINT or SIGTERM.
+func runLive(o liveOptions, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return live(ctx, o, nil, stdout, stderr)
+}
+
+// liveOptions say what serve and watch do.
+type liveOptions struct {
+	site   siteFlags
+	serve  bool
+	addr   string
+	reload bool
+	// debounce, when not 0, replaces the watcher's default quiet time.
+	debounce time.Duration
+}
+
+// live builds, then rebuilds on every change until ctx ends, serving the
+// site when o.serve. ready, if not nil, is called with the URL served (or
+// "") once the first build is done and changes are watched. It returns
+// the exit status: 0 when stopped, 1 when it cannot start or watch.
+func live(ctx context.Context, o liveOptions, ready func(url string), stdout, stderr io.Writer) int {
+	name := "watch"
+	if o.serve {
+		name = "serve"
+	}
+	fail := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "generator %s: %s\n", name, fmt.Sprintf(format, args...))
+		return 1
+	}
+	opt := o.site.options()
+	if fi, err := os.Stat(opt.SiteDir); err != nil || !fi.IsDir() {
+		return fail("the site folder %s does not exist: run the command in the site's root folder, or name it with --site", opt.SiteDir)
+	}
+	var ln net.Listener
+	if o.serve {
+		var err error
+		if ln, err = net.Listen("tcp", o.addr); err != nil {
+			return fail("cannot serve on %s: %v: is another preview running? pick another --addr", o.addr, err)
+		}
+		defer ln.Close()
+		opt.Host = urlHost(ln.Addr().(*net.TCPAddr))
+		if !ln.Addr().(*net.TCPAddr).IP.IsLoopback() {
+			fmt.Fprintf(stderr, "generator serve: serving on %s: anyone who can reach this machine can read the preview\n", ln.Addr())
+		}
+		if opt.OutDir == "" {
+			tmp, err := os.MkdirTemp("", "digest-preview-")
+			if err != nil {
+				return fail("%v", err)
+			}
+			defer os.RemoveAll(tmp)
+			opt.OutDir = filepath.Join(tmp, "site")
+		}
+	}
+	b, err := build.NewBuilder(opt)
+	if err != nil {
+		return fail("%v", err)
+	}
+	var srv *serve.Server
+	if o.serve {
+		srv = serve.New(serve.Options{Dir: opt.OutDir, Reload: o.reload})
+	}
+	rebuild := func(paths []string) {
+		rb, err := b.Build(paths)
+		if err != nil {
+			reportError(stderr, err)
+			if srv != nil {
+				srv.Failed(err)
+			}
+			return
+		}
+		if rb.Full {
+			fmt.Fprintf(stdout, "built %d articles into %d pages (%d files) in %s: %s\n",
+				rb.Articles, rb.Pages, rb.Files, rb.Duration.Round(time.Millisecond), rb.OutDir)
+		} else {
+			fmt.Fprintf(stdout, "rebuilt in %s: %s read, %s rendered, %s changed\n", rb.Duration.Round(time.Millisecond),
+				count(rb.Parsed, "article"), count(rb.Rendered, "page or feed", "pages and feeds"), count(len(rb.Changed), "file"))
+		}
+		if srv != nil {
+			srv.Built(rb.BasePath, rb.Changed)
+		}
+	}
+	rebuild(nil)
+
+	ignore := b.OutDir()
+	if ignore == "" {
+		ignore = filepath.Join(opt.SiteDir, "public")
+	}
+	w, err := watch.New(watch.Options{
+		Root:     opt.SiteDir,
+		Dirs:     []string{"content", "templates", "static"},
+		Files:    config.Files,
+		Ignore:   []string{ignore},
+		Debounce: o.debounce,
+	})
+	if err != nil {
+		return fail("%v", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	url := ""
+	if o.serve {
+		url = "http://" + opt.Host + b.BasePath()
+		wg.Go(func() {
+			if err := srv.Serve(ctx, ln); err != nil {
+				fmt.Fprintf(stderr, "generator serve: %v\n", err)
+				cancel()
+			}
+		})
+		fmt.Fprintf(stdout, "serving %s\n", url)
+	}
+	fmt.Fprintf(stdout, "watching content/, templates/, static/ and the config in %s; press Ctrl+C to stop\n", opt.SiteDir)
+	if ready != nil {
+		ready(url)
+	}
+	err = w.Run(ctx, func(batch watch.Batch) {
+		for _, e := range batch.Errors {
+			fmt.Fprintf(stderr, "generator %s: %v\n", name, e)
+		}
+		paths := batch.Paths
+		if batch.Overflow {
+			fmt.Fprintf(stderr, "generator %s: the system dropped file events; rebuilding everything\n", name)
+			paths = nil
+		} else if len(paths) == 0 {
+			return
+		}
+		rebuild(paths)
+	})
+	cancel()
+	wg.Wait()
+	if err != nil {
+		return fail("%v", err)
+	}
+	fmt.Fprintln(stdout, "stopped")
+	return 0
+}
+
+// urlHost is the host:port for URLs to a listener: a wildcard address
+// becomes localhost.
+func urlHost(a *net.TCPAddr) string {
+	host := a.IP.String()
+	switch {
+	case a.IP.IsUnspecified():
+		host = "localhost"
+	case strings.Contains(host, ":"):
+		host = "[" + host + "]"
+	}
+	return fmt.Sprintf("%s:%d", host, a.Port)
+}
+
+// count is "1 file", "2 files".
+func count(n int, one string, many ...string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	if len(many) > 0 {
+		return fmt.Sprintf("%d %s", n, many[0])
+	}
+	return fmt.Sprintf("%d %ss", n, one)
 }

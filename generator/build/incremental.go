@@ -313,6 +313,15 @@ func (b *Builder) Build(changed []string) (Rebuild, error) {
 // OutDir is the folder the Builder writes, once a build has read the config.
 func (b *Builder) OutDir() string { return b.out }
 
+// BasePath is the path the site is served under, once a build has read
+// the config, else "/".
+func (b *Builder) BasePath() string {
+	if b.cfg == nil {
+		return "/"
+	}
+	return b.cfg.BasePath
+}
+
 // rel makes p a slash-separated path relative to the site folder.
 func (b *Builder) rel(p string) (string, bool) {
 	if !filepath.IsAbs(p) {
