@@ -711,7 +711,12 @@ func (w *walker) value(v reflect.Value, printed bool) {
 		w.string(v.String())
 	case reflect.Struct:
 		if v.Type() == timeType {
-			t := v.Interface().(time.Time)
+			var t time.Time
+			if v.CanAddr() {
+				t = *(*time.Time)(v.Addr().UnsafePointer()) // no copy to the heap
+			} else {
+				t = v.Interface().(time.Time)
+			}
 			name, off := t.Zone()
 			w.uint(uint64(t.UnixNano()))
 			w.string(name)
