@@ -167,7 +167,7 @@ term = ["HTML", "RSS"]
 <article class="card"><h3><a href="{{.RelPermalink}}">{{.Title}}</a></h3><p>{{.Summary | plainify | truncate 280}}</p></article>{{end}}
 {{template "_internal/pagination.html" .}}{{end}}`,
 	"layouts/_default/terms.html": `{{define "main"}}<h1>{{.Title}}</h1><ul>{{range .Data.Terms.Alphabetical}}<li><a href="{{.Page.RelPermalink}}">{{.Page.Title}}</a> ({{.Count}})</li>{{end}}</ul>{{end}}`,
-	"static/css/style.css": "body { margin: 0 }\n",
+	"static/css/style.css":        "body { margin: 0 }\n",
 }
 
 // BenchmarkHugoLatency runs hugo server on the same generated articles,
