@@ -492,6 +492,28 @@ func TestServe(t *testing.T) {
 	}
 }
 
+// TestLiveRefusesOut: an --out that would destroy the sources is refused
+// at once, as build refuses it.
+func TestLiveRefusesOut(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := testsite.Write(dir, 3, 1); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"watch", "serve"} {
+		args := []string{cmd, "--site", dir, "--out", filepath.Join(dir, "content")}
+		if cmd == "serve" {
+			args = append(args, "--addr", "127.0.0.1:0")
+		}
+		code, stdout, stderr := cli(args...)
+		if code != 1 || !strings.Contains(stderr, "refusing") || strings.Contains(stdout, "watching") {
+			t.Errorf("%s --out content/: exit %d, stdout %q, stderr %q", cmd, code, stdout, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "content", "index.html")); err == nil {
+		t.Error("content/ was written")
+	}
+}
+
 // TestServeStopsOnSignals runs the built command and stops it with SIGINT
 // and SIGTERM: exit 0, temporary folder removed.
 func TestServeStopsOnSignals(t *testing.T) {

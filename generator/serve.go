@@ -80,6 +80,13 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 	if fi, err := os.Stat(opt.SiteDir); err != nil || !fi.IsDir() {
 		return fail("the site folder %s does not exist: run the command in the site's root folder, or name it with --site", opt.SiteDir)
 	}
+	if opt.OutDir != "" {
+		// A refused --out is a mistake in the command, not in a file to
+		// be fixed while watching.
+		if _, err := build.OutDir(opt, config.Default()); err != nil {
+			return fail("%v", err)
+		}
+	}
 	var ln net.Listener
 	if o.serve {
 		var err error
