@@ -29,6 +29,7 @@ type fakeSite struct {
 	gen      *testsite.Gen
 	articles map[string]testsite.Article // by path below content/
 	broken   map[string]bool             // articles whose front matter a step broke
+	footers  int                         // footers written, to vary them
 }
 
 func newFakeSite(t *testing.T, seed uint64, n int) *fakeSite {
@@ -181,23 +182,36 @@ func (s *fakeSite) step() (string, []string) {
 	case k < 86:
 		card := fmt.Sprintf(`<article class="card"><h3><a href="{{relURL .Path}}">{{.Title}}</a></h3>{{with .SectionTerm}}<p>{{.Name}} {{len .Articles}}</p>{{end}}<!-- %d --></article>`, s.r.IntN(5))
 		return "change a template", []string{s.write("templates/partials/card.html", card)}
-	case k < 88:
+	case k < 87:
 		return "remove the templates", []string{s.remove("templates")}
-	case k < 90:
+	case k < 91:
 		// A footer that reads the whole site in ways the analysis must
 		// follow: variables assigned in a loop, index, methods, $.
 		footer := `<footer>{{range $i, $a := .Site.Articles}}{{if lt $i 2}}<a href="{{relURL $a.Path}}">{{$a.Title}}</a>{{end}}{{end}}
 {{$n := 0}}{{range .Site.Sections}}{{$n = add $n (len .Articles)}}{{end}}<p>{{$n}} {{printf "%d" (len .Site.Tags)}}</p>
 {{with index .Site.Tags 0}}{{.Name}} {{.FeedPath}}{{end}}{{with .Term}}{{$.Title}}{{end}}
 {{range .Groups}}{{.Day.Path}}{{end}}{{with .Article}}{{.Params.source}}{{end}}</footer>`
-		if s.r.IntN(2) == 0 {
+		name := "a footer that reads the whole site"
+		s.footers++
+		if s.footers%3 != 1 {
+			name += ", with more of the language"
+			// More of the template language: pipelines into functions
+			// and methods' results, with and a declaration, slices,
+			// break and continue, time methods, maps.
+			footer += `{{with $x := .Article}}{{$x.Title | printf "%s!"}} {{.Date.Year}} {{if and .Tags (gt (len .Tags) 1)}}banyak{{end}}{{end}}
+{{range $i, $e := .Site.Days}}{{if eq $i 0}}{{$e.Path}}{{continue}}{{end}}{{if gt $i 2}}{{break}}{{end}}{{len $e.Articles}}{{end}}
+{{range slice .Site.Articles 0 2}}{{.Title}}{{end}}{{.Site.Articles | len}} {{if .Term}}{{or .Term.Name "tanpa nama"}}{{end}}
+{{range $k, $v := .Site.Config.Params}}{{$k}}={{$v}}{{end}}{{with .Pager}}{{.Number}}/{{.Total}}{{else}}satu{{end}}`
+		}
+		if s.footers%3 != 0 {
 			// A template that calls itself, which the analysis does not
 			// follow: its pages render every time.
+			name += ", calling itself"
 			s.write("templates/partials/rec.html", `{{if .}}{{(index . 0).Name}} {{template "partials/rec.html" slice . 1}}{{end}}`)
 			footer += `{{template "partials/rec.html" .Site.Sources}}`
 		}
-		return "a footer that reads the whole site", []string{s.write("templates/partials/footer.html", footer)}
-	case k < 91:
+		return name, []string{s.write("templates/partials/footer.html", footer)}
+	case k < 92:
 		return "change the CSS", []string{s.write("static/css/extra.css", fmt.Sprintf("body { margin: %dpx }\n", s.r.IntN(9)))}
 	case k < 93:
 		return "add a static file", []string{s.write(fmt.Sprintf("static/img/%d.txt", s.r.IntN(3)), s.gen.Words(3))}
