@@ -116,6 +116,18 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 		srv = serve.New(serve.Options{Dir: opt.OutDir, Reload: o.reload})
 	}
 	rebuild := func(paths []string) {
+		defer func() {
+			// A bug must not end a preview someone is writing in; the
+			// next change rebuilds everything.
+			if e := recover(); e != nil {
+				err := fmt.Errorf("internal error, please report it: %v", e)
+				reportError(stderr, err)
+				if srv != nil {
+					srv.Failed(err)
+				}
+				b, _ = build.NewBuilder(opt)
+			}
+		}()
 		rb, err := b.Build(paths)
 		if err != nil {
 			reportError(stderr, err)

@@ -350,23 +350,50 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, error) {
 	}
 	old := map[string]*source{}
 	var todo []string
+	// A path that is a file is looked up alone; one that is gone or a
+	// folder takes all the entries below it, which means a look at every
+	// entry. Past a few dozen of those (a folder of 10,000 articles
+	// removed file by file), reading all of content/ again is cheaper:
+	// only the files that changed are parsed.
+	type change struct {
+		rel string
+		fi  fs.FileInfo
+	}
+	var changes []change
 	seen := map[string]bool{}
+	scans := 0
 	for _, rel := range paths {
 		rel = path.Clean(rel)
 		if seen[rel] {
 			continue
 		}
 		seen[rel] = true
+		fi, _ := os.Lstat(filepath.Join(contentDir, filepath.FromSlash(rel)))
+		if fi == nil || fi.IsDir() {
+			scans++
+		}
+		changes = append(changes, change{rel, fi})
+	}
+	if scans > 64 {
+		fi, _ := os.Lstat(contentDir)
+		changes = []change{{".", fi}}
+	}
+	for _, c := range changes {
+		rel, fi := c.rel, c.fi
 		if rel == "_index.md" || rel == "." {
 			b.readIntro(contentDir)
 			if rel == "_index.md" {
 				continue
 			}
 		}
-		b.takeUnder(rel, old)
+		if fi == nil || fi.IsDir() {
+			b.takeUnder(rel, old)
+		} else if src, ok := b.sources[rel]; ok {
+			old[rel] = src
+			delete(b.sources, rel)
+		}
 		abs := filepath.Join(contentDir, filepath.FromSlash(rel))
-		fi, err := os.Lstat(abs)
-		if err != nil || hiddenDir(rel) {
+		if fi == nil || hiddenDir(rel) {
 			continue // gone, or in a folder the build skips
 		}
 		if !fi.IsDir() {
@@ -382,7 +409,7 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, error) {
 			continue
 		}
 		// A folder: read all below it, as loadContent does.
-		err = filepath.WalkDir(abs, func(p string, d fs.DirEntry, err error) error {
+		err := filepath.WalkDir(abs, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}

@@ -437,3 +437,49 @@ func TestBuilderDoesLittle(t *testing.T) {
 		t.Errorf("config change: full %v, parsed %d", rb.Full, rb.Parsed)
 	}
 }
+
+// TestBuilderBulk removes, then brings back, a folder of 150 articles,
+// reported file by file as a watcher sees a checkout, and compares the
+// output with a clean build each time.
+func TestBuilderBulk(t *testing.T) {
+	s := newFakeSite(t, 5, 10)
+	out := filepath.Join(t.TempDir(), "out")
+	b, err := NewBuilder(Options{SiteDir: s.dir, OutDir: out, Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	var saved []testsite.Article
+	for range 150 {
+		a := s.gen.Next()
+		a.File = "massal/" + newName(a)
+		files = append(files, s.save(a))
+		saved = append(saved, a)
+	}
+	check := func(what string, paths []string, parsed int) {
+		t.Helper()
+		rb, err := b.Build(paths)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rb.Parsed != parsed {
+			t.Errorf("%s: parsed %d articles, want %d", what, rb.Parsed, parsed)
+		}
+		_, clean, err := Render(Options{SiteDir: s.dir, Now: testNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := readOutput(t, out)
+		delete(got, output.Marker)
+		if diffs := sameOutput(got, rendered(t, clean)); len(diffs) > 0 {
+			t.Errorf("%s: not the clean build: %v", what, diffs[:min(5, len(diffs))])
+		}
+	}
+	check("first build", nil, 160)
+	os.RemoveAll(filepath.Join(s.dir, "content", "massal"))
+	check("folder removed", append(slices.Clone(files), filepath.Join(s.dir, "content", "massal")), 0)
+	for _, a := range saved {
+		s.save(a)
+	}
+	check("folder back", files, 150)
+}
