@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	newsdigest "newsdigest"
@@ -220,22 +221,26 @@ func (b *Builder) Build(changed []string) (Rebuild, error) {
 	}
 	pages := s.Pages()
 
-	// Render what changed.
-	files, states, rendered, err := b.renderPages(s, pages, full)
-	if err != nil {
-		return rb, err
-	}
-	rb.Rendered = rendered
+	// Render what changed. Feeds and the sitemap need only the model:
+	// they are made while the pages are.
 	jobs := feedJobs(s)
-	feedFiles, feedStates, n, err := b.renderFeeds(cfg, jobs, full)
-	if err != nil {
-		return rb, err
+	var (
+		side                sync.WaitGroup
+		feedFiles, machine  []output.File
+		feedStates          map[string]outState
+		nFeeds              int
+		feedErr, machineErr error
+	)
+	side.Go(func() { feedFiles, feedStates, nFeeds, feedErr = b.renderFeeds(cfg, jobs, full) })
+	side.Go(func() { machine, machineErr = machineFiles(cfg, pages) })
+	files, states, rendered, err := b.renderPages(s, pages, full)
+	side.Wait()
+	for _, e := range []error{err, feedErr, machineErr} {
+		if e != nil {
+			return rb, e
+		}
 	}
-	rb.Rendered += n
-	machine, err := machineFiles(cfg, pages)
-	if err != nil {
-		return rb, err
-	}
+	rb.Rendered = rendered + nFeeds
 	generated := make([]output.File, 0, len(jobs)+len(machine))
 	for _, j := range jobs {
 		generated = append(generated, output.File{Name: j.name})
