@@ -26,8 +26,8 @@ import (
 
 const (
 	livePatience = 20 * time.Second
-	liveDebounce = 100 * time.Millisecond
-	liveSettle   = 700 * time.Millisecond // no further rebuild within this after the last
+	liveDebounce = 200 * time.Millisecond
+	liveSettle   = time.Second // no further rebuild within this after the last
 )
 
 // syncBuffer is an output the command and the test share.

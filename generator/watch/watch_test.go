@@ -19,8 +19,8 @@ import (
 // batch, and as long again to see that no other batch follows: the
 // machine running them may be slow and busy.
 const (
-	testDebounce = 150 * time.Millisecond
-	settle       = 800 * time.Millisecond
+	testDebounce = 200 * time.Millisecond
+	settle       = time.Second
 	patience     = 10 * time.Second
 )
 
