@@ -1,6 +1,8 @@
 // Package build is the one entry point from a site folder to a written
 // site: load -> parse -> model -> render -> write. Parsing and rendering
-// use all cores; the output folder is replaced atomically.
+// use all cores; the output folder is replaced atomically. A Builder
+// (incremental.go) does the same again and again for watch and serve,
+// redoing only what each change needs, with the same result.
 package build
 
 import (
