@@ -218,16 +218,12 @@ func isArticle(p string) bool {
 // hidden names are skipped: drafts of editors, _index.md, dotfiles.
 func hidden(name string) bool { return strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") }
 
-// loadContent reads and parses every article under content/ on all cores.
-func loadContent(opt Options, cfg *config.Config, md *markdown.Renderer) ([]*content.Article, template.HTML, error) {
-	contentDir := filepath.Join(opt.SiteDir, "content")
-	var paths []string
-	var linkErrs []error
-	err := filepath.WalkDir(contentDir, func(p string, d fs.DirEntry, err error) error {
+// walkArticles calls found with the path below contentDir of every article
+// in dir (contentDir or a folder inside it), skipping hidden folders. A
+// link that may not be followed is passed as linkErr instead.
+func walkArticles(siteDir, contentDir, dir string, found func(rel string, linkErr error)) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if p == contentDir && errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("%s has no content/ folder: run the command in the site's root folder, or name it with --site", opt.SiteDir)
-			}
 			return err
 		}
 		rel, _ := filepath.Rel(contentDir, p)
@@ -239,15 +235,32 @@ func loadContent(opt Options, cfg *config.Config, md *markdown.Renderer) ([]*con
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
-			if err := checkLink(opt.SiteDir, p, rel); err != nil {
-				linkErrs = append(linkErrs, err)
+			if err := checkLink(siteDir, p, rel); err != nil {
+				found(rel, err)
 				return nil
 			}
 		}
 		if isArticle(rel) {
-			paths = append(paths, rel)
+			found(rel, nil)
 		}
 		return nil
+	})
+}
+
+// loadContent reads and parses every article under content/ on all cores.
+func loadContent(opt Options, cfg *config.Config, md *markdown.Renderer) ([]*content.Article, template.HTML, error) {
+	contentDir := filepath.Join(opt.SiteDir, "content")
+	if _, err := os.Stat(contentDir); errors.Is(err, fs.ErrNotExist) {
+		return nil, "", fmt.Errorf("%s has no content/ folder: run the command in the site's root folder, or name it with --site", opt.SiteDir)
+	}
+	var paths []string
+	var linkErrs []error
+	err := walkArticles(opt.SiteDir, contentDir, contentDir, func(rel string, linkErr error) {
+		if linkErr != nil {
+			linkErrs = append(linkErrs, linkErr)
+		} else {
+			paths = append(paths, rel)
+		}
 	})
 	if err != nil {
 		return nil, "", err

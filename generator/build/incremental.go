@@ -414,28 +414,12 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, error) {
 			continue
 		}
 		// A folder: read all below it, as loadContent does.
-		err := filepath.WalkDir(abs, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			r, _ := filepath.Rel(contentDir, p)
-			r = filepath.ToSlash(r)
-			if d.IsDir() {
-				if r != "." && hidden(d.Name()) {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if d.Type()&fs.ModeSymlink != 0 {
-				if err := checkLink(b.opt.SiteDir, p, r); err != nil {
-					b.sources[r] = &source{err: err}
-					return nil
-				}
-			}
-			if isArticle(r) {
+		err := walkArticles(b.opt.SiteDir, contentDir, abs, func(r string, linkErr error) {
+			if linkErr != nil {
+				b.sources[r] = &source{err: linkErr}
+			} else {
 				todo = append(todo, r)
 			}
-			return nil
 		})
 		if err != nil {
 			return 0, err
