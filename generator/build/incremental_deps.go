@@ -1021,10 +1021,3 @@ func writeUint(h *maphash.Hash, x uint64) {
 
 func writeInt(h *maphash.Hash, x int) { writeUint(h, uint64(x)) }
 
-func writeBool(h *maphash.Hash, b bool) {
-	if b {
-		h.WriteByte(1)
-	} else {
-		h.WriteByte(0)
-	}
-}

@@ -111,12 +111,10 @@ func (s *fakeSite) step() (string, []string) {
 	case k < 54:
 		// A folder that arrives full, as from cp -r or a checkout.
 		dir := fmt.Sprintf("kiriman-%d", s.r.IntN(1000))
-		var names []string
 		for range 1 + s.r.IntN(4) {
 			a := s.gen.Next()
 			a.File = dir + "/sub/" + newName(a)
 			s.save(a)
-			names = append(names, a.File)
 		}
 		return "add folder " + dir, []string{filepath.Join(s.dir, "content", dir)}
 	case k < 62:
