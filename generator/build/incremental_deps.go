@@ -1020,4 +1020,3 @@ func writeUint(h *maphash.Hash, x uint64) {
 }
 
 func writeInt(h *maphash.Hash, x int) { writeUint(h, uint64(x)) }
-
