@@ -131,7 +131,7 @@ func TestUsageErrors(t *testing.T) {
 // TestHelp: --help on a command and help for a command print its usage
 // to stdout, and nothing else, and exit 0.
 func TestHelp(t *testing.T) {
-	for _, cmd := range []string{"build", "version"} {
+	for _, cmd := range []string{"build", "serve", "watch", "version"} {
 		for _, args := range [][]string{{cmd, "--help"}, {cmd, "-h"}, {"help", cmd}} {
 			code, stdout, stderr := cli(args...)
 			if code != 0 || stderr != "" {
@@ -148,8 +148,17 @@ func TestHelp(t *testing.T) {
 			t.Errorf("%q: exit %d, stdout %q", args, code, stdout)
 		}
 	}
-	if _, stdout, _ := cli("build", "--help"); !strings.Contains(stdout, "-base-url") || !strings.Contains(stdout, "-out") {
-		t.Errorf("build --help does not list its flags: %q", stdout)
+	for cmd, flags := range map[string][]string{
+		"build": {"-site", "-out", "-base-url", "-drafts", "-future"},
+		"serve": {"-site", "-addr", "-out", "-drafts", "-future", "-no-reload"},
+		"watch": {"-site", "-out", "-drafts", "-future"},
+	} {
+		_, stdout, _ := cli(cmd, "--help")
+		for _, f := range flags {
+			if !strings.Contains(stdout, f) {
+				t.Errorf("%s --help does not list %s: %q", cmd, f, stdout)
+			}
+		}
 	}
 }
 
