@@ -1,6 +1,7 @@
 package build
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -21,6 +22,7 @@ import (
 	"newsdigest/generator/feeds"
 	"newsdigest/generator/markdown"
 	"newsdigest/generator/output"
+	"newsdigest/generator/pagedeps"
 	"newsdigest/generator/render"
 	"newsdigest/generator/site"
 )
@@ -33,7 +35,7 @@ import (
 //     it is cheap, and it is where an article's neighbours, editions and
 //     terms come from;
 //   - a page is rendered again only when its fingerprint changed: a hash
-//     of everything its templates read of it (see incremental_deps.go);
+//     of everything its templates read of it (see package pagedeps);
 //     a feed, when one of its articles did;
 //   - a template change re-renders with the parsed articles kept; a static
 //     file change copies that file; a config change rebuilds everything;
@@ -57,8 +59,8 @@ type Builder struct {
 	intro   *source            // content/_index.md, or nil
 
 	tmpl     *render.Templates
-	deps     map[string]*pageDeps // by page template
-	depsSeen map[string]*dep      // their subtrees, shared
+	deps     map[string]*pagedeps.Analysis // by page template
+	depsSeen pagedeps.Shared               // their subtrees, shared
 
 	static map[string]*staticFile // by output name
 
@@ -494,7 +496,7 @@ func (b *Builder) loadTemplates() error {
 	if err != nil {
 		return err
 	}
-	b.tmpl, b.deps, b.depsSeen = tmpl, map[string]*pageDeps{}, map[string]*dep{}
+	b.tmpl, b.deps, b.depsSeen = tmpl, map[string]*pagedeps.Analysis{}, pagedeps.Shared{}
 	return nil
 }
 
@@ -551,22 +553,22 @@ func (b *Builder) renderPages(s *site.Site, pages []*site.Page, full bool) ([]ou
 	funcs := render.Funcs(s.Config)
 	for _, p := range pages {
 		if b.deps[p.Template] == nil {
-			b.deps[p.Template] = analyzeDeps(b.tmpl, p.Template, funcs, b.seed, b.depsSeen)
+			b.deps[p.Template] = pagedeps.Analyze(b.tmpl, p.Template, funcs, b.seed, b.depsSeen)
 		}
 	}
 	files := make([]output.File, len(pages))
 	states := make([]outState, len(pages))
 	redo := make([]bool, len(pages))
-	var m memo
+	var m pagedeps.Memo
 	chunks(len(pages), func(lo, hi int) {
-		w := newWalker(b.seed, &m)
+		w := pagedeps.NewWalker(b.seed, &m)
 		for i := lo; i < hi; i++ {
 			p := pages[i]
 			files[i].Name = p.File()
 			var fp uint64
-			if d := b.deps[p.Template]; d.unsure == "" {
-				if sum, ok := w.fingerprint(p, d.root); ok {
-					fp = mix(b.seed, d.sum, sum, p.Template)
+			if d := b.deps[p.Template]; d.Unsure == "" {
+				if sum, ok := w.Fingerprint(p, d); ok {
+					fp = mix(b.seed, d.Sum, sum, p.Template)
 				}
 			}
 			old, ok := b.outputs[files[i].Name]
@@ -665,6 +667,14 @@ func (b *Builder) renderFeeds(cfg *config.Config, jobs []feedJob, full bool) ([]
 func (b *Builder) sum(data []byte) uint64 {
 	return maphash.Bytes(b.seed, data) | 1 // never 0, which means "unknown"
 }
+
+func writeUint(h *maphash.Hash, x uint64) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], x)
+	h.Write(b[:])
+}
+
+func writeInt(h *maphash.Hash, x int) { writeUint(h, uint64(x)) }
 
 // mix combines a page's data hash with its templates'.
 func mix(seed maphash.Seed, tmpl, data uint64, name string) uint64 {

@@ -1,14 +1,14 @@
-package build
-
-// A rebuild renders a page again only when what the page shows changed.
+// Package pagedeps works out what each page shows, so that a rebuild
+// renders a page again only when that changed.
+//
 // What a page shows is read from the templates themselves, so a site's own
 // theme stays correct without the builder knowing it:
 //
-//   - analyzeDeps walks the parse trees a page template runs and records
+//   - Analyze walks the parse trees a page template runs and records
 //     every value they print, test, count, compare, range over or pass to a
 //     function, as a tree of names from the page (a dep): the article
 //     page's tree has .Article.Older.Title but nothing below .Older.Content.
-//   - fingerprint walks that tree over one page's real data and hashes what
+//   - Walker.Fingerprint walks that tree over one page's real data and hashes what
 //     it finds. Equal fingerprints (with equal templates and config) mean
 //     equal bytes, so the page's earlier output stands.
 //
@@ -17,6 +17,7 @@ package build
 // follow (a function given a whole article, a method called with
 // arguments, a template that calls itself) makes the pages of that
 // template render on every rebuild: slower, never wrong.
+package pagedeps
 
 import (
 	"cmp"
@@ -136,18 +137,18 @@ func union(vs ...aval) aval {
 	return out
 }
 
-// pageDeps is the analysis of one page template.
-type pageDeps struct {
+// Analysis is what the pages of one page template read.
+type Analysis struct {
 	root   *dep
-	sum    uint64 // hash of the templates it runs, so editing one redoes only its pages
-	unsure string // why every page of this template renders each time, or ""
+	Sum    uint64 // hash of the templates it runs, so editing one redoes only its pages
+	Unsure string // why every page of this template renders each time, or ""
 }
 
-// analyzeDeps works out what pages drawn by the page template page read.
+// Analyze works out what pages drawn by the page template page read.
 // It must run before the templates render: it reads their parse trees.
 // shared holds the deps of the page templates analyzed so far, so that
 // equal subtrees are one.
-func analyzeDeps(t *render.Templates, page string, funcs template.FuncMap, seed maphash.Seed, shared map[string]*dep) *pageDeps {
+func Analyze(t *render.Templates, page string, funcs template.FuncMap, seed maphash.Seed, shared Shared) *Analysis {
 	a := &analyzer{tmpl: t, page: page, funcs: map[string]reflect.Type{}, done: map[string]bool{}, ran: map[string]*parse.Tree{}}
 	for name, f := range funcs {
 		a.funcs[name] = reflect.TypeOf(f)
@@ -163,7 +164,7 @@ func analyzeDeps(t *render.Templates, page string, funcs template.FuncMap, seed 
 		h.WriteString(a.ran[name].Root.String())
 		h.WriteByte(0)
 	}
-	return &pageDeps{root: root, sum: h.Sum64(), unsure: a.unsure}
+	return &Analysis{root: root, Sum: h.Sum64(), Unsure: a.unsure}
 }
 
 type analyzer struct {
@@ -484,24 +485,24 @@ func plainType(t reflect.Type) bool {
 	return t == timeType
 }
 
-// walker computes fingerprints. One walker serves one goroutine; memo,
+// Walker computes fingerprints. One Walker serves one goroutine; memo,
 // shared by the walkers of one build, keeps the hashes of values many
 // pages show (the site, a term, an article's card on each list).
-type walker struct {
+type Walker struct {
 	seed   maphash.Seed
-	memo   *memo
+	memo   *Memo
 	buf    []byte // what is hashed, appended
 	unsure bool
 }
 
-func newWalker(seed maphash.Seed, m *memo) *walker {
-	return &walker{seed: seed, memo: m}
+func NewWalker(seed maphash.Seed, m *Memo) *Walker {
+	return &Walker{seed: seed, memo: m}
 }
 
-// memo maps a dep and a pointer to the hash of what the dep reads of the
+// Memo maps a dep and a pointer to the hash of what the dep reads of the
 // value pointed to, for one build. It is split in shards so that the
 // walkers of all cores seldom wait for each other.
-type memo struct {
+type Memo struct {
 	shards [64]struct {
 		sync.Mutex
 		m map[memoKey]memoVal
@@ -518,7 +519,7 @@ type memoVal struct {
 	sum uint64
 }
 
-func (m *memo) get(k memoKey, t reflect.Type) (uint64, bool) {
+func (m *Memo) get(k memoKey, t reflect.Type) (uint64, bool) {
 	s := &m.shards[(uintptr(k.p)>>4)%uintptr(len(m.shards))]
 	s.Lock()
 	v, ok := s.m[k]
@@ -526,7 +527,7 @@ func (m *memo) get(k memoKey, t reflect.Type) (uint64, bool) {
 	return v.sum, ok && v.t == t
 }
 
-func (m *memo) put(k memoKey, t reflect.Type, sum uint64) {
+func (m *Memo) put(k memoKey, t reflect.Type, sum uint64) {
 	s := &m.shards[(uintptr(k.p)>>4)%uintptr(len(m.shards))]
 	s.Lock()
 	if s.m == nil {
@@ -538,7 +539,8 @@ func (m *memo) put(k memoKey, t reflect.Type, sum uint64) {
 
 // fingerprint hashes what d says a page reads of data. ok is false when
 // the walk met something it cannot judge: the page must be rendered.
-func (w *walker) fingerprint(data any, d *dep) (sum uint64, ok bool) {
+func (w *Walker) Fingerprint(data any, an *Analysis) (sum uint64, ok bool) {
+	d := an.root
 	w.unsure = false
 	w.buf = w.buf[:0]
 	defer func() {
@@ -554,7 +556,7 @@ func (w *walker) fingerprint(data any, d *dep) (sum uint64, ok bool) {
 // smaller ones hash faster than they are looked up.
 const memoMin = 8
 
-func (w *walker) walk(v reflect.Value, d *dep) {
+func (w *Walker) walk(v reflect.Value, d *dep) {
 	if w.unsure {
 		return
 	}
@@ -611,7 +613,7 @@ func (w *walker) walk(v reflect.Value, d *dep) {
 	w.kids(v, d)
 }
 
-func (w *walker) kids(v reflect.Value, d *dep) {
+func (w *Walker) kids(v reflect.Value, d *dep) {
 	// Find the receiver once for all names, as text/template does for
 	// each: through pointers and interfaces, then its address.
 	if v.Kind() == reflect.Interface && !v.IsNil() {
@@ -651,7 +653,7 @@ func (w *walker) kids(v reflect.Value, d *dep) {
 }
 
 // elems walks the elements of a list, map or count, as range visits them.
-func (w *walker) elems(v reflect.Value, d *dep) {
+func (w *Walker) elems(v reflect.Value, d *dep) {
 	v, _ = indirect(v)
 	switch v.Kind() {
 	case reflect.Slice, reflect.Array:
@@ -685,7 +687,7 @@ func sortedMapKeys(v reflect.Value) []reflect.Value {
 
 // value hashes v as a whole. Pointers count by identity, as eq compares
 // them; printed, a pointer shows the value it points to, one level deep.
-func (w *walker) value(v reflect.Value, printed bool) {
+func (w *Walker) value(v reflect.Value, printed bool) {
 	if printed {
 		v = printable(v)
 		if v.IsValid() && v.Type().Implements(stringerType) && (v.Kind() != reflect.Pointer || !v.IsNil()) {
@@ -762,10 +764,10 @@ func (w *walker) value(v reflect.Value, printed bool) {
 	}
 }
 
-func (w *walker) uint(x uint64) { w.buf = binary.LittleEndian.AppendUint64(w.buf, x) }
-func (w *walker) int(x int)     { w.uint(uint64(x)) }
+func (w *Walker) uint(x uint64) { w.buf = binary.LittleEndian.AppendUint64(w.buf, x) }
+func (w *Walker) int(x int)     { w.uint(uint64(x)) }
 
-func (w *walker) bool(b bool) {
+func (w *Walker) bool(b bool) {
 	if b {
 		w.buf = append(w.buf, 1)
 	} else {
@@ -775,7 +777,7 @@ func (w *walker) bool(b bool) {
 
 // string adds s, long ones by their hash, so that a page does not copy
 // every article body it shows.
-func (w *walker) string(s string) {
+func (w *Walker) string(s string) {
 	w.int(len(s))
 	if len(s) > 64 {
 		w.uint(maphash.String(w.seed, s))
@@ -1013,10 +1015,15 @@ func makePlan(ptr reflect.Type, name string) *plan {
 	return p
 }
 
-func writeUint(h *maphash.Hash, x uint64) {
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], x)
-	h.Write(b[:])
-}
+// Shared holds the deps of the page templates analyzed so far, so that
+// equal subtrees are one; make it with Shared{}.
+type Shared map[string]*dep
 
-func writeInt(h *maphash.Hash, x int) { writeUint(h, uint64(x)) }
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
