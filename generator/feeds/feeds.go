@@ -52,7 +52,11 @@ func Feed(cfg *config.Config, kind Kind, title, path string, articles []*site.Ar
 			Description: a.Summary,
 			Created:     a.Date,
 			Updated:     a.Updated,
-			Author:      author(strings.Join(a.Authors, ", ")),
+		}
+		if kind != RSS {
+			// RSS 2.0 wants an e-mail address in <author>; a name alone
+			// makes the feed invalid, so RSS items go without.
+			item.Author = author(strings.Join(a.Authors, ", "))
 		}
 		f.Items = append(f.Items, item)
 		if t := latest(a); t.After(f.Updated) {

@@ -135,7 +135,9 @@ func TestRSS(t *testing.T) {
 		items = append(items, strings.Join([]string{it.Title, it.Link, it.GUID, it.Description, it.Author, it.PubDate}, "|"))
 	}
 	wantItems := []string{
-		"Rupiah Menguat|https://example.github.io/kabar/2025/04/28/rupiah/|https://example.github.io/kabar/2025/04/28/rupiah/|Rupiah naik tipis.|Redaksi Kabar, Tim Ekonomi|Mon, 28 Apr 2025 14:30:00 +0700",
+		// No <author>: RSS 2.0 requires an e-mail address there; Atom and
+		// JSON Feed carry the names.
+		"Rupiah Menguat|https://example.github.io/kabar/2025/04/28/rupiah/|https://example.github.io/kabar/2025/04/28/rupiah/|Rupiah naik tipis.||Mon, 28 Apr 2025 14:30:00 +0700",
 		"Berita Lama|https://example.github.io/kabar/2025/04/27/lama/|https://example.github.io/kabar/2025/04/27/lama/|Ringkasan lama.||Sun, 27 Apr 2025 14:30:00 +0700",
 	}
 	if !reflect.DeepEqual(items, wantItems) {
