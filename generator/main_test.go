@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"newsdigest/generator/internal/testsite"
 )
 
 // sampleCopy copies the sample site (the repository root) into a fresh
@@ -17,16 +19,7 @@ func sampleCopy(t *testing.T) string {
 		t.Fatal(err)
 	}
 	dst := t.TempDir()
-	for _, d := range []string{"content", "templates", "static"} {
-		if err := os.CopyFS(filepath.Join(dst, d), os.DirFS(filepath.Join(root, d))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	data, err := os.ReadFile(filepath.Join(root, "site.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dst, "site.yaml"), data, 0o644); err != nil {
+	if err := testsite.CopySample(root, dst); err != nil {
 		t.Fatal(err)
 	}
 	return dst

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"newsdigest/generator/internal/testsite"
 	"newsdigest/generator/site"
 )
 
@@ -34,18 +35,8 @@ func repoRoot(t testing.TB) string {
 // that change them.
 func copySite(t *testing.T) string {
 	t.Helper()
-	root := repoRoot(t)
 	dst := t.TempDir()
-	for _, d := range []string{"content", "templates", "static"} {
-		if err := os.CopyFS(filepath.Join(dst, d), os.DirFS(filepath.Join(root, d))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	data, err := os.ReadFile(filepath.Join(root, "site.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dst, "site.yaml"), data, 0o644); err != nil {
+	if err := testsite.CopySample(repoRoot(t), dst); err != nil {
 		t.Fatal(err)
 	}
 	return dst
