@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"newsdigest/generator/output"
 )
 
 // BenchmarkBuild builds generated digests of 1,000 and 10,000 articles,
@@ -51,16 +53,15 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
-// BenchmarkRender is BenchmarkBuild without writing the output: load,
-// parse, model and render in memory. The difference between the two is
-// the cost of the file system.
+// BenchmarkRender is BenchmarkBuild into memory, as the preview server
+// builds: the difference between the two is the cost of the file system.
 func BenchmarkRender(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		b.Run(fmt.Sprintf("articles=%d", n), func(b *testing.B) {
 			siteDir := b.TempDir()
 			writeBenchSite(b, siteDir, n)
 			for b.Loop() {
-				if _, _, err := Render(Options{SiteDir: siteDir}); err != nil {
+				if _, err := Build(Options{SiteDir: siteDir, Memory: output.NewMemory()}); err != nil {
 					b.Fatal(err)
 				}
 			}

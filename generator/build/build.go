@@ -1,8 +1,13 @@
-// Package build is the one entry point from a site folder to a written
-// site: load -> parse -> model -> render -> write. Parsing and rendering
-// use all cores; the output folder is replaced atomically. A Builder
-// (incremental.go) does the same again and again for watch and serve,
-// redoing only what each change needs, with the same result.
+// Package build is the one pipeline from a site folder to a written site:
+// load -> parse -> model -> render -> write. A Builder runs it; its first
+// Build reads, renders and writes everything, and each later Build, as
+// watch and serve call it, redoes only what a change touches, with the
+// same result. Build is one such first run for the build command.
+//
+// Files are written as they are rendered, into a staging folder swapped in
+// whole (or into memory for the preview), so what a build holds is the
+// model, not the site: article bodies wait in a spool file until their
+// page is out, and each article's card is rendered once for every list.
 package build
 
 import (
@@ -20,13 +25,12 @@ import (
 	"sync/atomic"
 	"time"
 
-	newsdigest "newsdigest"
 	"newsdigest/generator/config"
 	"newsdigest/generator/content"
 	"newsdigest/generator/feeds"
 	"newsdigest/generator/markdown"
 	"newsdigest/generator/output"
-	"newsdigest/generator/render"
+	"newsdigest/generator/progress"
 	"newsdigest/generator/site"
 )
 
@@ -41,6 +45,10 @@ type Options struct {
 	Drafts bool // include articles with draft: true
 	Future bool // include articles dated after Now
 	Now    time.Time
+	// Memory, when set, receives the site instead of OutDir.
+	Memory *output.Memory
+	// Progress, when set, counts the work as it is done.
+	Progress *progress.Meter
 }
 
 // Result counts what a build did.
@@ -52,83 +60,16 @@ type Result struct {
 	Duration time.Duration
 }
 
-// Build builds the site and replaces the output folder with it.
+// Build builds the site and replaces the output folder with it: the first
+// run of a Builder that keeps nothing for a next one.
 func Build(opt Options) (Result, error) {
-	start := time.Now()
-	opt = opt.withDefaults()
-	cfg, err := loadConfig(opt)
+	b, err := NewBuilder(opt)
 	if err != nil {
 		return Result{}, err
 	}
-	// A refused output folder is said before any work is done.
-	out, err := OutDir(opt, cfg)
-	if err != nil {
-		return Result{}, err
-	}
-	s, files, err := renderWith(opt, cfg)
-	if err != nil {
-		return Result{}, err
-	}
-	if err := output.Replace(out, files); err != nil {
-		return Result{}, err
-	}
-	pages := 0
-	for _, f := range files {
-		if strings.HasSuffix(f.Name, ".html") {
-			pages++
-		}
-	}
-	return Result{Articles: len(s.Articles), Pages: pages, Files: len(files), OutDir: out, Duration: time.Since(start)}, nil
-}
-
-// Render builds the site in memory: every output file, nothing written.
-func Render(opt Options) (*site.Site, []output.File, error) {
-	opt = opt.withDefaults()
-	cfg, err := loadConfig(opt)
-	if err != nil {
-		return nil, nil, err
-	}
-	return renderWith(opt, cfg)
-}
-
-func (opt Options) withDefaults() Options {
-	if opt.SiteDir == "" {
-		opt.SiteDir = "."
-	}
-	if opt.Now.IsZero() {
-		opt.Now = time.Now()
-	}
-	return opt
-}
-
-func renderWith(opt Options, cfg *config.Config) (*site.Site, []output.File, error) {
-	root := os.DirFS(opt.SiteDir)
-	md := markdown.New(cfg.UnsafeHTML)
-	articles, intro, err := loadContent(opt, cfg, md)
-	if err != nil {
-		return nil, nil, err
-	}
-	s, err := site.New(cfg, intro, articles)
-	if err != nil {
-		return nil, nil, err
-	}
-	tmpl, err := render.Load(cfg, sub(root, "templates"), newsdigest.Templates())
-	if err != nil {
-		return nil, nil, err
-	}
-	pages := s.Pages()
-	files, err := renderAll(s, pages, tmpl)
-	if err != nil {
-		return nil, nil, err
-	}
-	static, err := staticFiles(sub(root, "static"), newsdigest.Static())
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := checkOutputs(pages, files[len(pages):], static); err != nil {
-		return nil, nil, err
-	}
-	return s, append(files, static...), nil
+	b.once = true
+	rb, err := b.Build(nil)
+	return rb.Result, err
 }
 
 // loadConfig reads the site's config and applies the options' base URL.
@@ -247,47 +188,6 @@ func walkArticles(siteDir, contentDir, dir string, found func(rel string, linkEr
 	})
 }
 
-// loadContent reads and parses every article under content/ on all cores.
-func loadContent(opt Options, cfg *config.Config, md *markdown.Renderer) ([]*content.Article, template.HTML, error) {
-	contentDir := filepath.Join(opt.SiteDir, "content")
-	if _, err := os.Stat(contentDir); errors.Is(err, fs.ErrNotExist) {
-		return nil, "", fmt.Errorf("%s has no content/ folder: run the command in the site's root folder, or name it with --site", opt.SiteDir)
-	}
-	var paths []string
-	var linkErrs []error
-	err := walkArticles(opt.SiteDir, contentDir, contentDir, func(rel string, linkErr error) {
-		if linkErr != nil {
-			linkErrs = append(linkErrs, linkErr)
-		} else {
-			paths = append(paths, rel)
-		}
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	opts := content.Options{Location: cfg.Location, Markdown: md}
-	parsed := make([]*content.Article, len(paths))
-	errs := make([]error, len(paths))
-	parallel(len(paths), func(i int) {
-		var data []byte
-		data, errs[i] = readArticle(contentDir, paths[i])
-		if errs[i] == nil {
-			parsed[i], errs[i] = content.Parse(paths[i], "content/"+paths[i], data, opts)
-		}
-	})
-	if err := errors.Join(append(linkErrs, errs...)...); err != nil {
-		return nil, "", err
-	}
-	var list []*content.Article
-	for _, a := range parsed {
-		if included(opt, a) {
-			list = append(list, a)
-		}
-	}
-	intro, err := loadIntro(contentDir, md)
-	return list, intro, err
-}
-
 // readArticle reads content/rel.
 func readArticle(contentDir, rel string) ([]byte, error) {
 	// content.ReadFile refuses an oversized file before reading it.
@@ -341,37 +241,6 @@ func loadIntro(contentDir string, md *markdown.Renderer) (template.HTML, error) 
 	return res.HTML, nil
 }
 
-// renderAll renders every page, feed and machine file on all cores. The
-// pages come first, in the order of s.Pages().
-func renderAll(s *site.Site, pages []*site.Page, tmpl *render.Templates) ([]output.File, error) {
-	cfg := s.Config
-	files := make([]output.File, len(pages))
-	errs := make([]error, len(pages))
-	parallel(len(pages), func(i int) {
-		data, err := tmpl.Page(pages[i])
-		files[i], errs[i] = output.File{Name: pages[i].File(), Data: data}, err
-	})
-	if err := render.JoinPageErrors(errs); err != nil {
-		return nil, err
-	}
-
-	jobs := feedJobs(s)
-	feedFiles := make([]output.File, len(jobs))
-	errs = make([]error, len(jobs))
-	parallel(len(jobs), func(i int) {
-		feedFiles[i], errs[i] = jobs[i].render(cfg)
-	})
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	files = append(files, feedFiles...)
-	machine, err := machineFiles(cfg, pages)
-	if err != nil {
-		return nil, err
-	}
-	return append(files, machine...), nil
-}
-
 // feedJob is one feed to write.
 type feedJob struct {
 	name, title, path string
@@ -399,31 +268,6 @@ func feedJobs(s *site.Site) []feedJob {
 func (j feedJob) render(cfg *config.Config) (output.File, error) {
 	data, err := feeds.Feed(cfg, j.kind, j.title, j.path, j.articles)
 	return output.File{Name: j.name, Data: data}, err
-}
-
-// machineFiles are the sitemap, robots.txt, .nojekyll and CNAME.
-func machineFiles(cfg *config.Config, pages []*site.Page) ([]output.File, error) {
-	maps, err := feeds.Sitemap(cfg, pages)
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, 0, len(maps))
-	for name := range maps {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	var files []output.File
-	for _, name := range names {
-		files = append(files, output.File{Name: name, Data: maps[name]})
-	}
-	files = append(files,
-		output.File{Name: "robots.txt", Data: feeds.Robots(cfg)},
-		output.File{Name: ".nojekyll", Data: []byte{}},
-	)
-	if cfg.Domain != "" {
-		files = append(files, output.File{Name: "CNAME", Data: []byte(cfg.Domain + "\n")})
-	}
-	return files, nil
 }
 
 // staticFiles lists the files to copy from static/: the site's own, and

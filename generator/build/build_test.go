@@ -13,8 +13,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"newsdigest/generator/content"
 	"newsdigest/generator/internal/testsite"
+	"newsdigest/generator/markdown"
 	"newsdigest/generator/site"
 )
 
@@ -129,10 +132,7 @@ var jekyllName = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})-(.+)\.md$`)
 func TestSampleSite(t *testing.T) {
 	root := repoRoot(t)
 	out := filepath.Join(t.TempDir(), "public")
-	s, _, err := Render(Options{SiteDir: root})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := testModel(t, Options{SiteDir: root})
 	res := build(t, Options{SiteDir: root, OutDir: out})
 	tree := readTree(t, out)
 
@@ -456,4 +456,53 @@ func TestDeletedArticleDisappears(t *testing.T) {
 		t.Error("the edition of 28 April, which has another article, is gone")
 	}
 	requireLinksResolve(t, out, "https://example.github.io/kabar/")
+}
+
+// testModel reads and parses the site's articles as a build does, without
+// a build, so that tests can check the output against the model.
+func testModel(t *testing.T, opt Options) *site.Site {
+	t.Helper()
+	opt.Now = cmpOrNow(opt.Now)
+	cfg, err := loadConfig(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := markdown.New(cfg.UnsafeHTML)
+	contentDir := filepath.Join(opt.SiteDir, "content")
+	var list []*content.Article
+	err = walkArticles(opt.SiteDir, contentDir, contentDir, func(rel string, linkErr error) {
+		if linkErr != nil {
+			t.Fatal(linkErr)
+		}
+		data, err := readArticle(contentDir, rel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := content.Parse(rel, "content/"+rel, data, content.Options{Location: cfg.Location, Markdown: md})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if included(opt, a) {
+			list = append(list, a)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	intro, err := loadIntro(contentDir, md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := site.New(cfg, intro, list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func cmpOrNow(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Now()
+	}
+	return t
 }

@@ -27,10 +27,7 @@ func TestServedFromBaseURL(t *testing.T) {
 		t.Run(base, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "public")
 			build(t, Options{SiteDir: root, OutDir: out, BaseURL: base})
-			s, _, err := Render(Options{SiteDir: root, BaseURL: base})
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := testModel(t, Options{SiteDir: root, BaseURL: base})
 			srv := newServed(t, out, base)
 			rep := requireLinksResolve(t, out, base)
 			for _, page := range rep.pages {

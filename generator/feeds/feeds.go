@@ -59,7 +59,7 @@ func Feed(cfg *config.Config, kind Kind, title, path string, articles []*site.Ar
 			item.Author = author(strings.Join(a.Authors, ", "))
 		}
 		f.Items = append(f.Items, item)
-		if t := latest(a); t.After(f.Updated) {
+		if t := LastMod(a); t.After(f.Updated) {
 			f.Updated = t
 		}
 	}
@@ -112,7 +112,8 @@ func Feed(cfg *config.Config, kind Kind, title, path string, articles []*site.Ar
 	return []byte(s), nil
 }
 
-func latest(a *site.Article) time.Time {
+// LastMod is when an article last changed: its update, else its date.
+func LastMod(a *site.Article) time.Time {
 	if a.Updated.After(a.Date) {
 		return a.Updated
 	}
@@ -135,10 +136,23 @@ type URL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-// Sitemap returns the sitemap files for the given pages: "sitemap.xml"
+// SitemapNames are the files Sitemap writes for n URLs: "sitemap.xml"
 // alone, or, past SitemapLimit URLs, an index at "sitemap.xml" pointing at
 // "sitemap-1.xml", "sitemap-2.xml", ...
-func Sitemap(cfg *config.Config, pages []*site.Page) (map[string][]byte, error) {
+func SitemapNames(n int) []string {
+	if n <= SitemapLimit {
+		return []string{"sitemap.xml"}
+	}
+	names := []string{"sitemap.xml"}
+	for i := 0; i*SitemapLimit < n; i++ {
+		names = append(names, fmt.Sprintf("sitemap-%d.xml", i+1))
+	}
+	return names
+}
+
+// Sitemap makes the sitemap files for the given pages, the files
+// SitemapNames lists, and hands each to write as it is made.
+func Sitemap(cfg *config.Config, pages []*site.Page, write func(name string, data []byte) error) error {
 	var urls []URL
 	for _, p := range pages {
 		if p.Kind == "404" {
@@ -146,37 +160,41 @@ func Sitemap(cfg *config.Config, pages []*site.Page) (map[string][]byte, error) 
 		}
 		u := URL{Loc: cfg.AbsURL(p.Path)}
 		if p.Article != nil {
-			u.LastMod = latest(p.Article).Format(time.RFC3339)
+			u.LastMod = LastMod(p.Article).Format(time.RFC3339)
 		}
 		urls = append(urls, u)
 	}
-	out := map[string][]byte{}
 	if len(urls) <= SitemapLimit {
 		b, err := urlset(urls)
-		out["sitemap.xml"] = b
-		return out, err
+		if err != nil {
+			return err
+		}
+		return write("sitemap.xml", b)
 	}
 	var index []URL
 	for i := 0; i*SitemapLimit < len(urls); i++ {
 		name := fmt.Sprintf("sitemap-%d.xml", i+1)
 		b, err := urlset(urls[i*SitemapLimit : min(len(urls), (i+1)*SitemapLimit)])
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out[name] = b
+		if err := write(name, b); err != nil {
+			return err
+		}
 		index = append(index, URL{Loc: cfg.AbsURL("/" + name)})
 	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
-	err := enc.Encode(struct {
+	if err := enc.Encode(struct {
 		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
 		Maps    []URL    `xml:"sitemap"`
-	}{Maps: index})
+	}{Maps: index}); err != nil {
+		return err
+	}
 	buf.WriteByte('\n')
-	out["sitemap.xml"] = buf.Bytes()
-	return out, err
+	return write("sitemap.xml", buf.Bytes())
 }
 
 func urlset(urls []URL) ([]byte, error) {

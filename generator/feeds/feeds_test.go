@@ -232,7 +232,7 @@ func TestSitemap(t *testing.T) {
 	a := article("rupiah", "Rupiah", "", mon)
 	a.Updated = mon.Add(time.Hour)
 	s := testSite(t, c, a)
-	maps, err := Sitemap(c, s.Pages())
+	maps, err := sitemapMap(c, s.Pages())
 	if err != nil || len(maps) != 1 {
 		t.Fatalf("Sitemap = %d files, %v", len(maps), err)
 	}
@@ -266,7 +266,7 @@ func TestSitemapIndex(t *testing.T) {
 	for i := range pages {
 		pages[i] = &site.Page{Kind: "tag", Path: fmt.Sprintf("/tags/t%d/", i)}
 	}
-	maps, err := Sitemap(c, pages)
+	maps, err := sitemapMap(c, pages)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,4 +296,27 @@ func TestRobots(t *testing.T) {
 	if got := string(Robots(testConfig(t))); got != want {
 		t.Errorf("robots.txt =\n%s\nwant\n%s", got, want)
 	}
+}
+
+// sitemapMap collects what Sitemap writes, checking that it writes the
+// files SitemapNames says, each once.
+func sitemapMap(c *config.Config, pages []*site.Page) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	err := Sitemap(c, pages, func(name string, data []byte) error {
+		if _, ok := out[name]; ok {
+			return fmt.Errorf("%s written twice", name)
+		}
+		out[name] = data
+		return nil
+	})
+	n := 0
+	for _, p := range pages {
+		if p.Kind != "404" {
+			n++
+		}
+	}
+	if names := SitemapNames(n); err == nil && len(names) != len(out) {
+		return nil, fmt.Errorf("SitemapNames says %v, Sitemap wrote %d files", names, len(out))
+	}
+	return out, err
 }

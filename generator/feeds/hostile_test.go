@@ -107,7 +107,7 @@ func TestHostileSitemap(t *testing.T) {
 	a := article("berita", evilTitle, evilSummary, mon)
 	a.Tags, a.Section, a.Source = []string{"<script>", "../../etc", "&amp;"}, "<em>Rubrik</em>", `"Sumber" & Co`
 	s := testSite(t, c, a)
-	maps, err := Sitemap(c, s.Pages())
+	maps, err := sitemapMap(c, s.Pages())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
-// Package output is the one place that writes a site to disk. Replace
-// writes every file into a fresh temporary folder beside the output folder
-// and swaps it into place only when all of them are written, so a failed
+// Package output is the one place that writes a site. A build writes
+// through a Txn: into a fresh staging folder swapped into place on Commit
+// (Dir.Replace), into temporary files renamed over the old ones on Commit
+// (Dir.Update), or into memory for the preview server (Memory). Files are
+// handed over as they are rendered and not kept by the build, and a failed
 // or killed build leaves the previous site as it was.
 package output
 
@@ -12,7 +14,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 )
@@ -21,6 +22,8 @@ import (
 // folder without it is never replaced, so a mistyped --out cannot wipe a
 // folder of someone's files.
 const Marker = ".digest-output"
+
+const markerText = "This folder is written by the digest generator; each build replaces it whole.\n"
 
 // File is one output file: its bytes, or a file to copy.
 type File struct {
@@ -31,42 +34,164 @@ type File struct {
 	FromName string
 }
 
+// Target is where a site is written.
+type Target interface {
+	// Replace begins a whole new site: after Commit it holds exactly the
+	// files written in the Txn.
+	Replace() (Txn, error)
+	// Update begins a change to some files of the site Replace wrote.
+	Update() (Txn, error)
+}
+
+// Txn is one build's writes. Write, Copy and Remove are safe for
+// concurrent use and keep no reference to data once they return; nothing
+// shows in the target before Commit, and Abort drops it all.
+type Txn interface {
+	Write(name string, data []byte) error
+	Copy(name string, from fs.FS, fromName string) error
+	Remove(name string) error
+	Commit() error
+	Abort()
+}
+
 // Replace makes dir hold exactly files, atomically.
 func Replace(dir string, files []File) error {
-	dir = filepath.Clean(dir)
+	return writeFiles(Dir(dir).Replace, files, nil)
+}
+
+// Update changes a folder that Replace wrote, in place: it removes the
+// files named in remove and writes files, each renamed into place so that
+// a reader sees the old bytes or the new ones, never half a file.
+func Update(dir string, files []File, remove []string) error {
+	return writeFiles(Dir(dir).Update, files, remove)
+}
+
+func writeFiles(begin func() (Txn, error), files []File, remove []string) error {
+	txn, err := begin()
+	if err != nil {
+		return err
+	}
+	for _, name := range remove {
+		if err := txn.Remove(name); err != nil {
+			txn.Abort()
+			return err
+		}
+	}
+	for _, f := range files {
+		if err := Put(txn, f); err != nil {
+			txn.Abort()
+			return err
+		}
+	}
+	return txn.Commit()
+}
+
+// Put writes f through txn: its bytes, or a copy of its source file.
+func Put(txn Txn, f File) error {
+	if f.Data == nil && f.From != nil {
+		return txn.Copy(f.Name, f.From, f.FromName)
+	}
+	return txn.Write(f.Name, f.Data)
+}
+
+// Dir is an output folder on disk.
+type Dir string
+
+// Replace begins writing a new site into a temporary folder beside the
+// output folder; Commit swaps it into place.
+func (d Dir) Replace() (Txn, error) {
+	dir := filepath.Clean(string(d))
 	parent, base := filepath.Dir(dir), filepath.Base(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
+		return nil, err
 	}
 	if err := Recover(dir); err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkOwned(dir); err != nil {
-		return err
+		return nil, err
 	}
 	tmp, err := os.MkdirTemp(parent, "."+base+".tmp-")
 	if err != nil {
-		return fmt.Errorf("cannot make a temporary folder beside %s: %w", dir, err)
+		return nil, fmt.Errorf("cannot make a temporary folder beside %s: %w", dir, err)
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		os.RemoveAll(tmp)
-		return err
+		return nil, err
 	}
-	files = append(files, File{Name: Marker, Data: []byte("This folder is written by the digest generator; each build replaces it whole.\n")})
-	prev := ""
+	s := &stage{dir: dir, tmp: tmp}
 	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
-		prev = dir
+		s.prev = dir
 	}
-	if err := writeAll(tmp, prev, files); err != nil {
-		os.RemoveAll(tmp)
+	return s, nil
+}
+
+// stage is a Replace in progress.
+type stage struct {
+	dir, tmp, prev string
+	dirs           sync.Map // folders made below tmp
+}
+
+func (s *stage) mkdir(d string) error {
+	if _, ok := s.dirs.Load(d); ok {
+		return nil
+	}
+	if err := os.MkdirAll(d, 0o755); err != nil {
 		return err
 	}
-	if err := swap(tmp, dir); err != nil {
-		os.RemoveAll(tmp)
+	s.dirs.Store(d, true)
+	return nil
+}
+
+// Write writes one file into the staging folder. A file whose bytes equal
+// the same file in the previous site is hard-linked from there instead:
+// making an inode costs far more than reading a file back, and most files
+// of a rebuild are unchanged. Nothing is ever written into an existing
+// file, so the shared inodes stay intact.
+func (s *stage) Write(name string, data []byte) error {
+	dst, err := outPath(s.tmp, name)
+	if err != nil {
+		return err
+	}
+	if err := s.mkdir(filepath.Dir(dst)); err != nil {
+		return err
+	}
+	if s.prev != "" {
+		old := filepath.Join(s.prev, filepath.FromSlash(name))
+		if same(old, data) && os.Link(old, dst) == nil {
+			return nil
+		}
+	}
+	return os.WriteFile(dst, data, 0o644)
+}
+
+func (s *stage) Copy(name string, from fs.FS, fromName string) error {
+	data, err := fs.ReadFile(from, fromName)
+	if err != nil {
+		return fmt.Errorf("copying %s: %w", fromName, err)
+	}
+	return s.Write(name, data)
+}
+
+// Remove has nothing to do: a new site holds only what was written.
+func (s *stage) Remove(name string) error {
+	_, err := outPath(s.tmp, name)
+	return err
+}
+
+func (s *stage) Commit() error {
+	if err := os.WriteFile(filepath.Join(s.tmp, Marker), []byte(markerText), 0o644); err != nil {
+		s.Abort()
+		return err
+	}
+	if err := swap(s.tmp, s.dir); err != nil {
+		s.Abort()
 		return err
 	}
 	return nil
 }
+
+func (s *stage) Abort() { os.RemoveAll(s.tmp) }
 
 // Recover cleans up after a build that was killed: it removes temporary
 // folders left beside dir and, where the old site had been moved aside
@@ -118,76 +243,12 @@ func checkOwned(dir string) error {
 	return fmt.Errorf("output folder %s already holds files this generator did not write: each build replaces the output folder whole, so empty it or pick another --out", dir)
 }
 
-// writeAll writes files below root using all cores. A file whose bytes
-// equal the same file in prev (the current output) is hard-linked from
-// there instead: on most file systems making an inode costs far more than
-// reading a file back, and most files of a rebuild are unchanged. Nothing
-// is ever written into an existing file, so the shared inodes stay intact.
-func writeAll(root, prev string, files []File) error {
-	var dirs sync.Map
-	mkdir := func(d string) error {
-		if _, ok := dirs.Load(d); ok {
-			return nil
-		}
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return err
-		}
-		dirs.Store(d, true)
-		return nil
+// outPath is name's path below dir, refusing names that leave it.
+func outPath(dir, name string) (string, error) {
+	if name == "" || path.Clean("/"+name) != "/"+name || strings.Contains(name, "\\") {
+		return "", fmt.Errorf("refusing to write %q: the name is not a clean path inside the output folder", name)
 	}
-	jobs := make(chan File)
-	errc := make(chan error, 1)
-	var wg sync.WaitGroup
-	for range 2 * runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for f := range jobs {
-				if err := writeOne(root, prev, f, mkdir); err != nil {
-					select {
-					case errc <- err:
-					default:
-					}
-				}
-			}
-		}()
-	}
-	for _, f := range files {
-		jobs <- f
-	}
-	close(jobs)
-	wg.Wait()
-	select {
-	case err := <-errc:
-		return err
-	default:
-		return nil
-	}
-}
-
-func writeOne(root, prev string, f File, mkdir func(string) error) error {
-	clean := path.Clean("/" + f.Name)
-	if clean != "/"+f.Name || strings.Contains(f.Name, "\\") {
-		return fmt.Errorf("refusing to write %q: the name is not a clean path inside the output folder", f.Name)
-	}
-	dst := filepath.Join(root, filepath.FromSlash(f.Name))
-	if err := mkdir(filepath.Dir(dst)); err != nil {
-		return err
-	}
-	data := f.Data
-	if data == nil && f.From != nil {
-		var err error
-		if data, err = fs.ReadFile(f.From, f.FromName); err != nil {
-			return fmt.Errorf("copying %s: %w", f.FromName, err)
-		}
-	}
-	if prev != "" {
-		old := filepath.Join(prev, filepath.FromSlash(f.Name))
-		if same(old, data) && os.Link(old, dst) == nil {
-			return nil
-		}
-	}
-	return os.WriteFile(dst, data, 0o644)
+	return filepath.Join(dir, filepath.FromSlash(name)), nil
 }
 
 // same reports whether the regular file name holds exactly data.

@@ -107,7 +107,7 @@ func TestHostileArticle(t *testing.T) {
 	tmpl := mustLoad(t, c, theme)
 	var article string
 	for _, p := range s.Pages() {
-		out, err := tmpl.Page(p)
+		out, err := renderPage(tmpl, p)
 		if err != nil {
 			t.Fatalf("%s: %v", p.Path, err)
 		}

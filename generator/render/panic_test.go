@@ -17,7 +17,7 @@ func TestPanicInTemplateFunctionNamesFileAndLine(t *testing.T) {
 		if p.Kind != "article" {
 			continue
 		}
-		_, err := tmpl.Page(p)
+		_, err := renderPage(tmpl, p)
 		if err == nil {
 			t.Fatal("a panicking template function did not fail the page")
 		}

@@ -9,7 +9,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"html/template"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -27,7 +29,10 @@ import (
 
 // Templates is a parsed template set, one entry per page template.
 type Templates struct {
-	byName map[string]*template.Template
+	byName    map[string]*template.Template
+	sums      map[string]uint64
+	fragments *template.Template // base.html and the partials, for cards
+	cardSum   uint64
 }
 
 // Load parses the templates. layers are searched in order: a file in an
@@ -91,7 +96,7 @@ func Load(cfg *config.Config, layers ...fs.FS) (*Templates, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	t := &Templates{byName: map[string]*template.Template{}}
+	t := &Templates{byName: map[string]*template.Template{}, sums: map[string]uint64{}}
 	for _, name := range names {
 		if name == "base.html" || strings.HasPrefix(name, "partials/") {
 			continue
@@ -102,44 +107,125 @@ func Load(cfg *config.Config, layers ...fs.FS) (*Templates, error) {
 		}
 		parse(c, name)
 		t.byName[name] = c
+		// Read the trees before any execution: escaping rewrites them.
+		t.sums[name] = sumOf(c, "base.html", files)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	frag, err := root.Clone()
+	if err != nil {
+		return nil, err
+	}
+	t.fragments = frag
+	t.cardSum = sumOf(frag, cardName, files)
 	return t, nil
 }
 
-// Tree returns the parse tree of the template called name as the page
-// template page runs it (base.html, a partial, or a block the page
-// defines), or nil. Read the trees before the first Page call: rendering
-// rewrites them as html/template adds its escaping.
-func (t *Templates) Tree(page, name string) *parse.Tree {
-	tmpl, ok := t.byName[page]
-	if !ok {
-		return nil
-	}
-	if tmpl = tmpl.Lookup(name); tmpl == nil {
-		return nil
-	}
-	return tmpl.Tree
-}
+// Sum is a hash of the template files a page template can run: its own,
+// base.html, and every file holding a template they name in a {{template}}
+// or {{block}} call, followed through those. Template names are constants
+// in Go templates, so this is exact, apart from calls in branches a page
+// never takes. 0 for an unknown template.
+func (t *Templates) Sum(page string) uint64 { return t.sums[page] }
+
+// CardSum is Sum for partials/card.html.
+func (t *Templates) CardSum() uint64 { return t.cardSum }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// Page renders one page. The template named by p.Template draws the page's
-// blocks; base.html draws the page around them.
-func (t *Templates) Page(p *site.Page) ([]byte, error) {
+// Page renders page p with dot as the template's dot, into w. The template
+// named by p.Template draws the page's blocks; base.html draws the page
+// around them.
+func (t *Templates) Page(w io.Writer, p *site.Page, dot any) error {
 	tmpl, ok := t.byName[p.Template]
 	if !ok {
-		return nil, fmt.Errorf("templates/%s is missing: it draws the %s page %s; add it or remove templates/ to use the built-in theme", p.Template, p.Kind, p.Path)
+		return fmt.Errorf("templates/%s is missing: it draws the %s page %s; add it or remove templates/ to use the built-in theme", p.Template, p.Kind, p.Path)
+	}
+	if err := tmpl.ExecuteTemplate(w, "base.html", dot); err != nil {
+		return &PageError{Msg: "templates/" + strings.TrimPrefix(err.Error(), "template: "), Path: p.Path}
+	}
+	return nil
+}
+
+// Card renders partials/card.html with dot.
+func (t *Templates) Card(dot any) ([]byte, error) {
+	if t.fragments.Lookup(cardName) == nil {
+		return nil, errors.New("templates/" + cardName + " is missing: list pages show each article with it (.Card); add it or remove templates/ to use the built-in theme")
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	if err := tmpl.ExecuteTemplate(buf, "base.html", p); err != nil {
-		return nil, &PageError{Msg: "templates/" + strings.TrimPrefix(err.Error(), "template: "), Path: p.Path}
+	if err := t.fragments.ExecuteTemplate(buf, cardName, dot); err != nil {
+		return nil, errors.New("templates/" + strings.TrimPrefix(err.Error(), "template: "))
 	}
 	return bytes.Clone(buf.Bytes()), nil
+}
+
+const cardName = "partials/card.html"
+
+// sumOf hashes the files that the templates reachable from name, in set,
+// were parsed from.
+func sumOf(set *template.Template, name string, files map[string][]byte) uint64 {
+	if set.Lookup(name) == nil {
+		return 0
+	}
+	seen := map[string]bool{}
+	used := map[string]bool{}
+	var visit func(string)
+	visit = func(name string) {
+		if seen[name] {
+			return
+		}
+		seen[name] = true
+		t := set.Lookup(name)
+		if t == nil || t.Tree == nil {
+			return
+		}
+		used[t.Tree.ParseName] = true
+		calls(t.Tree.Root, func(called string) { visit(called) })
+	}
+	visit(name)
+	names := make([]string, 0, len(used))
+	for n := range used {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var h maphash.Hash
+	h.SetSeed(sumSeed)
+	for _, n := range names {
+		h.WriteString(n)
+		h.WriteByte(0)
+		h.Write(files[n])
+		h.WriteByte(0)
+	}
+	return h.Sum64() | 1
+}
+
+var sumSeed = maphash.MakeSeed()
+
+// calls calls called with the name of every template node below n.
+func calls(n parse.Node, called func(string)) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			calls(c, called)
+		}
+	case *parse.TemplateNode:
+		called(n.Name)
+	case *parse.IfNode:
+		calls(n.List, called)
+		calls(n.ElseList, called)
+	case *parse.RangeNode:
+		calls(n.List, called)
+		calls(n.ElseList, called)
+	case *parse.WithNode:
+		calls(n.List, called)
+		calls(n.ElseList, called)
+	}
 }
 
 // PageError is a template that failed on one page.

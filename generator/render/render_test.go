@@ -1,7 +1,9 @@
 package render
 
 import (
+	"bytes"
 	"errors"
+	"html/template"
 	"io/fs"
 	"os"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"newsdigest/generator/content"
 	"newsdigest/generator/markdown"
 	"newsdigest/generator/site"
+	"newsdigest/generator/view"
 )
 
 // theme is the repository's own templates/ folder.
@@ -51,7 +54,7 @@ func page(t *testing.T, tmpl *Templates, s *site.Site, path string) string {
 	t.Helper()
 	for _, p := range s.Pages() {
 		if p.Path == path {
-			b, err := tmpl.Page(p)
+			b, err := renderPage(tmpl, p)
 			if err != nil {
 				t.Fatalf("Page(%s): %v", path, err)
 			}
@@ -163,8 +166,8 @@ func TestExecErrorNamesFile(t *testing.T) {
 		if p.Kind != "article" {
 			continue
 		}
-		_, err := tmpl.Page(p)
-		want := `templates/article.html:2:10: executing "main" at <.Article.NoSuchField>: can't evaluate field NoSuchField in type *site.Article (rendering /2025/04/28/rupiah/)`
+		_, err := renderPage(tmpl, p)
+		want := `templates/article.html:2:10: executing "main" at <.Article.NoSuchField>: can't evaluate field NoSuchField in type *view.Article (rendering /2025/04/28/rupiah/)`
 		if err == nil || err.Error() != want {
 			t.Errorf("error = %v\nwant    %s", err, want)
 		}
@@ -208,7 +211,7 @@ func TestMissingTemplates(t *testing.T) {
 	}
 	s := build(t, c, map[string]string{"ekonomi/rupiah.md": rupiah})
 	tmpl := mustLoad(t, c, fstest.MapFS{"base.html": {Data: []byte(`{{block "main" .}}{{end}}`)}})
-	_, err := tmpl.Page(s.Pages()[0])
+	_, err := renderPage(tmpl, s.Pages()[0])
 	if want := "templates/home.html is missing: it draws the home page /; add it or remove templates/ to use the built-in theme"; err == nil || err.Error() != want {
 		t.Errorf("no home.html: error = %v\nwant %s", err, want)
 	}
@@ -263,4 +266,17 @@ func TestFuncs(t *testing.T) {
 	if got != want {
 		t.Errorf("funcs =\n%s\nwant\n%s", got, want)
 	}
+}
+
+// renderPage renders p as a build does, through the views, with the
+// bodies the parser left on the articles.
+func renderPage(tmpl *Templates, p *site.Page) ([]byte, error) {
+	env := &view.Env{
+		Site: p.Site,
+		Body: func(a *site.Article) (template.HTML, error) { return a.Content, nil },
+		Card: tmpl.Card,
+	}
+	var buf bytes.Buffer
+	err := tmpl.Page(&buf, p, view.NewRecorder(env).Page(p))
+	return buf.Bytes(), err
 }

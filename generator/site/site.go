@@ -43,7 +43,10 @@ type Article struct {
 	Older       *Article
 	Newer       *Article
 	Related     []*Article
-	index       int
+	// ID stays the same across the builds of one builder (see package
+	// view); 0 until set.
+	ID    uint32
+	index int
 }
 
 // Term is a section, tag or source with its articles, newest first.
@@ -53,6 +56,7 @@ type Term struct {
 	Slug     string
 	Path     string // e.g. "/tags/rupiah/"
 	Articles []*Article
+	ID       uint32
 }
 
 // FeedPath is the term's RSS feed.
@@ -63,6 +67,7 @@ type Day struct {
 	Date     time.Time // midnight in the site's time zone
 	Path     string    // "/2025/04/28/"
 	Articles []*Article
+	ID       uint32
 }
 
 // Month holds the days of one month that have articles.
@@ -71,6 +76,7 @@ type Month struct {
 	Path  string
 	Days  []*Day
 	Count int
+	ID    uint32
 }
 
 // Year holds the months of one year that have articles.
@@ -79,6 +85,7 @@ type Year struct {
 	Path   string
 	Months []*Month
 	Count  int
+	ID     uint32
 }
 
 // TermKinds maps a term kind to the folder its pages live in.

@@ -1,0 +1,994 @@
+package build
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"html/template"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	newsdigest "newsdigest"
+	"newsdigest/generator/config"
+	"newsdigest/generator/content"
+	"newsdigest/generator/feeds"
+	"newsdigest/generator/markdown"
+	"newsdigest/generator/output"
+	"newsdigest/generator/render"
+	"newsdigest/generator/site"
+	"newsdigest/generator/view"
+)
+
+// Builder builds one site again and again, doing only the work a change
+// needs:
+//
+//   - an article that changed is read and parsed again, no other; its
+//     rendered body goes to the spool, its metadata stays;
+//   - the model (site.New) is made again from the parsed articles: it is
+//     where an article's neighbours, editions and terms come from;
+//   - a page is rendered again only when its fingerprint changed: its own
+//     structure, its template files, and the values of what its templates
+//     read the last time it was rendered (package view records it);
+//     a feed when one of its articles did, a card when what it read did;
+//   - only files whose bytes changed are written.
+//
+// The first Build, and the first after a config change, render and write
+// everything into a new output folder swapped in whole. The output is
+// always what a first Build of the same files writes. A Builder is not
+// safe for concurrent use: one goroutine runs the builds.
+type Builder struct {
+	opt  Options // SiteDir made absolute
+	seed maphash.Seed
+	once bool // keep nothing for a next build
+
+	// Each part below is nil until read, and set back to nil when it has
+	// to be read whole again; a config change resets them all.
+	cfg    *config.Config
+	md     *markdown.Renderer
+	out    string
+	target output.Target
+	bodies *spool
+
+	sources map[string]*source // by path below content/: articles, and links with their errors
+	intro   *source            // content/_index.md, or nil
+	tmpl    *render.Templates
+	static  map[string]*staticFile // by output name
+
+	ids    *view.IDs
+	cards  *view.Cards
+	pages  map[string]*pageState // by output file: what each page was made from
+	others map[string]outState   // by output name: feeds, machine and static files
+	warned map[string]bool       // warnings given since the templates last changed
+}
+
+// source is one file below content/ as last read.
+type source struct {
+	sum     uint64 // hash of the bytes
+	article *content.Article
+	meta    uint64 // hash of what the article is apart from its body
+	text    uint64 // hash of the rendered body
+	body    bodyRef
+	intro   template.HTML
+	err     error
+}
+
+type staticFile struct {
+	file output.File
+	own  bool // the site's, not the built-in theme's
+	size int64
+	mod  time.Time
+	sum  uint64
+}
+
+// pageState is what one page was rendered from, and what it holds.
+type pageState struct {
+	fp   uint64
+	sum  uint64
+	keys []view.Key
+}
+
+// outState is what one other output file was made from, and what it holds.
+type outState struct {
+	fp  uint64 // the fingerprint of its inputs; 0 when it is always redone
+	sum uint64 // hash of its bytes
+}
+
+// Rebuild reports what one Builder.Build did.
+type Rebuild struct {
+	Result
+	Full     bool     // everything was read, rendered and written again
+	Parsed   int      // articles read and parsed
+	Rendered int      // pages and feeds rendered
+	Changed  []string // output files written or removed, sorted (not kept by Build)
+	BasePath string   // the path the site is served under, e.g. "/repo/"
+	Warnings []string // what makes the site slow to rebuild, said once
+}
+
+// NewBuilder returns a Builder for opt. Nothing is read until Build.
+func NewBuilder(opt Options) (*Builder, error) {
+	if opt.SiteDir == "" {
+		opt.SiteDir = "."
+	}
+	abs, err := filepath.Abs(opt.SiteDir)
+	if err != nil {
+		return nil, err
+	}
+	opt.SiteDir = abs
+	return &Builder{opt: opt, seed: maphash.MakeSeed()}, nil
+}
+
+// Close releases the spool of article bodies.
+func (b *Builder) Close() {
+	if b.bodies != nil {
+		b.bodies.close()
+		b.bodies = nil
+	}
+}
+
+// reset forgets everything read.
+func (b *Builder) reset() {
+	b.Close()
+	*b = Builder{opt: b.opt, seed: b.seed, once: b.once}
+}
+
+// Build brings the output up to date. changed lists the paths (absolute,
+// or relative to the site folder) that changed since the last Build:
+// files, or folders whose whole content is to be read again. nil means
+// anything may have changed: everything is rebuilt. On failure the output
+// is left as it was, and the next Build tries again.
+func (b *Builder) Build(changed []string) (Rebuild, error) {
+	rb, err := b.build(changed)
+	if b.once {
+		b.Close()
+	}
+	return rb, err
+}
+
+func (b *Builder) build(changed []string) (Rebuild, error) {
+	start := time.Now()
+	opt := b.opt
+	if opt.Now.IsZero() {
+		opt.Now = start
+	}
+	var (
+		contentPaths, staticPaths []string
+		templates                 bool
+		reset                     = changed == nil
+	)
+	for _, p := range changed {
+		rel, ok := b.rel(p)
+		if !ok {
+			continue
+		}
+		top, rest, _ := strings.Cut(rel, "/")
+		switch {
+		case top == "content":
+			contentPaths = append(contentPaths, cmpOr(rest, "."))
+		case top == "templates":
+			templates = true
+		case top == "static":
+			staticPaths = append(staticPaths, cmpOr(rest, "."))
+		case rest == "" && slices.Contains(config.Files, top), rel == ".":
+			reset = true
+		}
+	}
+	if reset {
+		b.reset()
+	}
+	var rb Rebuild
+	if b.cfg == nil {
+		cfg, err := loadConfig(opt)
+		if err != nil {
+			return rb, err
+		}
+		b.cfg, b.md = cfg, markdown.New(cfg.UnsafeHTML)
+		spoolDir := os.TempDir()
+		if opt.Memory != nil {
+			b.target = opt.Memory
+		} else {
+			out, err := OutDir(opt, cfg)
+			if err != nil {
+				b.cfg = nil
+				return rb, err
+			}
+			b.out, b.target = out, output.Dir(out)
+			spoolDir = filepath.Dir(out)
+			if err := os.MkdirAll(spoolDir, 0o755); err != nil {
+				b.cfg = nil
+				return rb, err
+			}
+		}
+		if b.bodies, err = newSpool(spoolDir); err != nil {
+			b.cfg = nil
+			return rb, err
+		}
+		if !b.once {
+			b.ids, b.cards = view.NewIDs(), view.NewCards(true)
+		}
+	}
+	cfg := b.cfg
+	meter := opt.Progress
+
+	// Read what changed.
+	contentDir := filepath.Join(opt.SiteDir, "content")
+	if fi, err := os.Stat(contentDir); err != nil || !fi.IsDir() {
+		return rb, fmt.Errorf("%s has no content/ folder: run the command in the site's root folder, or name it with --site", opt.SiteDir)
+	}
+	if b.sources == nil {
+		contentPaths = []string{"."}
+	}
+	meter.Stage("reading", "articles", 0)
+	parsed, err := b.readContent(contentDir, contentPaths)
+	if err != nil {
+		b.sources = nil
+		return rb, err
+	}
+	rb.Parsed = parsed
+	if b.tmpl == nil || templates {
+		if err := b.loadTemplates(); err != nil {
+			b.tmpl = nil
+			return rb, err
+		}
+	}
+	if b.static == nil || len(staticPaths) > 0 {
+		if err := b.readStatic(staticPaths); err != nil {
+			b.static = nil
+			return rb, err
+		}
+	}
+	// Without a record of the output, or when someone removed the
+	// folder, everything is rendered and the output replaced whole.
+	full := b.pages == nil
+	if opt.Memory == nil {
+		if _, err := os.Stat(filepath.Join(b.out, output.Marker)); err != nil {
+			full = true
+		}
+	}
+
+	// Model.
+	var errs []error
+	var list []*content.Article
+	for _, rel := range sortedKeys(b.sources) {
+		src := b.sources[rel]
+		switch {
+		case src.err != nil:
+			errs = append(errs, src.err)
+		case src.article != nil && included(opt, src.article):
+			list = append(list, src.article)
+		}
+	}
+	var intro template.HTML
+	if b.intro != nil {
+		if b.intro.err != nil {
+			errs = append(errs, b.intro.err)
+		}
+		intro = b.intro.intro
+	}
+	if err := errors.Join(errs...); err != nil {
+		return rb, err
+	}
+	s, err := site.New(cfg, intro, list)
+	if err != nil {
+		return rb, err
+	}
+	var maxID uint32
+	if b.once {
+		maxID = view.Numbered(s)
+	} else {
+		b.ids.Assign(s)
+		maxID = b.ids.Max()
+	}
+	pages := s.Pages()
+	jobs := feedJobs(s)
+	var static []output.File
+	for _, name := range sortedKeys(b.static) {
+		static = append(static, b.static[name].file)
+	}
+	generated := make([]output.File, 0, len(jobs)+8)
+	for _, j := range jobs {
+		generated = append(generated, output.File{Name: j.name})
+	}
+	for _, name := range machineNames(cfg, pages) {
+		generated = append(generated, output.File{Name: name})
+	}
+	// Two outputs of one name are an error before anything is written.
+	if err := checkOutputs(pages, generated, static); err != nil {
+		return rb, err
+	}
+
+	// What to render.
+	cards := b.cards
+	var values *view.Values
+	if b.once {
+		cards = view.NewCards(false)
+	} else {
+		values = view.NewValues(b.seed, s, maxID, b.sums, cards)
+		cards.Check(values, s, b.tmpl.CardSum())
+	}
+	selfs := make([]uint64, len(pages))
+	dirty := make([]bool, len(pages))
+	ndirty := atomic.Int64{}
+	chunks(len(pages), func(lo, hi int) {
+		n := 0
+		for i := lo; i < hi; i++ {
+			if b.once {
+				dirty[i] = true
+				n++
+				continue
+			}
+			selfs[i] = view.Self(b.seed, pages[i])
+			old := b.pages[pages[i].File()]
+			if full || old == nil || values.Fingerprint(selfs[i], b.tmpl.Sum(pages[i].Template), old.keys) != old.fp {
+				dirty[i] = true
+				n++
+			}
+		}
+		ndirty.Add(int64(n))
+	})
+
+	var txn output.Txn
+	if full {
+		txn, err = b.target.Replace()
+	} else {
+		txn, err = b.target.Update()
+	}
+	if err != nil {
+		return rb, err
+	}
+	w := &writer{txn: txn, full: full, keep: !b.once}
+
+	// Render and write. Feeds, the sitemap and static files need only
+	// the model: they are made while the pages are.
+	meter.Stage("rendering", "pages", int(ndirty.Load()))
+	env := &view.Env{Site: s, Body: b.body, Card: b.tmpl.Card, Cards: cards, Keep: !b.once}
+	var side sync.WaitGroup
+	var others map[string]outState
+	var nFeeds int
+	var sideErr error
+	side.Go(func() { others, nFeeds, sideErr = b.writeOthers(w, s, jobs, pages, full) })
+	states, readsAll, err := b.renderPages(w, env, pages, dirty, selfs, values)
+	side.Wait()
+	if err == nil {
+		err = sideErr
+	}
+	if err == nil {
+		err = w.err()
+	}
+	if err == nil && !full {
+		for name := range b.pages {
+			if _, ok := states[name]; !ok {
+				err = errors.Join(err, w.remove(name))
+			}
+		}
+		for name := range b.others {
+			if _, ok := others[name]; !ok {
+				err = errors.Join(err, w.remove(name))
+			}
+		}
+	}
+	if err != nil {
+		txn.Abort()
+		return rb, err
+	}
+	if err := txn.Commit(); err != nil {
+		b.pages = nil // what the output holds is unknown now
+		return rb, err
+	}
+	if !b.once {
+		b.pages, b.others = states, others
+		cards.Seal(values)
+	}
+	rb.Warnings = b.warnings(readsAll, pages)
+	rb.Changed = w.changed
+	slices.Sort(rb.Changed)
+	rb.Full = full
+	rb.Rendered = int(ndirty.Load()) + nFeeds
+	rb.BasePath = cfg.BasePath
+	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(others), OutDir: b.out, Duration: time.Since(start)}
+	if b.once {
+		rb.Files = len(pages) + len(jobs) + len(generated) - len(jobs) + len(static)
+	}
+	return rb, nil
+}
+
+// writer writes a build's files through its Txn, keeping the names of
+// those it wrote or removed while watching.
+type writer struct {
+	txn        output.Txn
+	full, keep bool
+
+	mu      sync.Mutex
+	changed []string
+	errs    []error
+}
+
+func (w *writer) note(name string, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err != nil {
+		w.errs = append(w.errs, err)
+		return
+	}
+	if w.keep {
+		w.changed = append(w.changed, name)
+	}
+}
+
+func (w *writer) write(name string, data []byte) { w.note(name, w.txn.Write(name, data)) }
+
+func (w *writer) put(f output.File) { w.note(f.Name, output.Put(w.txn, f)) }
+
+func (w *writer) remove(name string) error {
+	err := w.txn.Remove(name)
+	w.note(name, err)
+	return err
+}
+
+func (w *writer) err() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return errors.Join(w.errs...)
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// renderPages renders the dirty pages on all cores and writes those whose
+// bytes changed. It returns every page's state, and how many pages of
+// each template read the whole list of articles.
+func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirty []bool, selfs []uint64, values *view.Values) (map[string]*pageState, map[string]int, error) {
+	var states []*pageState
+	if !b.once {
+		states = make([]*pageState, len(pages))
+	}
+	errs := make([]error, len(pages))
+	var mu sync.Mutex
+	readsAll := map[string]int{}
+	parallel(len(pages), func(i int) {
+		p := pages[i]
+		name := p.File()
+		var old *pageState
+		if !b.once {
+			old = b.pages[name]
+		}
+		if !dirty[i] {
+			states[i] = old
+			return
+		}
+		buf := bufPool.Get().(*bytes.Buffer)
+		buf.Reset()
+		defer bufPool.Put(buf)
+		rec := view.NewRecorder(env)
+		if err := b.tmpl.Page(buf, p, rec.Page(p)); err != nil {
+			errs[i] = err
+			return
+		}
+		trace := rec.Trace()
+		if view.ReadsAllArticles(trace) {
+			mu.Lock()
+			readsAll[p.Template]++
+			mu.Unlock()
+		}
+		if b.once {
+			w.write(name, buf.Bytes())
+			b.opt.Progress.Add(1)
+			return
+		}
+		st := &pageState{keys: trace, sum: b.sum(buf.Bytes())}
+		st.fp = values.Fingerprint(selfs[i], b.tmpl.Sum(p.Template), trace)
+		states[i] = st
+		if w.full || old == nil || old.sum != st.sum {
+			w.write(name, buf.Bytes())
+		}
+		b.opt.Progress.Add(1)
+	})
+	if err := render.JoinPageErrors(errs); err != nil {
+		return nil, nil, err
+	}
+	if b.once {
+		return nil, readsAll, nil
+	}
+	byName := make(map[string]*pageState, len(pages))
+	for i, p := range pages {
+		byName[p.File()] = states[i]
+	}
+	return byName, readsAll, nil
+}
+
+// warnings says, once per template change, which page templates read the
+// whole list of articles.
+func (b *Builder) warnings(readsAll map[string]int, pages []*site.Page) []string {
+	if len(readsAll) == 0 {
+		return nil
+	}
+	if b.warned == nil {
+		b.warned = map[string]bool{}
+	}
+	var out []string
+	for _, name := range sortedKeys(readsAll) {
+		if b.warned[name] {
+			continue
+		}
+		b.warned[name] = true
+		total := 0
+		for _, p := range pages {
+			if p.Template == name {
+				total++
+			}
+		}
+		out = append(out, fmt.Sprintf("templates/%s (or a partial it runs) reads .Site.Articles: its pages depend on every article, so each change to any article renders all %d of them again; show a page's own articles (.Articles, .Term.Articles, .Day.Articles) to keep rebuilds quick", name, total))
+	}
+	return out
+}
+
+// writeOthers renders the feeds, the sitemap and the machine files, and
+// copies the static files: those whose inputs changed, or all when full.
+func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*site.Page, full bool) (map[string]outState, int, error) {
+	cfg := s.Config
+	states := map[string]outState{}
+	var mu sync.Mutex
+	rendered := 0
+	// keep says whether the file can stay as it is; fp 0 never does.
+	keep := func(name string, fp uint64) bool {
+		old, ok := b.others[name]
+		return !full && ok && fp != 0 && old.fp == fp
+	}
+	emit := func(name string, fp uint64, data []byte) {
+		st := outState{fp: fp}
+		if !b.once {
+			st.sum = b.sum(data)
+		}
+		old, ok := b.others[name]
+		if full || !ok || old.sum != st.sum {
+			w.write(name, data)
+		}
+		mu.Lock()
+		states[name] = st
+		mu.Unlock()
+	}
+	errs := make([]error, len(jobs))
+	var n atomic.Int64
+	parallel(len(jobs), func(i int) {
+		j := jobs[i]
+		var fp uint64
+		if !b.once {
+			fp = b.feedPrint(j)
+		}
+		if keep(j.name, fp) {
+			mu.Lock()
+			states[j.name] = b.others[j.name]
+			mu.Unlock()
+			return
+		}
+		f, err := j.render(cfg)
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		n.Add(1)
+		emit(j.name, fp, f.Data)
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, 0, err
+	}
+	rendered = int(n.Load())
+
+	// The sitemap lists every page and the articles' dates.
+	var fp uint64
+	if !b.once {
+		h := b.hash()
+		for _, p := range pages {
+			h.WriteString(p.Path)
+			if p.Article != nil {
+				writeInt(h, int(feeds.LastMod(p.Article).UnixNano()))
+			}
+		}
+		fp = h.Sum64() | 1
+	}
+	names := machineNames(cfg, pages)
+	if keep("sitemap.xml", fp) {
+		for _, name := range names {
+			if strings.HasPrefix(name, "sitemap") {
+				states[name] = b.others[name]
+			}
+		}
+	} else if err := feeds.Sitemap(cfg, pages, func(name string, data []byte) error {
+		emit(name, fp, data)
+		return nil
+	}); err != nil {
+		return nil, 0, err
+	}
+	emit("robots.txt", 0, feeds.Robots(cfg))
+	emit(".nojekyll", 0, []byte{})
+	if cfg.Domain != "" {
+		emit("CNAME", 0, []byte(cfg.Domain+"\n"))
+	}
+	for _, sf := range b.static {
+		old, ok := b.others[sf.file.Name]
+		if full || !ok || old.sum != sf.sum {
+			w.put(sf.file)
+		}
+		states[sf.file.Name] = outState{sum: sf.sum}
+	}
+	return states, rendered, nil
+}
+
+// feedPrint is a feed's fingerprint: a feed shows its newest articles'
+// own fields, URLs and terms.
+func (b *Builder) feedPrint(j feedJob) uint64 {
+	h := b.hash()
+	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00", j.kind, j.name, j.title, j.path)
+	list := j.articles[:min(len(j.articles), feeds.Limit)]
+	writeInt(h, len(list))
+	for _, a := range list {
+		writeUint(h, b.sources[a.File].meta)
+		h.WriteString(a.Path)
+		h.WriteByte(0)
+	}
+	return h.Sum64() | 1
+}
+
+// machineNames are the names of the sitemap files, robots.txt,
+// .nojekyll and CNAME.
+func machineNames(cfg *config.Config, pages []*site.Page) []string {
+	names := feeds.SitemapNames(len(pages) - 1) // not the 404 page
+	names = append(names, "robots.txt", ".nojekyll")
+	if cfg.Domain != "" {
+		names = append(names, "CNAME")
+	}
+	return names
+}
+
+// body is an article's rendered body, from the spool.
+func (b *Builder) body(a *site.Article) (template.HTML, error) {
+	src := b.sources[a.File]
+	if src == nil {
+		return "", fmt.Errorf("content/%s: the article is gone", a.File)
+	}
+	return b.bodies.get(src.body)
+}
+
+// sums are an article's own hashes, for package view.
+func (b *Builder) sums(a *site.Article) (meta, text uint64) {
+	src := b.sources[a.File]
+	return src.meta, src.text
+}
+
+// OutDir is the folder the Builder writes, once a build has read the
+// config; "" when it writes to memory.
+func (b *Builder) OutDir() string { return b.out }
+
+// BasePath is the path the site is served under, once a build has read
+// the config, else "/".
+func (b *Builder) BasePath() string {
+	if b.cfg == nil {
+		return "/"
+	}
+	return b.cfg.BasePath
+}
+
+// rel makes p a slash-separated path relative to the site folder.
+func (b *Builder) rel(p string) (string, bool) {
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(b.opt.SiteDir, p)
+	}
+	rel, err := filepath.Rel(b.opt.SiteDir, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func (b *Builder) hash() *maphash.Hash {
+	var h maphash.Hash
+	h.SetSeed(b.seed)
+	return &h
+}
+
+func (b *Builder) sum(data []byte) uint64 {
+	return maphash.Bytes(b.seed, data) | 1 // never 0, which means "unknown"
+}
+
+func writeUint(h *maphash.Hash, x uint64) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], x)
+	h.Write(b[:])
+}
+
+func writeInt(h *maphash.Hash, x int) { writeUint(h, uint64(x)) }
+
+// metaSum hashes what an article is apart from its body.
+func (b *Builder) metaSum(a *content.Article) uint64 {
+	h := b.hash()
+	for _, s := range []string{a.File, a.Title, a.Slug, a.Summary, a.Source, a.SourceURL, a.Via, a.Section, a.Image, a.Lang} {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	for _, t := range []time.Time{a.Date, a.Updated} {
+		writeInt(h, int(t.UnixNano()))
+		_, off := t.Zone()
+		writeInt(h, off)
+		h.WriteString(t.Location().String())
+		h.WriteByte(0)
+	}
+	for _, list := range [][]string{a.Authors, a.Tags} {
+		writeInt(h, len(list))
+		for _, s := range list {
+			h.WriteString(s)
+			h.WriteByte(0)
+		}
+	}
+	if a.Draft {
+		h.WriteByte(1)
+	}
+	hashValue(h, a.Params)
+	return h.Sum64() | 1
+}
+
+// hashValue hashes a front matter value, maps in key order.
+func hashValue(h *maphash.Hash, v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		h.WriteByte('{')
+		for _, k := range keys {
+			h.WriteString(k)
+			h.WriteByte(0)
+			hashValue(h, v[k])
+		}
+		h.WriteByte('}')
+	case []any:
+		h.WriteByte('[')
+		for _, e := range v {
+			hashValue(h, e)
+		}
+		h.WriteByte(']')
+	default:
+		fmt.Fprintf(h, "%T:%v\x00", v, v)
+	}
+}
+
+// chunks runs fn over [0,n) in pieces, one goroutine per core.
+func chunks(n int, fn func(lo, hi int)) {
+	const size = 256
+	parallel((n+size-1)/size, func(c int) {
+		fn(c*size, min(n, (c+1)*size))
+	})
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// readContent reads the given paths below content/ again: files, or
+// folders to read whole. It returns how many articles it parsed; a file
+// saved again unchanged is not parsed.
+func (b *Builder) readContent(contentDir string, paths []string) (int, error) {
+	if b.sources == nil {
+		b.sources = map[string]*source{}
+	}
+	old := map[string]*source{}
+	var todo []string
+	// A path that is a file is looked up alone; one that is gone or a
+	// folder takes all the entries below it, which means a look at every
+	// entry. Past a few dozen of those (a folder of 10,000 articles
+	// removed file by file), reading all of content/ again is cheaper:
+	// only the files that changed are parsed.
+	type change struct {
+		rel string
+		fi  fs.FileInfo
+	}
+	var changes []change
+	seen := map[string]bool{}
+	scans := 0
+	for _, rel := range paths {
+		rel = path.Clean(rel)
+		if seen[rel] {
+			continue
+		}
+		seen[rel] = true
+		fi, _ := os.Lstat(filepath.Join(contentDir, filepath.FromSlash(rel)))
+		if fi == nil || fi.IsDir() {
+			scans++
+		}
+		changes = append(changes, change{rel, fi})
+	}
+	if scans > 64 {
+		fi, _ := os.Lstat(contentDir)
+		changes = []change{{".", fi}}
+	}
+	for _, c := range changes {
+		rel, fi := c.rel, c.fi
+		if rel == "_index.md" || rel == "." {
+			b.readIntro(contentDir)
+			if rel == "_index.md" {
+				continue
+			}
+		}
+		if fi == nil || fi.IsDir() {
+			b.takeUnder(rel, old)
+		} else if src, ok := b.sources[rel]; ok {
+			old[rel] = src
+			delete(b.sources, rel)
+		}
+		abs := filepath.Join(contentDir, filepath.FromSlash(rel))
+		if fi == nil || hiddenDir(rel) {
+			continue // gone, or in a folder the build skips
+		}
+		if !fi.IsDir() {
+			if fi.Mode()&fs.ModeSymlink != 0 {
+				if err := checkLink(b.opt.SiteDir, abs, rel); err != nil {
+					b.sources[rel] = &source{err: err}
+					continue
+				}
+			}
+			if isArticle(rel) {
+				todo = append(todo, rel)
+			}
+			continue
+		}
+		// A folder: read all below it, as loadContent does.
+		err := walkArticles(b.opt.SiteDir, contentDir, abs, func(r string, linkErr error) {
+			if linkErr != nil {
+				b.sources[r] = &source{err: linkErr}
+			} else {
+				todo = append(todo, r)
+			}
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	opts := content.Options{Location: b.cfg.Location, Markdown: b.md}
+	srcs := make([]*source, len(todo))
+	parsed := make([]bool, len(todo))
+	parallel(len(todo), func(i int) {
+		data, err := readArticle(contentDir, todo[i])
+		if err != nil {
+			srcs[i] = &source{err: err}
+			return
+		}
+		sum := b.sum(data)
+		if o := old[todo[i]]; o != nil && o.sum == sum && o.article != nil {
+			srcs[i] = o // saved again unchanged
+			return
+		}
+		a, err := content.Parse(todo[i], "content/"+todo[i], data, opts)
+		src := &source{sum: sum, article: a, err: err}
+		if err == nil {
+			// The body waits in the spool until its page is rendered.
+			src.text = maphash.String(b.seed, string(a.Content))
+			src.body, src.err = b.bodies.put(string(a.Content))
+			a.Content = ""
+			src.meta = b.metaSum(a)
+		}
+		srcs[i], parsed[i] = src, true
+		b.opt.Progress.Add(1)
+	})
+	n := 0
+	for i, rel := range todo {
+		b.sources[rel] = srcs[i]
+		if parsed[i] {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// hiddenDir reports whether a path below content/ is inside a folder the
+// build skips (one whose name starts with _ or .).
+func hiddenDir(rel string) bool {
+	dirs := strings.Split(rel, "/")
+	for _, d := range dirs[:len(dirs)-1] {
+		if hidden(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// takeUnder moves the entries for rel and everything below it from
+// b.sources to into.
+func (b *Builder) takeUnder(rel string, into map[string]*source) {
+	prefix := rel + "/"
+	for k, src := range b.sources {
+		if rel == "." || k == rel || strings.HasPrefix(k, prefix) {
+			into[k] = src
+			delete(b.sources, k)
+		}
+	}
+}
+
+// readIntro reads content/_index.md, the front page's intro, again.
+func (b *Builder) readIntro(contentDir string) {
+	b.intro = nil
+	if _, err := os.Lstat(filepath.Join(contentDir, "_index.md")); errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	intro, err := loadIntro(contentDir, b.md)
+	b.intro = &source{intro: intro, err: err}
+}
+
+// loadTemplates parses the templates again.
+func (b *Builder) loadTemplates() error {
+	root := os.DirFS(b.opt.SiteDir)
+	tmpl, err := render.Load(b.cfg, sub(root, "templates"), newsdigest.Templates())
+	if err != nil {
+		return err
+	}
+	b.tmpl, b.warned = tmpl, nil
+	return nil
+}
+
+// readStatic lists static/ again and hashes the files that changed:
+// those named in changed (paths below static/, files or folders), and any
+// whose size or time differs.
+func (b *Builder) readStatic(changed []string) error {
+	own := sub(os.DirFS(b.opt.SiteDir), "static")
+	files, err := staticFiles(own, newsdigest.Static())
+	if err != nil {
+		return err
+	}
+	old := b.static
+	b.static = make(map[string]*staticFile, len(files))
+	for _, f := range files {
+		sf := &staticFile{file: f, own: f.From == own}
+		if info, err := fs.Stat(f.From, f.FromName); err == nil {
+			sf.size, sf.mod = info.Size(), info.ModTime()
+		}
+		if o := old[f.Name]; o != nil && o.own == sf.own && o.size == sf.size && o.mod.Equal(sf.mod) && !touched(changed, f.FromName) {
+			sf.sum = o.sum
+		} else {
+			r, err := f.From.Open(f.FromName)
+			if err != nil {
+				return fmt.Errorf("static/%s: %w", f.FromName, err)
+			}
+			var h maphash.Hash
+			h.SetSeed(b.seed)
+			_, err = io.Copy(&h, r)
+			r.Close()
+			if err != nil {
+				return fmt.Errorf("static/%s: %w", f.FromName, err)
+			}
+			sf.sum = h.Sum64() | 1
+		}
+		b.static[f.Name] = sf
+	}
+	return nil
+}
+
+// touched reports whether name, or a folder holding it, is in changed.
+func touched(changed []string, name string) bool {
+	for _, c := range changed {
+		if c == "." || c == name || strings.HasPrefix(name, c+"/") {
+			return true
+		}
+	}
+	return false
+}

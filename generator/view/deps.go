@@ -1,0 +1,390 @@
+package view
+
+import (
+	"hash/maphash"
+	"html/template"
+	"sync"
+	"sync/atomic"
+
+	"newsdigest/generator/site"
+)
+
+// IDs gives every article, term, day, month and year an ID that stays the
+// same from one build to the next, so that a page's trace can be checked
+// against a later model. IDs are never reused.
+type IDs struct {
+	byName map[string]uint32
+	next   uint32
+}
+
+// NewIDs returns an empty table; the first ID is 1 (0 is the site).
+func NewIDs() *IDs { return &IDs{byName: map[string]uint32{}, next: 1} }
+
+// Max is the largest ID handed out.
+func (ids *IDs) Max() uint32 { return ids.next - 1 }
+
+func (ids *IDs) id(kind byte, name string) uint32 {
+	k := string(kind) + name
+	if id, ok := ids.byName[k]; ok {
+		return id
+	}
+	id := ids.next
+	ids.next++
+	ids.byName[k] = id
+	return id
+}
+
+// Assign sets the ID of everything in s: an article is known by its file,
+// a term by its kind and slug, a day, month or year by its path.
+func (ids *IDs) Assign(s *site.Site) {
+	for _, a := range s.Articles {
+		a.ID = ids.id('a', a.File)
+	}
+	for _, terms := range [][]*site.Term{s.Sections, s.Tags, s.Sources} {
+		for _, t := range terms {
+			t.ID = ids.id('t', t.Path)
+		}
+	}
+	for _, d := range s.Days {
+		d.ID = ids.id('d', d.Path)
+	}
+	for _, m := range s.Months {
+		m.ID = ids.id('d', m.Path)
+	}
+	for _, y := range s.Years {
+		y.ID = ids.id('d', y.Path)
+	}
+}
+
+// Numbered sets IDs 1, 2, 3... for a build that keeps no state, and
+// returns the largest.
+func Numbered(s *site.Site) uint32 {
+	var n uint32
+	next := func() uint32 { n++; return n }
+	for _, a := range s.Articles {
+		a.ID = next()
+	}
+	for _, terms := range [][]*site.Term{s.Sections, s.Tags, s.Sources} {
+		for _, t := range terms {
+			t.ID = next()
+		}
+	}
+	for _, d := range s.Days {
+		d.ID = next()
+	}
+	for _, m := range s.Months {
+		m.ID = next()
+	}
+	for _, y := range s.Years {
+		y.ID = next()
+	}
+	return n
+}
+
+// Values are the current values of every key, as hashes.
+type Values struct {
+	h     hasher
+	v     []uint64
+	cards *Cards
+}
+
+// Sums are an article's own hashes, which the builder knows from parsing.
+type Sums func(a *site.Article) (meta, text uint64)
+
+// NewValues works out the value of every key of s. maxID bounds the IDs.
+func NewValues(seed maphash.Seed, s *site.Site, maxID uint32, sums Sums, cards *Cards) *Values {
+	h := hasher{seed}
+	v := &Values{h: h, v: make([]uint64, (uint64(maxID)+1)*slots), cards: cards}
+	set := func(id uint32, slot int, x uint64) { v.v[key(id, slot)] = x }
+	ids := func(n int, id func(i int) uint32) uint64 {
+		m := h.new()
+		putUint(m, uint64(n))
+		for i := range n {
+			putUint(m, uint64(id(i)))
+		}
+		return sum(m)
+	}
+	articles := func(list []*site.Article) uint64 {
+		return ids(len(list), func(i int) uint32 { return list[i].ID })
+	}
+	terms := func(list []*site.Term) uint64 {
+		return ids(len(list), func(i int) uint32 { return list[i].ID })
+	}
+	for _, a := range s.Articles {
+		meta, text := sums(a)
+		m := h.new()
+		putUint(m, meta)
+		m.WriteString(a.Path)
+		set(a.ID, aMeta, sum(m))
+		set(a.ID, aText, text|1)
+		set(a.ID, aLinks, ids(2, func(i int) uint32 { return idOf([]*site.Article{a.Older, a.Newer}[i]) }))
+		set(a.ID, aRelated, articles(a.Related))
+	}
+	for _, list := range [][]*site.Term{s.Sections, s.Tags, s.Sources} {
+		for _, t := range list {
+			m := h.new()
+			m.WriteString(t.Kind)
+			m.WriteByte(0)
+			m.WriteString(t.Name)
+			m.WriteByte(0)
+			m.WriteString(t.Slug)
+			set(t.ID, tHead, sum(m))
+			set(t.ID, tList, articles(t.Articles))
+			set(t.ID, tCount, uint64(len(t.Articles))|1<<63)
+		}
+	}
+	for _, d := range s.Days {
+		set(d.ID, dList, articles(d.Articles))
+		set(d.ID, dCount, uint64(len(d.Articles))|1<<63)
+	}
+	for _, mo := range s.Months {
+		set(mo.ID, dList, ids(len(mo.Days), func(i int) uint32 { return mo.Days[i].ID }))
+		set(mo.ID, dCount, uint64(mo.Count)|1<<63)
+	}
+	for _, y := range s.Years {
+		set(y.ID, dList, ids(len(y.Months), func(i int) uint32 { return y.Months[i].ID }))
+		set(y.ID, dCount, uint64(y.Count)|1<<63)
+	}
+	set(0, sArticles, articles(s.Articles))
+	set(0, sSections, terms(s.Sections))
+	set(0, sTags, terms(s.Tags))
+	set(0, sSources, terms(s.Sources))
+	set(0, sDays, ids(len(s.Days), func(i int) uint32 { return s.Days[i].ID }))
+	set(0, sMonths, ids(len(s.Months), func(i int) uint32 { return s.Months[i].ID }))
+	set(0, sYears, ids(len(s.Years), func(i int) uint32 { return s.Years[i].ID }))
+	m := h.new()
+	m.WriteString(string(s.Intro))
+	set(0, sIntro, sum(m))
+	return v
+}
+
+func idOf(a *site.Article) uint32 {
+	if a == nil {
+		return 0
+	}
+	return a.ID
+}
+
+// value is k's value now; 0 when it is unknown (a key of a thing that is
+// gone, or a card not yet rendered), which matches no recorded value.
+func (v *Values) value(k Key) uint64 {
+	if int(k%slots) == aCard {
+		return v.cards.sum(k.ID())
+	}
+	if uint64(k) >= uint64(len(v.v)) {
+		return 0
+	}
+	return v.v[k]
+}
+
+// Fingerprint is what a render depends on, as one hash: the render's
+// own structure (self), its template files, and the keys it read with
+// their values now. Two equal fingerprints mean equal output.
+func (v *Values) Fingerprint(self, templates uint64, trace []Key) uint64 {
+	m := v.h.new()
+	putUint(m, self)
+	putUint(m, templates)
+	for _, k := range trace {
+		putUint(m, uint64(k))
+		putUint(m, v.value(k))
+	}
+	return sum(m)
+}
+
+// Self hashes what a page is, apart from what it reads through views:
+// everything Page returns without recording.
+func Self(seed maphash.Seed, p *site.Page) uint64 {
+	m := hasher{seed}.new()
+	for _, s := range []string{p.Kind, p.Template, p.Path, p.Title, p.Feed} {
+		m.WriteString(s)
+		m.WriteByte(0)
+	}
+	if pg := p.Pager; pg != nil {
+		putUint(m, uint64(pg.Number))
+		putUint(m, uint64(pg.Total))
+		for _, s := range []string{pg.First, pg.Prev, pg.Next} {
+			m.WriteString(s)
+			m.WriteByte(0)
+		}
+		for _, l := range pg.Links {
+			putUint(m, uint64(l.Number))
+			m.WriteString(l.Path)
+			m.WriteByte(0)
+		}
+	}
+	putUint(m, uint64(idOf(p.Article)))
+	putUint(m, uint64(len(p.Articles)))
+	for _, a := range p.Articles {
+		putUint(m, uint64(a.ID))
+	}
+	var term, day, month, year uint32
+	if p.Term != nil {
+		term = p.Term.ID
+	}
+	if p.Day != nil {
+		day = p.Day.ID
+	}
+	if p.Month != nil {
+		month = p.Month.ID
+	}
+	if p.Year != nil {
+		year = p.Year.ID
+	}
+	for _, id := range []uint32{term, day, month, year} {
+		putUint(m, uint64(id))
+	}
+	putUint(m, uint64(len(p.Terms)))
+	for _, t := range p.Terms {
+		putUint(m, uint64(t.ID))
+	}
+	return sum(m)
+}
+
+// ReadsAllArticles reports whether a trace holds the whole list of
+// articles: such a page is rendered again on every change to any article.
+func ReadsAllArticles(trace []Key) bool {
+	for _, k := range trace {
+		if k == key(0, sArticles) {
+			return true
+		}
+		if k > key(0, sArticles) {
+			break
+		}
+	}
+	return false
+}
+
+// Cards holds each article's rendered card, by article ID, from one build
+// to the next.
+type Cards struct {
+	mu        sync.Mutex
+	byID      map[uint32]*card
+	templates uint64 // the card template files' hash the cards were made with
+	keep      bool
+}
+
+type card struct {
+	once sync.Once
+	done atomic.Bool
+	html template.HTML
+	sum  uint64
+	err  error
+	fp   uint64
+	keys []Key
+}
+
+// NewCards returns an empty cache. keep says whether cards are kept for
+// later builds, with what they read.
+func NewCards(keep bool) *Cards { return &Cards{byID: map[uint32]*card{}, keep: keep} }
+
+// Check drops the cards whose article is gone, or whose card read
+// something that changed, and all of them when the card's template files
+// did. Call it before a build renders, with the build's values.
+func (c *Cards) Check(v *Values, s *site.Site, templates uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if templates != c.templates {
+		c.byID = map[uint32]*card{}
+		c.templates = templates
+		return
+	}
+	live := make(map[uint32]bool, len(s.Articles))
+	for _, a := range s.Articles {
+		live[a.ID] = true
+	}
+	for id, cd := range c.byID {
+		if !live[id] || !cd.done.Load() || cd.err != nil || v.Fingerprint(0, templates, cd.keys) != cd.fp {
+			delete(c.byID, id)
+		}
+	}
+}
+
+func (c *Cards) sum(id uint32) uint64 {
+	if c == nil {
+		return 0
+	}
+	c.mu.Lock()
+	cd := c.byID[id]
+	c.mu.Unlock()
+	if cd == nil || !cd.done.Load() {
+		return 0
+	}
+	return cd.sum
+}
+
+// Card is the article's card: partials/card.html with the article as its
+// dot, rendered once per change of the article and reused on every list
+// page. A card cannot show another card.
+func (a *Article) Card() (template.HTML, error) {
+	if a.r.inCard {
+		return "", errCardInCard
+	}
+	a.r.add(a.a.ID, aCard)
+	env := a.r.env
+	if env.Cards == nil {
+		return renderCard(env, a.a, nil)
+	}
+	c := env.Cards
+	c.mu.Lock()
+	cd := c.byID[a.a.ID]
+	if cd == nil {
+		cd = &card{}
+		c.byID[a.a.ID] = cd
+	}
+	c.mu.Unlock()
+	cd.once.Do(func() {
+		var keys []Key
+		cd.html, cd.err = renderCard(env, a.a, &keys)
+		m := hasher{c.seed()}.new()
+		m.WriteString(string(cd.html))
+		cd.sum = sum(m)
+		if c.keep {
+			cd.keys = keys
+		}
+		cd.done.Store(true)
+	})
+	return cd.html, cd.err
+}
+
+// seed is any fixed seed: a card's sum only needs to differ when its
+// bytes do, within one process.
+func (c *Cards) seed() maphash.Seed { return cardSeed }
+
+var cardSeed = maphash.MakeSeed()
+
+type cardError struct{}
+
+func (cardError) Error() string {
+	return "a card cannot show a card: .Card is for list pages, not for partials/card.html"
+}
+
+var errCardInCard = cardError{}
+
+func renderCard(env *Env, a *site.Article, keys *[]Key) (template.HTML, error) {
+	r := NewRecorder(env)
+	r.inCard = true
+	data, err := env.Card(r.article(a))
+	if err != nil {
+		return "", err
+	}
+	if keys != nil {
+		*keys = r.Trace()
+	}
+	return template.HTML(data), nil
+}
+
+// Seal records, for the cards rendered in this build, the fingerprint of
+// what they read, so that Check can tell next time whether they still
+// hold. Call it after the build rendered, with the same values.
+func (c *Cards) Seal(v *Values) {
+	if c == nil || !c.keep {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, cd := range c.byID {
+		if cd.done.Load() && cd.fp == 0 {
+			cd.fp = v.Fingerprint(0, c.templates, cd.keys)
+		}
+	}
+}
