@@ -20,6 +20,7 @@ import (
 	_ "time/tzdata" // time zones work on machines without a zoneinfo database
 
 	"newsdigest/generator/build"
+	"newsdigest/generator/progress"
 )
 
 // version is set at link time (-ldflags "-X main.version=v1.2.3"); else
@@ -140,7 +141,14 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	if code := parse(fs, args, stdout, stderr); code >= 0 {
 		return code
 	}
-	res, err := build.Build(f.options())
+	opt := f.options()
+	opt.Progress = progress.New(stderr)
+	opt.Progress.Start()
+	res, err := build.Build(opt)
+	opt.Progress.Stop()
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "generator build: warning: %s\n", w)
+	}
 	if err != nil {
 		reportError(stderr, err)
 		return 1

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"os/signal"
@@ -15,6 +16,8 @@ import (
 
 	"newsdigest/generator/build"
 	"newsdigest/generator/config"
+	"newsdigest/generator/output"
+	"newsdigest/generator/progress"
 	"newsdigest/generator/serve"
 	"newsdigest/generator/watch"
 )
@@ -99,21 +102,19 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 			fmt.Fprintf(stderr, "generator serve: serving on %s: anyone who can reach this machine can read the preview\n", ln.Addr())
 		}
 		if opt.OutDir == "" {
-			tmp, err := os.MkdirTemp("", "digest-preview-")
-			if err != nil {
-				return fail("%v", err)
-			}
-			defer os.RemoveAll(tmp)
-			opt.OutDir = filepath.Join(tmp, "site")
+			// As hugo server does: the preview lives in memory, and
+			// public/ is not touched.
+			opt.Memory = output.NewMemory()
 		}
 	}
 	b, err := build.NewBuilder(opt)
 	if err != nil {
 		return fail("%v", err)
 	}
+	defer func() { b.Close() }()
 	var srv *serve.Server
 	if o.serve {
-		srv = serve.New(serve.Options{Dir: opt.OutDir, Reload: o.reload})
+		srv = serve.New(serve.Options{Dir: opt.OutDir, FS: fsOf(opt.Memory), Reload: o.reload})
 	}
 	rebuild := func(paths []string) {
 		defer func() {
@@ -125,10 +126,18 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 				if srv != nil {
 					srv.Failed(err)
 				}
+				b.Close()
 				b, _ = build.NewBuilder(opt)
 			}
 		}()
+		meter := progress.New(stderr)
+		b.SetProgress(meter)
+		meter.Start()
 		rb, err := b.Build(paths)
+		meter.Stop()
+		for _, w := range rb.Warnings {
+			fmt.Fprintf(stderr, "generator %s: warning: %s\n", name, w)
+		}
 		if err != nil {
 			reportError(stderr, err)
 			if srv != nil {
@@ -138,7 +147,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 		}
 		if rb.Full {
 			fmt.Fprintf(stdout, "built %d articles into %d pages (%d files) in %s: %s\n",
-				rb.Articles, rb.Pages, rb.Files, rb.Duration.Round(time.Millisecond), rb.OutDir)
+				rb.Articles, rb.Pages, rb.Files, rb.Duration.Round(time.Millisecond), cmpOr(rb.OutDir, "memory"))
 		} else {
 			fmt.Fprintf(stdout, "rebuilt in %s: %s read, %s rendered, %s changed\n", rb.Duration.Round(time.Millisecond),
 				count(rb.Parsed, "article"), count(rb.Rendered, "page or feed", "pages and feeds"), count(len(rb.Changed), "file"))
@@ -201,6 +210,21 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 	}
 	fmt.Fprintln(stdout, "stopped")
 	return 0
+}
+
+// fsOf is m as an fs.FS, or nil.
+func fsOf(m *output.Memory) fs.FS {
+	if m == nil {
+		return nil
+	}
+	return m
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // urlHost is the host:port for URLs to a listener: a wildcard address

@@ -58,6 +58,7 @@ type Result struct {
 	Files    int // every file written, pages included
 	OutDir   string
 	Duration time.Duration
+	Warnings []string // what makes the site slow to rebuild, said once
 }
 
 // Build builds the site and replaces the output folder with it: the first

@@ -25,6 +25,7 @@ import (
 	"newsdigest/generator/feeds"
 	"newsdigest/generator/markdown"
 	"newsdigest/generator/output"
+	"newsdigest/generator/progress"
 	"newsdigest/generator/render"
 	"newsdigest/generator/site"
 	"newsdigest/generator/view"
@@ -112,7 +113,6 @@ type Rebuild struct {
 	Rendered int      // pages and feeds rendered
 	Changed  []string // output files written or removed, sorted (not kept by Build)
 	BasePath string   // the path the site is served under, e.g. "/repo/"
-	Warnings []string // what makes the site slow to rebuild, said once
 }
 
 // NewBuilder returns a Builder for opt. Nothing is read until Build.
@@ -127,6 +127,9 @@ func NewBuilder(opt Options) (*Builder, error) {
 	opt.SiteDir = abs
 	return &Builder{opt: opt, seed: maphash.MakeSeed()}, nil
 }
+
+// SetProgress makes the next builds count their work on m.
+func (b *Builder) SetProgress(m *progress.Meter) { b.opt.Progress = m }
 
 // Close releases the spool of article bodies.
 func (b *Builder) Close() {
@@ -314,6 +317,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		cards = view.NewCards(false)
 	} else {
 		values = view.NewValues(b.seed, s, maxID, b.sums, cards)
+		values.SetPartials(b.tmpl.PartialSums())
 		cards.Check(values, s, b.tmpl.CardSum())
 	}
 	selfs := make([]uint64, len(pages))
@@ -351,7 +355,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	// Render and write. Feeds, the sitemap and static files need only
 	// the model: they are made while the pages are.
 	meter.Stage("rendering", "pages", int(ndirty.Load()))
-	env := &view.Env{Site: s, Body: b.body, Card: b.tmpl.Card, Cards: cards, Keep: !b.once}
+	env := &view.Env{Site: s, Body: b.body, Card: b.tmpl.Card, Partial: b.tmpl.Partial, Cards: cards, Keep: !b.once}
 	var side sync.WaitGroup
 	var others map[string]outState
 	var nFeeds int
@@ -389,16 +393,13 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		b.pages, b.others = states, others
 		cards.Seal(values)
 	}
-	rb.Warnings = b.warnings(readsAll, pages)
+	warnings := b.warnings(readsAll, pages)
 	rb.Changed = w.changed
 	slices.Sort(rb.Changed)
 	rb.Full = full
 	rb.Rendered = int(ndirty.Load()) + nFeeds
 	rb.BasePath = cfg.BasePath
-	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(others), OutDir: b.out, Duration: time.Since(start)}
-	if b.once {
-		rb.Files = len(pages) + len(jobs) + len(generated) - len(jobs) + len(static)
-	}
+	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(static), OutDir: b.out, Duration: time.Since(start), Warnings: warnings}
 	return rb, nil
 }
 

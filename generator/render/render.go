@@ -31,8 +31,10 @@ import (
 type Templates struct {
 	byName    map[string]*template.Template
 	sums      map[string]uint64
-	fragments *template.Template // base.html and the partials, for cards
+	fragments *template.Template // base.html and the partials, for cards and fragments
 	cardSum   uint64
+	// partialSums is Sum for every template of fragments, read at load.
+	partialSums map[string]uint64
 }
 
 // Load parses the templates. layers are searched in order: a file in an
@@ -119,6 +121,10 @@ func Load(cfg *config.Config, layers ...fs.FS) (*Templates, error) {
 	}
 	t.fragments = frag
 	t.cardSum = sumOf(frag, cardName, files)
+	t.partialSums = map[string]uint64{}
+	for _, tt := range frag.Templates() {
+		t.partialSums[tt.Name()] = sumOf(frag, tt.Name(), files)
+	}
 	return t, nil
 }
 
@@ -148,19 +154,25 @@ func (t *Templates) Page(w io.Writer, p *site.Page, dot any) error {
 	return nil
 }
 
-// Card renders partials/card.html with dot.
-func (t *Templates) Card(dot any) ([]byte, error) {
-	if t.fragments.Lookup(cardName) == nil {
-		return nil, errors.New("templates/" + cardName + " is missing: list pages show each article with it (.Card); add it or remove templates/ to use the built-in theme")
+// Partial renders the template called name (a partial) with dot.
+func (t *Templates) Partial(name string, dot any) ([]byte, error) {
+	if t.fragments.Lookup(name) == nil {
+		return nil, errors.New("templates/" + name + " is missing: a page shows it; add it or remove templates/ to use the built-in theme")
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	if err := t.fragments.ExecuteTemplate(buf, cardName, dot); err != nil {
+	if err := t.fragments.ExecuteTemplate(buf, name, dot); err != nil {
 		return nil, errors.New("templates/" + strings.TrimPrefix(err.Error(), "template: "))
 	}
 	return bytes.Clone(buf.Bytes()), nil
 }
+
+// Card renders partials/card.html with dot.
+func (t *Templates) Card(dot any) ([]byte, error) { return t.Partial(cardName, dot) }
+
+// PartialSums is Sum for every partial, by name: the files each can run.
+func (t *Templates) PartialSums() map[string]uint64 { return t.partialSums }
 
 const cardName = "partials/card.html"
 

@@ -272,9 +272,10 @@ func TestFuncs(t *testing.T) {
 // bodies the parser left on the articles.
 func renderPage(tmpl *Templates, p *site.Page) ([]byte, error) {
 	env := &view.Env{
-		Site: p.Site,
-		Body: func(a *site.Article) (template.HTML, error) { return a.Content, nil },
-		Card: tmpl.Card,
+		Site:    p.Site,
+		Body:    func(a *site.Article) (template.HTML, error) { return a.Content, nil },
+		Card:    tmpl.Card,
+		Partial: tmpl.Partial,
 	}
 	var buf bytes.Buffer
 	err := tmpl.Page(&buf, p, view.NewRecorder(env).Page(p))

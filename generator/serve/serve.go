@@ -1,7 +1,7 @@
-// Package serve is the preview server. It serves a built site from its
-// output folder, under the site's base path as GitHub Pages would, and
-// nothing else: no path leaves the folder (no "..", no link pointing out),
-// and folders are never listed.
+// Package serve is the preview server. It serves a built site from memory
+// (an fs.FS) or from its output folder, under the site's base path as
+// GitHub Pages would, and nothing else: no path leaves the site (no "..",
+// no link pointing out of the folder), and folders are never listed.
 //
 // Into every HTML page it serves it adds one script tag, as the page goes
 // out; the output folder never holds it. The script listens for reload
@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -42,6 +43,7 @@ const Prefix = "/_digest/"
 // Options configure a Server.
 type Options struct {
 	Dir    string // the output folder
+	FS     fs.FS  // when set, the site is served from it instead of Dir
 	Reload bool   // add the live reload script to pages
 }
 
@@ -213,38 +215,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimSuffix(rel, "/")
-	if name == "" {
-		name = "."
-	}
-	f, err := os.OpenInRoot(s.opt.Dir, name)
-	if err != nil {
-		s.notFound(w, r)
-		return
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		s.notFound(w, r)
-		return
-	}
-	if fi.IsDir() {
-		if !strings.HasSuffix(p, "/") {
-			http.Redirect(w, r, p+"/", http.StatusMovedPermanently)
-			return
-		}
-		f.Close()
+	if rel == "" || strings.HasSuffix(rel, "/") {
 		// A folder is its index.html, never a listing.
-		if f, err = os.OpenInRoot(s.opt.Dir, path.Join(name, "index.html")); err != nil {
-			s.notFound(w, r)
-			return
-		}
-		if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() {
-			s.notFound(w, r)
-			return
-		}
 		name = path.Join(name, "index.html")
 	}
-	if !fi.Mode().IsRegular() {
+	f, err := s.open(name)
+	var fi fs.FileInfo
+	if err == nil {
+		defer f.Close()
+		fi, err = f.Stat()
+	}
+	if err == nil && fi.IsDir() || err != nil && !strings.HasSuffix(name, "index.html") && s.exists(path.Join(name, "index.html")) {
+		http.Redirect(w, r, p+"/", http.StatusMovedPermanently)
+		return
+	}
+	if err != nil || !fi.Mode().IsRegular() {
 		s.notFound(w, r)
 		return
 	}
@@ -257,7 +242,31 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.page(w, r, http.StatusOK, data)
 		return
 	}
-	http.ServeContent(w, r, name, fi.ModTime(), f)
+	rs, ok := f.(io.ReadSeeker)
+	if !ok {
+		http.Error(w, "cannot serve "+name, http.StatusInternalServerError)
+		return
+	}
+	http.ServeContent(w, r, name, fi.ModTime(), rs)
+}
+
+// open opens a file of the site: from Options.FS, or below the folder,
+// refusing links that lead out of it.
+func (s *Server) open(name string) (fs.File, error) {
+	if s.opt.FS != nil {
+		return s.opt.FS.Open(name)
+	}
+	return os.OpenInRoot(s.opt.Dir, name)
+}
+
+func (s *Server) exists(name string) bool {
+	f, err := s.open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // cleanPath reports whether a path below the base path names a file
@@ -277,7 +286,7 @@ func cleanPath(rel string) bool {
 // notFound serves the site's 404.html with status 404, or a short page
 // when there is none (no build has succeeded yet).
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	data, err := readInRoot(s.opt.Dir, "404.html")
+	data, err := s.readFile("404.html")
 	if err != nil {
 		data = []byte("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body><h1>Not found</h1><p>" +
 			"No page here, or the site has not been built yet.</p></body></html>\n")
@@ -285,8 +294,8 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.page(w, r, http.StatusNotFound, data)
 }
 
-func readInRoot(dir, name string) ([]byte, error) {
-	f, err := os.OpenInRoot(dir, name)
+func (s *Server) readFile(name string) ([]byte, error) {
+	f, err := s.open(name)
 	if err != nil {
 		return nil, err
 	}

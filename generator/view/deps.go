@@ -83,9 +83,18 @@ func Numbered(s *site.Site) uint32 {
 
 // Values are the current values of every key, as hashes.
 type Values struct {
-	h     hasher
-	v     []uint64
-	cards *Cards
+	h        hasher
+	v        []uint64
+	cards    *Cards
+	partials map[Key]uint64
+}
+
+// SetPartials gives the hash of each partial's template files, by name.
+func (v *Values) SetPartials(sums map[string]uint64) {
+	v.partials = make(map[Key]uint64, len(sums))
+	for name, s := range sums {
+		v.partials[PartialKey(name)] = s
+	}
 }
 
 // Sums are an article's own hashes, which the builder knows from parsing.
@@ -168,6 +177,9 @@ func idOf(a *site.Article) uint32 {
 // value is k's value now; 0 when it is unknown (a key of a thing that is
 // gone, or a card not yet rendered), which matches no recorded value.
 func (v *Values) value(k Key) uint64 {
+	if k&templateKey != 0 {
+		return v.partials[k]
+	}
 	if int(k%slots) == aCard {
 		return v.cards.sum(k.ID())
 	}

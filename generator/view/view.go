@@ -15,7 +15,9 @@
 //
 // An article's card (partials/card.html) is rendered once per change of
 // the article, by .Card, and pasted into every list that shows it; a
-// page that shows a card depends on the card's bytes.
+// page that shows a card depends on the card's bytes. A fragment (a
+// partial shown with .Fragment, such as the header) is rendered once per
+// build for all the pages on which it reads the same things.
 package view
 
 import (
@@ -34,6 +36,10 @@ import (
 type Key uint64
 
 const slots = 8
+
+// templateKey marks a key that names a template file's partial instead of
+// an entity: its value is the partial's files' hash.
+const templateKey Key = 1 << 63
 
 func key(id uint32, slot int) Key { return Key(uint64(id)*slots + uint64(slot)) }
 
@@ -86,6 +92,9 @@ type Env struct {
 	Cards *Cards
 	// Keep says whether cards keep their traces for later builds.
 	Keep bool
+	// Partial renders a partial with dot; Fragment uses it.
+	Partial func(name string, dot any) ([]byte, error)
+	frags   fragments
 }
 
 // Recorder collects the keys one render reads, and hands out the views
@@ -94,6 +103,8 @@ type Recorder struct {
 	env    *Env
 	keys   []Key
 	inCard bool
+	frag   bool       // a fragment's: reads of the page are noted too
+	selfs  []selfRead // those reads, with their values
 
 	site     *Site
 	articles map[*site.Article]*Article
@@ -216,22 +227,76 @@ type Page struct {
 	r *Recorder
 }
 
-func (p *Page) Kind() string         { return p.p.Kind }
-func (p *Page) Template() string     { return p.p.Template }
-func (p *Page) Path() string         { return p.p.Path }
-func (p *Page) Title() string        { return p.p.Title }
-func (p *Page) Feed() string         { return p.p.Feed }
-func (p *Page) File() string         { return p.p.File() }
-func (p *Page) Pager() *site.Pager   { return p.p.Pager }
-func (p *Page) String() string       { return p.p.Path }
-func (p *Page) Site() *Site          { return p.r.siteView() }
-func (p *Page) Article() *Article    { return p.r.article(p.p.Article) }
-func (p *Page) Articles() []*Article { return p.r.articleList(p.p.Articles) }
-func (p *Page) Term() *Term          { return p.r.term(p.p.Term) }
-func (p *Page) Day() *Day            { return p.r.day(p.p.Day) }
-func (p *Page) Month() *Month        { return p.r.month(p.p.Month) }
-func (p *Page) Year() *Year          { return p.r.year(p.p.Year) }
-func (p *Page) Terms() []*Term       { return p.r.termList(p.p.Terms) }
+func (p *Page) Kind() string {
+	p.note(fKind)
+	return p.p.Kind
+}
+
+func (p *Page) Template() string {
+	p.note(fTemplate)
+	return p.p.Template
+}
+
+func (p *Page) Path() string {
+	p.note(fPath)
+	return p.p.Path
+}
+
+func (p *Page) String() string { return p.Path() }
+
+func (p *Page) File() string { return p.Path() }
+
+func (p *Page) Title() string {
+	p.note(fTitle)
+	return p.p.Title
+}
+
+func (p *Page) Feed() string {
+	p.note(fFeed)
+	return p.p.Feed
+}
+
+func (p *Page) Pager() *site.Pager {
+	p.note(fPager)
+	return p.p.Pager
+}
+
+func (p *Page) Site() *Site { return p.r.siteView() }
+
+func (p *Page) Article() *Article {
+	p.note(fArticle)
+	return p.r.article(p.p.Article)
+}
+
+func (p *Page) Articles() []*Article {
+	p.note(fArticles)
+	return p.r.articleList(p.p.Articles)
+}
+
+func (p *Page) Term() *Term {
+	p.note(fTerm)
+	return p.r.term(p.p.Term)
+}
+
+func (p *Page) Day() *Day {
+	p.note(fDay)
+	return p.r.day(p.p.Day)
+}
+
+func (p *Page) Month() *Month {
+	p.note(fMonth)
+	return p.r.month(p.p.Month)
+}
+
+func (p *Page) Year() *Year {
+	p.note(fYear)
+	return p.r.year(p.p.Year)
+}
+
+func (p *Page) Terms() []*Term {
+	p.note(fTerms)
+	return p.r.termList(p.p.Terms)
+}
 
 // Group is a run of a page's articles from one day.
 type Group struct {
@@ -241,6 +306,7 @@ type Group struct {
 
 // Groups returns the page's articles grouped by day, newest day first.
 func (p *Page) Groups() []Group {
+	p.note(fArticles)
 	var out []Group
 	for _, g := range p.p.Groups() {
 		for _, a := range g.Articles {
@@ -261,6 +327,7 @@ type SectionGroup struct {
 // BySection returns the page's articles grouped by section, in the order
 // of the sections' names; articles with no section come last.
 func (p *Page) BySection() []SectionGroup {
+	p.note(fArticles)
 	var out []SectionGroup
 	for _, g := range p.p.BySection() {
 		for _, a := range g.Articles {

@@ -1,0 +1,179 @@
+package view
+
+import (
+	"errors"
+	"hash/maphash"
+	"html/template"
+	"sync"
+
+	"newsdigest/generator/site"
+)
+
+// The parts of a page a fragment can read.
+const (
+	fKind = iota
+	fTemplate
+	fPath
+	fTitle
+	fFeed
+	fPager
+	fArticle
+	fArticles
+	fTerm
+	fDay
+	fMonth
+	fYear
+	fTerms
+)
+
+// selfRead is one part of the page a fragment read, and its value.
+type selfRead struct {
+	field int
+	value uint64
+}
+
+// note records, in a fragment, that it read a part of the page.
+func (p *Page) note(field int) {
+	if p.r.frag {
+		p.r.selfs = append(p.r.selfs, selfRead{field, selfValue(p.p, field)})
+	}
+}
+
+var fragSeed = maphash.MakeSeed()
+
+// selfValue is a hash of one part of a page.
+func selfValue(p *site.Page, field int) uint64 {
+	m := hasher{fragSeed}.new()
+	str := func(s string) uint64 {
+		m.WriteString(s)
+		return sum(m)
+	}
+	switch field {
+	case fKind:
+		return str(p.Kind)
+	case fTemplate:
+		return str(p.Template)
+	case fPath:
+		return str(p.Path)
+	case fTitle:
+		return str(p.Title)
+	case fFeed:
+		return str(p.Feed)
+	case fPager:
+		if p.Pager == nil {
+			return 1
+		}
+		// The pager's own fields hash like a page's Self does.
+		return Self(fragSeed, &site.Page{Pager: p.Pager})
+	case fArticle:
+		return uint64(idOf(p.Article))
+	case fArticles:
+		putUint(m, uint64(len(p.Articles)))
+		for _, a := range p.Articles {
+			putUint(m, uint64(a.ID))
+		}
+		return sum(m)
+	case fTerm:
+		if p.Term == nil {
+			return 0
+		}
+		return uint64(p.Term.ID)
+	case fDay:
+		if p.Day == nil {
+			return 0
+		}
+		return uint64(p.Day.ID)
+	case fMonth:
+		if p.Month == nil {
+			return 0
+		}
+		return uint64(p.Month.ID)
+	case fYear:
+		if p.Year == nil {
+			return 0
+		}
+		return uint64(p.Year.ID)
+	case fTerms:
+		putUint(m, uint64(len(p.Terms)))
+		for _, t := range p.Terms {
+			putUint(m, uint64(t.ID))
+		}
+		return sum(m)
+	}
+	return 0
+}
+
+// fragments is one build's rendered fragments, by partial name: each
+// with the parts of the page it read, so that a page that has the same
+// values gets the same bytes without running the partial. Within a build
+// the rest of the model does not change, so those reads decide.
+type fragments struct {
+	mu     sync.Mutex
+	byName map[string][]*fragment
+}
+
+type fragment struct {
+	selfs []selfRead
+	keys  []Key
+	html  template.HTML
+	err   error
+}
+
+func (f *fragment) fits(p *site.Page) bool {
+	for _, s := range f.selfs {
+		if selfValue(p, s.field) != s.value {
+			return false
+		}
+	}
+	return true
+}
+
+func (fs *fragments) find(name string, p *site.Page) *fragment {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for _, f := range fs.byName[name] {
+		if f.fits(p) {
+			return f
+		}
+	}
+	return nil
+}
+
+func (fs *fragments) add(name string, f *fragment) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fs.byName == nil {
+		fs.byName = map[string][]*fragment{}
+	}
+	fs.byName[name] = append(fs.byName[name], f)
+}
+
+var errFragmentInFragment = errors.New("a fragment cannot show a fragment or be shown in a card: use {{template}} inside it")
+
+// Fragment renders the partial called name (e.g. "partials/header.html")
+// with this page as its dot, and keeps the result for every page of the
+// build on which the partial reads the same things: a header that reads
+// only the site's sections and the page's kind is rendered a few times
+// per build, not once per page.
+func (p *Page) Fragment(name string) (template.HTML, error) {
+	r := p.r
+	if r.frag || r.inCard {
+		return "", errFragmentInFragment
+	}
+	env := r.env
+	r.keys = append(r.keys, PartialKey(name))
+	if f := env.frags.find(name, p.p); f != nil {
+		r.keys = append(r.keys, f.keys...)
+		return f.html, f.err
+	}
+	fr := NewRecorder(env)
+	fr.frag = true
+	data, err := env.Partial(name, fr.Page(p.p))
+	f := &fragment{selfs: fr.selfs, keys: fr.Trace(), html: template.HTML(data), err: err}
+	env.frags.add(name, f)
+	r.keys = append(r.keys, f.keys...)
+	return f.html, f.err
+}
+
+// PartialKey is the key of a partial's template files.
+func PartialKey(name string) Key { return templateKey | Key(maphash.String(fragSeed, name)>>1) }
