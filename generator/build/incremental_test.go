@@ -215,11 +215,50 @@ func (s *fakeSite) step() (string, []string) {
 		return "add a static file", []string{s.write(fmt.Sprintf("static/img/%d.txt", s.r.IntN(3)), s.gen.Words(3))}
 	case k < 95:
 		return "remove static files", []string{s.remove("static/img")}
+	case k < 96:
+		return "install the hostile theme", s.writeHostileTheme()
 	case k < 97:
 		return "change the intro", []string{s.write("content/_index.md", "Selamat datang. "+s.gen.Words(5)+"\n")}
 	default:
 		return "change the config", []string{s.write("site.yaml", fmt.Sprintf("title: Uji %d\nbase_url: https://example.github.io/uji/\nper_page: %d\n", s.r.IntN(9), 2+s.r.IntN(4)))}
 	}
+}
+
+// hostileTheme is a whole theme that reads site-wide data from every page
+// kind, in as many ways of the template language as it can: ranges over
+// all articles with index, slice, break and continue, functions and fmt
+// given whole articles, comparisons of views, cards of neighbours,
+// fragments that read each page's title, a template that calls itself.
+var hostileTheme = map[string]string{
+	"base.html": `<!DOCTYPE html><html><head><title>{{.Title}}</title>{{.Fragment "partials/head.html"}}</head><body>
+{{.Fragment "partials/nav.html"}}
+<p>{{printf "%v|%s|%d" .Site . (len .Site.Articles)}} {{with index .Site.Days 0}}{{.Path}} {{len .Articles}}{{end}}</p>
+{{range $i, $a := .Site.Articles}}{{if lt $i 3}}<a href="{{relURL $a.Path}}">{{$a}}</a>{{else}}{{break}}{{end}}{{end}}
+<main>{{block "main" .}}{{end}}</main>
+<footer>{{len .Site.Tags}} {{range slice .Site.Sources 0 1}}{{.Name}}:{{.Count}}{{end}} {{template "partials/rec.html" .Site.Sections}}</footer></body></html>`,
+	"partials/head.html": `<meta name="x" content="{{.Title}} {{.Kind}} {{with .Term}}{{.Name}}{{end}}">{{range .Site.Sources}}<link rel="alternate" href="{{relURL .FeedPath}}">{{end}}`,
+	"partials/nav.html":  `<nav>{{range .Site.Sections}}<a href="{{relURL .Path}}"{{if eq $.Term .}} aria-current="page"{{end}}>{{.Name}} ({{len .Articles}})</a>{{end}}{{with .Article}}{{.Section}}{{end}}</nav>`,
+	"partials/rec.html":  `{{if .}}{{(index . 0).Name}} {{template "partials/rec.html" slice . 1}}{{end}}`,
+	"partials/card.html": `<div class="card">{{.Title}} {{with .SectionTerm}}{{.Name}} {{.Count}}{{end}} {{.Params.source}} {{.Day.Path}} {{.Day.Count}}</div>`,
+	"home.html":          `{{define "main"}}{{range .Groups}}<h2>{{.Day.Path}}</h2>{{range .Articles}}{{.Card}}{{end}}{{end}}{{range .Site.Articles}}{{if eq .Section "Dunia"}}{{.Title}}{{continue}}{{end}}{{end}}{{with .Pager}}{{.Number}}/{{.Total}}{{end}}{{end}}`,
+	"article.html": `{{define "main"}}{{with .Article}}<h1>{{.}}</h1>{{.Content}} {{printf "%v %v" .Older .Newer}} {{if eq .Older .Newer}}same{{end}}
+{{with .Newer}}{{.Card}}{{end}}{{range .Related}}{{.Card}}{{end}}
+{{range .TagTerms}}{{.Name}} {{len .Articles}} {{range .Articles}}{{.Title}}{{break}}{{end}}{{end}} {{.Day.Count}} {{.ReadingTime}} {{.Words}}
+{{range $k, $v := .Params}}{{$k}}={{$v}} {{end}}{{end}}{{$.Site.Intro}}{{end}}`,
+	"list.html":    `{{define "main"}}<h1>{{.Term.Name}}</h1>{{range .Articles}}{{.Card}}{{end}}{{range .Term.Articles}}{{.Path}} {{end}}{{(index .Site.Years 0).Count}}{{range .Site.Months}}{{len .Days}}{{end}}{{end}}`,
+	"edition.html": `{{define "main"}}{{range .BySection}}{{with .Term}}{{.Name}}{{end}}{{range .Articles}}{{.Card}}{{end}}{{end}}{{.Day.Articles | len}} {{range .Site.Days}}{{if eq . $.Day}}here{{end}}{{end}}{{end}}`,
+	"archive.html": `{{define "main"}}{{range .Site.Days}}{{.Path}}:{{.Count}} {{end}}{{with .Month}}{{range .Days}}{{range .Articles}}{{.Title}}{{end}}{{end}}{{end}}{{with .Year}}{{range .Months}}{{.Count}}{{end}}{{end}}{{end}}`,
+	"tags.html":    `{{define "main"}}{{range .Terms}}{{.Name}}{{range .Articles}}{{truncate 10 .Summary}}{{end}}{{end}}{{end}}`,
+	"404.html":     `{{define "main"}}{{.Site.Articles | len}} {{with index .Site.Articles 0}}{{.Card}}{{end}}{{end}}`,
+}
+
+// writeHostileTheme puts the hostile theme in the site's templates/.
+func (s *fakeSite) writeHostileTheme() []string {
+	s.remove("templates")
+	for _, name := range sortedKeys(hostileTheme) {
+		s.write("templates/"+name, hostileTheme[name])
+	}
+	return []string{filepath.Join(s.dir, "templates")}
 }
 
 // newName names a generated article so that its URL differs from the
@@ -247,11 +286,14 @@ func readOutput(t *testing.T, dir string) map[string][]byte {
 	return out
 }
 
-// cleanBuild builds the site afresh into a new folder, as the build
-// command does, and reads the output back, marker aside.
+// cleanBuild builds the site afresh, as the build command does, into
+// opt.OutDir (a new folder when empty), and reads the output back, marker
+// aside.
 func cleanBuild(t *testing.T, opt Options) (map[string][]byte, error) {
 	t.Helper()
-	opt.OutDir = filepath.Join(t.TempDir(), "clean")
+	if opt.OutDir == "" {
+		opt.OutDir = filepath.Join(t.TempDir(), "clean")
+	}
 	if _, err := Build(opt); err != nil {
 		return nil, err
 	}
@@ -289,9 +331,14 @@ func TestBuilderMatchesCleanBuild(t *testing.T) {
 	if testing.Short() {
 		steps = 20
 	}
-	for _, seed := range []uint64{1, 2, 3} {
-		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3, 4, 5} {
+		// Seeds 4 and 5 start with the hostile theme.
+		hostile := seed > 3
+		t.Run(fmt.Sprintf("seed=%d,hostile=%v", seed, hostile), func(t *testing.T) {
 			s := newFakeSite(t, seed, 24)
+			if hostile {
+				s.writeHostileTheme()
+			}
 			incOut := filepath.Join(t.TempDir(), "inc")
 			b, err := NewBuilder(Options{SiteDir: s.dir, OutDir: incOut, Now: testNow})
 			if err != nil {
@@ -300,6 +347,7 @@ func TestBuilderMatchesCleanBuild(t *testing.T) {
 			if _, err := b.Build(nil); err != nil {
 				t.Fatal(err)
 			}
+			cleanOut := filepath.Join(t.TempDir(), "clean")
 			var want map[string][]byte
 			var history []string
 			for i := range steps {
@@ -309,7 +357,7 @@ func TestBuilderMatchesCleanBuild(t *testing.T) {
 				}
 				history = append(history, name)
 				rb, incErr := b.Build(paths)
-				clean, cleanErr := cleanBuild(t, Options{SiteDir: s.dir, Now: testNow})
+				clean, cleanErr := cleanBuild(t, Options{SiteDir: s.dir, OutDir: cleanOut, Now: testNow})
 				if (incErr == nil) != (cleanErr == nil) {
 					t.Fatalf("after %q: the rebuild says %v, a clean build %v\nsteps: %s", name, incErr, cleanErr, strings.Join(history, "; "))
 				}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"hash/maphash"
 	"html/template"
+	"slices"
 	"sync"
 
 	"newsdigest/generator/site"
@@ -26,16 +27,13 @@ const (
 	fTerms
 )
 
-// selfRead is one part of the page a fragment read, and its value.
-type selfRead struct {
-	field int
-	value uint64
-}
+// selfRead is one part of the page a fragment read.
+type selfRead struct{ field int }
 
 // note records, in a fragment, that it read a part of the page.
 func (p *Page) note(field int) {
 	if p.r.frag {
-		p.r.selfs = append(p.r.selfs, selfRead{field, selfValue(p.p, field)})
+		p.r.selfs = append(p.r.selfs, selfRead{field: field})
 	}
 }
 
@@ -103,49 +101,73 @@ func selfValue(p *site.Page, field int) uint64 {
 	return 0
 }
 
-// fragments is one build's rendered fragments, by partial name: each
-// with the parts of the page it read, so that a page that has the same
-// values gets the same bytes without running the partial. Within a build
-// the rest of the model does not change, so those reads decide.
+// fragments is one build's rendered fragments, by partial name. Each
+// was rendered with some page and read some parts of it; a page with the
+// same values in those parts gets the same bytes without running the
+// partial. Within a build the rest of the model does not change, so those
+// reads decide. Fragments that read the same parts form a group, looked
+// up by the hash of the values, so a fragment that reads each page's title
+// costs a map look-up per page, not a search.
 type fragments struct {
 	mu     sync.Mutex
-	byName map[string][]*fragment
+	byName map[string][]*fragGroup
+}
+
+type fragGroup struct {
+	fields []int
+	byVals map[uint64]*fragment
 }
 
 type fragment struct {
-	selfs []selfRead
-	keys  []Key
-	html  template.HTML
-	err   error
+	keys []Key
+	html template.HTML
+	err  error
 }
 
-func (f *fragment) fits(p *site.Page) bool {
-	for _, s := range f.selfs {
-		if selfValue(p, s.field) != s.value {
-			return false
-		}
+// valuesOf hashes p's values of fields.
+func valuesOf(p *site.Page, fields []int) uint64 {
+	m := hasher{fragSeed}.new()
+	for _, f := range fields {
+		putUint(m, selfValue(p, f))
 	}
-	return true
+	return sum(m)
 }
 
 func (fs *fragments) find(name string, p *site.Page) *fragment {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	for _, f := range fs.byName[name] {
-		if f.fits(p) {
+	for _, g := range fs.byName[name] {
+		if f := g.byVals[valuesOf(p, g.fields)]; f != nil {
 			return f
 		}
 	}
 	return nil
 }
 
-func (fs *fragments) add(name string, f *fragment) {
+func (fs *fragments) add(name string, reads []selfRead, f *fragment, p *site.Page) {
+	fields := make([]int, len(reads))
+	for i, r := range reads {
+		fields[i] = r.field
+	}
+	slices.Sort(fields)
+	fields = slices.Compact(fields)
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	if fs.byName == nil {
-		fs.byName = map[string][]*fragment{}
+		fs.byName = map[string][]*fragGroup{}
 	}
-	fs.byName[name] = append(fs.byName[name], f)
+	var g *fragGroup
+	for _, c := range fs.byName[name] {
+		if slices.Equal(c.fields, fields) {
+			g = c
+			break
+		}
+	}
+	if g == nil {
+		g = &fragGroup{fields: fields, byVals: map[uint64]*fragment{}}
+		fs.byName[name] = append(fs.byName[name], g)
+	}
+	g.byVals[valuesOf(p, fields)] = f
 }
 
 var errFragmentInFragment = errors.New("a fragment cannot show a fragment or be shown in a card: use {{template}} inside it")
@@ -169,8 +191,8 @@ func (p *Page) Fragment(name string) (template.HTML, error) {
 	fr := NewRecorder(env)
 	fr.frag = true
 	data, err := env.Partial(name, fr.Page(p.p))
-	f := &fragment{selfs: fr.selfs, keys: fr.Trace(), html: template.HTML(data), err: err}
-	env.frags.add(name, f)
+	f := &fragment{keys: fr.Trace(), html: template.HTML(data), err: err}
+	env.frags.add(name, fr.selfs, f, p.p)
 	r.keys = append(r.keys, f.keys...)
 	return f.html, f.err
 }
