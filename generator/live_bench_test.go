@@ -30,12 +30,7 @@ import (
 // BenchmarkHugoLatency times Hugo (Debian's hugo package) on the same
 // articles, with a theme of the same page kinds, for comparison.
 
-func latencyArticles() int {
-	if n, err := strconv.Atoi(os.Getenv("LATENCY_ARTICLES")); err == nil && n > 0 {
-		return n
-	}
-	return 10000
-}
+func latencyArticles() int { return envInt("LATENCY_ARTICLES", 10000) }
 
 // waitFile polls until the file holds want, and returns when it did.
 func waitFile(b *testing.B, path, want string) time.Time {
@@ -170,6 +165,21 @@ term = ["HTML", "RSS"]
 	"static/css/style.css":        "body { margin: 0 }\n",
 }
 
+// writeHugoTheme writes hugoTheme into dir, making it a Hugo site of the
+// articles in dir/content (or in the folder given with --contentDir).
+func writeHugoTheme(b *testing.B, dir string) {
+	b.Helper()
+	for name, data := range hugoTheme {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkHugoLatency runs hugo server on the same generated articles,
 // rendering to disk, and times each edit until the article's page on disk
 // shows it. HUGO_FAST=1 keeps Hugo's fast render mode, in which only
@@ -186,13 +196,7 @@ func BenchmarkHugoLatency(b *testing.B) {
 		b.Fatal(err)
 	}
 	os.Remove(filepath.Join(dir, "site.yaml"))
-	for name, data := range hugoTheme {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
+	writeHugoTheme(b, dir)
 	out := filepath.Join(b.TempDir(), "public")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
