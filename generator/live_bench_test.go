@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -16,26 +17,25 @@ import (
 	"testing"
 	"time"
 
+	"newsdigest"
 	"newsdigest/generator/internal/testsite"
+	"newsdigest/generator/site"
 )
 
-// The latency benchmarks edit one article of a generated site 20 times
-// and time each edit, from the file being written to the article's page
-// on disk showing it, and (for serve) to the reload event reaching a
-// browser. Each runs once; the site has 10,000 articles unless
-// LATENCY_ARTICLES says otherwise:
+// The latency benchmarks edit articles of a generated site and time each
+// edit, from the file being written to the change showing. Each runs
+// once; the site has 10,000 articles unless LATENCY_ARTICLES says
+// otherwise:
 //
 //	go test -run XXX -bench Latency -benchtime 1x ./generator/
 //
+// BenchmarkPreviewLatency reads serve's pages over HTTP, as a browser
+// does, and not from its output folder, which serve need not have.
 // BenchmarkHugoLatency times Hugo (Debian's hugo package) on the same
-// articles, with a theme of the same page kinds, for comparison.
+// articles, with a theme of the same page kinds, for comparison; it reads
+// Hugo's output on disk.
 
-func latencyArticles() int {
-	if n, err := strconv.Atoi(os.Getenv("LATENCY_ARTICLES")); err == nil && n > 0 {
-		return n
-	}
-	return 10000
-}
+func latencyArticles() int { return envInt("LATENCY_ARTICLES", 10000) }
 
 // waitFile polls until the file holds want, and returns when it did.
 func waitFile(b *testing.B, path, want string) time.Time {
@@ -72,10 +72,23 @@ func edits(b *testing.B, dir string, list []testsite.Article, each func(a testsi
 	}
 }
 
+// BenchmarkPreviewLatency runs serve and times, over HTTP:
+//   - body: 20 body edits, until the article's page shows the new word;
+//     event: until the reload event reaches a browser;
+//   - title: 10 title edits of the newest articles, until every page
+//     showing the article has the new title: the front page, its day's
+//     edition, its section's first page and its own page;
+//   - template-page and template-rebuilt: 3 edits of templates/article.html,
+//     until an article's page shows the change, and until serve prints
+//     that the whole rebuild is done.
 func BenchmarkPreviewLatency(b *testing.B) {
 	dir := b.TempDir()
 	list, err := testsite.Write(dir, latencyArticles(), 1)
 	if err != nil {
+		b.Fatal(err)
+	}
+	// The template edits change a copy of the built-in theme.
+	if err := os.CopyFS(filepath.Join(dir, "templates"), newsdigest.Templates()); err != nil {
 		b.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -85,7 +98,8 @@ func BenchmarkPreviewLatency(b *testing.B) {
 	done := make(chan int, 1)
 	start := time.Now()
 	go func() {
-		done <- live(ctx, liveOptions{site: siteFlags{site: dir}, serve: true, addr: "127.0.0.1:0", reload: true},
+		// future: past 16,000 articles the newest are dated after today.
+		done <- live(ctx, liveOptions{site: siteFlags{site: dir, future: true}, serve: true, addr: "127.0.0.1:0", reload: true},
 			func(url string) { ready <- url }, stdout, stdout)
 	}()
 	var url string
@@ -95,8 +109,11 @@ func BenchmarkPreviewLatency(b *testing.B) {
 		b.Fatalf("serve exited: %s", stdout)
 	}
 	full := time.Since(start)
-	out := regexp.MustCompile(`built .*: (\S+)\n`).FindStringSubmatch(stdout.String())[1]
 	root := strings.TrimSuffix(url, "uji/")
+	articleURL := func(a testsite.Article) string { return url + strings.TrimSuffix(pageOf(a, a.File), "index.html") }
+	if page, err := get(articleURL(list[0])); err != nil || !strings.Contains(page, list[0].Title) {
+		b.Fatalf("%s does not show %q: %v", articleURL(list[0]), list[0].Title, err)
+	}
 
 	// A browser's event stream, each reload stamped on arrival.
 	resp, err := http.Get(root + "_digest/events")
@@ -114,23 +131,124 @@ func BenchmarkPreviewLatency(b *testing.B) {
 		}
 	}()
 	for b.Loop() {
-		var disk, event []time.Duration
+		var body, event []time.Duration
 		edits(b, dir, list, func(a testsite.Article, word string, t0 time.Time) {
-			onDisk := waitFile(b, filepath.Join(out, pageOf(a, a.File)), word)
+			served := waitURLs(b, word, articleURL(a))
 			select {
 			case at := <-reloads:
 				event = append(event, at.Sub(t0))
 			case <-time.After(2 * time.Minute):
 				b.Fatal("no reload event")
 			}
-			disk = append(disk, onDisk.Sub(t0))
+			body = append(body, served.Sub(t0))
 		})
-		report(b, "disk", disk)
+		report(b, "body", body)
 		report(b, "event", event)
+		// Later edits are not timed by their reload events.
+		go func() {
+			for range reloads {
+			}
+		}()
+
+		// The newest articles are on the first page of every list they
+		// are in: no list of 10 has more than 9 articles newer.
+		var title []time.Duration
+		for i := range 10 {
+			k := len(list) - 1 - i
+			a := list[k]
+			a.Title = fmt.Sprintf("Judul Baru %d Ke %d", time.Now().UnixNano()%100000, i)
+			list[k] = a
+			t0 := time.Now()
+			if err := os.WriteFile(filepath.Join(dir, "content", filepath.FromSlash(a.File)), []byte(a.Markdown()), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			all := waitURLs(b, a.Title, url, url+a.Date.In(jakarta).Format("2006/01/02/"),
+				url+"sections/"+site.TermSlug(a.Section)+"/", articleURL(a))
+			title = append(title, all.Sub(t0))
+			time.Sleep(200 * time.Millisecond)
+		}
+		report(b, "title", title)
+
+		// html/template drops HTML comments, so the mark is an element.
+		tmplFile := filepath.Join(dir, "templates", "article.html")
+		orig, err := os.ReadFile(tmplFile)
+		if err != nil {
+			b.Fatal(err)
+		}
+		page := articleURL(list[len(list)/2])
+		var tmplPage, tmplRebuilt []time.Duration
+		for i := range 3 {
+			mark := fmt.Sprintf("Templat%dKe%d", time.Now().UnixNano()%100000, i)
+			edited := strings.Replace(string(orig), `{{define "main"}}`, `{{define "main"}}<i hidden data-edit="`+mark+`"></i>`, 1)
+			if edited == string(orig) {
+				b.Fatal(`templates/article.html has no {{define "main"}} to mark`)
+			}
+			rebuilds := strings.Count(stdout.String(), "rebuilt in ")
+			t0 := time.Now()
+			if err := os.WriteFile(tmplFile, []byte(edited), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			// Both are watched at once: either may come first.
+			var shown, rebuilt time.Time
+			for deadline := t0.Add(2 * time.Minute); shown.IsZero() || rebuilt.IsZero(); time.Sleep(time.Millisecond) {
+				if time.Now().After(deadline) {
+					b.Fatalf("template edit %d: page shown %v, rebuilt %v\n%s", i, !shown.IsZero(), !rebuilt.IsZero(), stdout)
+				}
+				if rebuilt.IsZero() && strings.Count(stdout.String(), "rebuilt in ") > rebuilds {
+					rebuilt = time.Now()
+				}
+				if shown.IsZero() {
+					if text, err := get(page); err == nil && strings.Contains(text, mark) {
+						shown = time.Now()
+					}
+				}
+			}
+			tmplPage = append(tmplPage, shown.Sub(t0))
+			tmplRebuilt = append(tmplRebuilt, rebuilt.Sub(t0))
+			time.Sleep(time.Second) // a whole rebuild leaves more to settle
+		}
+		report(b, "template-page", tmplPage)
+		report(b, "template-rebuilt", tmplRebuilt)
 	}
 	b.ReportMetric(full.Seconds(), "first-build-s")
 	cancel()
 	<-done
+}
+
+// get fetches a page; anything but 200 OK is an error.
+func get(url string) (string, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return string(data), err
+}
+
+// waitURLs polls the pages, 1 ms apart, until each has shown want, and
+// returns when the last did.
+func waitURLs(b *testing.B, want string, urls ...string) time.Time {
+	b.Helper()
+	left := slices.Clone(urls)
+	var last time.Time
+	for deadline := time.Now().Add(2 * time.Minute); len(left) > 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			b.Fatalf("never showed %q: %s", want, strings.Join(left, " "))
+		}
+		left = slices.DeleteFunc(left, func(u string) bool {
+			page, err := get(u)
+			if err != nil || !strings.Contains(page, want) {
+				return false
+			}
+			last = time.Now()
+			return true
+		})
+	}
+	return last
 }
 
 // hugoTheme is a theme for Hugo with the page kinds of ours: articles
@@ -170,6 +288,21 @@ term = ["HTML", "RSS"]
 	"static/css/style.css":        "body { margin: 0 }\n",
 }
 
+// writeHugoTheme writes hugoTheme into dir, making it a Hugo site of the
+// articles in dir/content (or in the folder given with --contentDir).
+func writeHugoTheme(b *testing.B, dir string) {
+	b.Helper()
+	for name, data := range hugoTheme {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkHugoLatency runs hugo server on the same generated articles,
 // rendering to disk, and times each edit until the article's page on disk
 // shows it. HUGO_FAST=1 keeps Hugo's fast render mode, in which only
@@ -186,13 +319,7 @@ func BenchmarkHugoLatency(b *testing.B) {
 		b.Fatal(err)
 	}
 	os.Remove(filepath.Join(dir, "site.yaml"))
-	for name, data := range hugoTheme {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
+	writeHugoTheme(b, dir)
 	out := filepath.Join(b.TempDir(), "public")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -200,7 +327,7 @@ func BenchmarkHugoLatency(b *testing.B) {
 	}
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	ln.Close()
-	args := []string{"server", "--source", dir, "--destination", out, "--renderToDisk", "--port", port, "--bind", "127.0.0.1"}
+	args := []string{"server", "--source", dir, "--destination", out, "--renderToDisk", "--port", port, "--bind", "127.0.0.1", "--buildFuture"}
 	if os.Getenv("HUGO_FAST") != "1" {
 		args = append(args, "--disableFastRender")
 	}
