@@ -68,9 +68,25 @@ type Builder struct {
 
 	ids    *view.IDs
 	cards  *view.Cards
-	pages  map[string]*pageState // by output file: what each page was made from
-	others map[string]outState   // by output name: feeds, machine and static files
-	warned map[string]bool       // warnings given since the templates last changed
+	others map[string]outState // by output name: feeds, machine and static files
+	warned map[string]bool     // warnings given since the templates last changed
+
+	// The last build's model and pages, and what each page was made from.
+	model       *site.Site
+	pageList    []*site.Page
+	states      []*pageState // by index into pageList
+	values      *view.Values
+	generated   []output.File // the names of feeds and machine files
+	tmplSums    map[string]uint64
+	byFile      map[string]*site.Article
+	pageOf      map[string]int // an article's page, by file
+	staticNames []string
+	nextFuture  time.Time // when the next article held back as future is due
+	now         time.Time
+
+	// What the last readContent changed.
+	old   map[string]*source // what the files it read again were
+	added bool               // it found a file not there before
 }
 
 // source is one file below content/ as last read.
@@ -78,6 +94,7 @@ type source struct {
 	sum     uint64 // hash of the bytes
 	article *content.Article
 	meta    uint64 // hash of what the article is apart from its body
+	shape   uint64 // hash of what places it in the site: date, slug, terms
 	text    uint64 // hash of the rendered body
 	body    bodyRef
 	intro   template.HTML
@@ -109,6 +126,7 @@ type outState struct {
 type Rebuild struct {
 	Result
 	Full     bool     // everything was read, rendered and written again
+	Kept     bool     // the last model was kept, with the changed articles swapped in
 	Parsed   int      // articles read and parsed
 	Rendered int      // pages and feeds rendered
 	Changed  []string // output files written or removed, sorted (not kept by Build)
@@ -232,11 +250,13 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		contentPaths = []string{"."}
 	}
 	meter.Stage("reading", "articles", 0)
+	b.now = opt.Now
 	parsed, err := b.readContent(contentDir, contentPaths)
 	if err != nil {
 		b.sources = nil
 		return rb, err
 	}
+	old := b.old
 	rb.Parsed = parsed
 	if b.tmpl == nil || templates {
 		if err := b.loadTemplates(); err != nil {
@@ -252,23 +272,27 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	}
 	// Without a record of the output, or when someone removed the
 	// folder, everything is rendered and the output replaced whole.
-	full := b.pages == nil
+	full := b.pageList == nil
 	if opt.Memory == nil {
 		if _, err := os.Stat(filepath.Join(b.out, output.Marker)); err != nil {
 			full = true
 		}
 	}
 
-	// Model.
+	// Model: the last build's when no change moves an article, else new.
 	var errs []error
-	var list []*content.Article
-	for _, rel := range sortedKeys(b.sources) {
-		src := b.sources[rel]
-		switch {
-		case src.err != nil:
+	for _, src := range b.sources {
+		if src.err != nil {
 			errs = append(errs, src.err)
-		case src.article != nil && included(opt, src.article):
-			list = append(list, src.article)
+		}
+	}
+	if len(errs) > 0 {
+		// Said in the order of the files.
+		errs = errs[:0]
+		for _, rel := range sortedKeys(b.sources) {
+			if err := b.sources[rel].err; err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	var intro template.HTML
@@ -281,65 +305,136 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	if err := errors.Join(errs...); err != nil {
 		return rb, err
 	}
-	s, err := site.New(cfg, intro, list)
-	if err != nil {
-		return rb, err
-	}
-	var maxID uint32
-	if b.once {
-		maxID = view.Numbered(s)
-	} else {
-		b.ids.Assign(s)
-		maxID = b.ids.Max()
-	}
-	pages := s.Pages()
-	jobs := feedJobs(s)
 	var static []output.File
 	for _, name := range sortedKeys(b.static) {
 		static = append(static, b.static[name].file)
 	}
-	generated := make([]output.File, 0, len(jobs)+8)
-	for _, j := range jobs {
-		generated = append(generated, output.File{Name: j.name})
-	}
-	for _, name := range machineNames(cfg, pages) {
-		generated = append(generated, output.File{Name: name})
-	}
-	// Two outputs of one name are an error before anything is written.
-	if err := checkOutputs(pages, generated, static); err != nil {
-		return rb, err
+	reuse := !full && !b.once && b.model != nil && b.sameShape(opt, old, static)
+	var (
+		s          *site.Site
+		pages      []*site.Page
+		oldStates  []*pageState // the last build's, by index into pages
+		newTitle   []int        // pages whose titles changed, when reusing
+		jobs       []feedJob
+		generated  []output.File
+		maxID      uint32
+	)
+	if reuse {
+		s, pages, oldStates = b.model, b.pageList, b.states
+		for rel, o := range old {
+			n := b.sources[rel]
+			if n.article == nil || !included(opt, n.article) {
+				continue
+			}
+			b.byFile[rel].Article = n.article
+			if o.article.Title != n.article.Title {
+				i := b.pageOf[rel]
+				pages[i].Title = n.article.Title
+				newTitle = append(newTitle, i)
+			}
+		}
+		s.Intro = intro
+		maxID = b.ids.Max()
+		jobs = feedJobs(s)
+		generated = b.generated
+	} else {
+		var list []*content.Article
+		for _, rel := range sortedKeys(b.sources) {
+			if a := b.sources[rel].article; a != nil && included(opt, a) {
+				list = append(list, a)
+			}
+		}
+		var err error
+		if s, err = site.New(cfg, intro, list); err != nil {
+			return rb, err
+		}
+		if b.once {
+			maxID = view.Numbered(s)
+		} else {
+			b.ids.Assign(s)
+			maxID = b.ids.Max()
+		}
+		pages = s.Pages()
+		jobs = feedJobs(s)
+		generated = make([]output.File, 0, len(jobs)+8)
+		for _, j := range jobs {
+			generated = append(generated, output.File{Name: j.name})
+		}
+		for _, name := range machineNames(cfg, pages) {
+			generated = append(generated, output.File{Name: name})
+		}
+		// Two outputs of one name are an error before anything is written.
+		if err := checkOutputs(pages, generated, static); err != nil {
+			return rb, err
+		}
+		if !b.once && !full && b.pageList != nil {
+			byName := make(map[string]*pageState, len(b.pageList))
+			for i, p := range b.pageList {
+				byName[p.File()] = b.states[i]
+			}
+			oldStates = make([]*pageState, len(pages))
+			for i, p := range pages {
+				oldStates[i] = byName[p.File()]
+			}
+		}
 	}
 
 	// What to render.
 	cards := b.cards
 	var values *view.Values
-	if b.once {
-		cards = view.NewCards(false)
-	} else {
-		values = view.NewValues(b.seed, s, maxID, b.sums, cards)
-		values.SetPartials(b.tmpl.PartialSums())
-		cards.Check(values, s, b.tmpl.CardSum())
-	}
 	selfs := make([]uint64, len(pages))
 	dirty := make([]bool, len(pages))
 	ndirty := atomic.Int64{}
-	chunks(len(pages), func(lo, hi int) {
-		n := 0
-		for i := lo; i < hi; i++ {
-			if b.once {
-				dirty[i] = true
-				n++
-				continue
-			}
-			selfs[i] = view.Self(b.seed, pages[i])
-			old := b.pages[pages[i].File()]
-			if full || old == nil || values.Fingerprint(selfs[i], b.tmpl.Sum(pages[i].Template), old.keys) != old.fp {
-				dirty[i] = true
-				n++
-			}
+	switch {
+	case b.once:
+		cards = view.NewCards(false)
+		for i := range dirty {
+			dirty[i] = true
 		}
-		ndirty.Add(int64(n))
-	})
+		ndirty.Store(int64(len(pages)))
+	case reuse:
+		// Only the values of some keys changed: the pages that read one
+		// of them, whose template files or title changed, are dirty.
+		values = view.NewValues(b.seed, s, maxID, b.sums, cards)
+		values.SetPartials(b.tmpl.PartialSums())
+		changedKeys := view.Changed(b.values, values)
+		changedKeys = append(changedKeys, cards.CheckKeys(changedKeys, b.tmpl.CardSum())...)
+		slices.Sort(changedKeys)
+		for _, i := range newTitle {
+			dirty[i] = true
+		}
+		chunks(len(pages), func(lo, hi int) {
+			n := 0
+			for i := lo; i < hi; i++ {
+				st := oldStates[i]
+				if dirty[i] || st == nil || b.tmpl.Sum(pages[i].Template) != b.tmplSums[pages[i].Template] || view.Hits(st.keys, changedKeys) {
+					dirty[i] = true
+					selfs[i] = view.Self(b.seed, pages[i])
+					n++
+				}
+			}
+			ndirty.Add(int64(n))
+		})
+	default:
+		values = view.NewValues(b.seed, s, maxID, b.sums, cards)
+		values.SetPartials(b.tmpl.PartialSums())
+		cards.Check(values, s, b.tmpl.CardSum())
+		chunks(len(pages), func(lo, hi int) {
+			n := 0
+			for i := lo; i < hi; i++ {
+				selfs[i] = view.Self(b.seed, pages[i])
+				var old *pageState
+				if oldStates != nil {
+					old = oldStates[i]
+				}
+				if full || old == nil || values.Fingerprint(selfs[i], b.tmpl.Sum(pages[i].Template), old.keys) != old.fp {
+					dirty[i] = true
+					n++
+				}
+			}
+			ndirty.Add(int64(n))
+		})
+	}
 
 	var txn output.Txn
 	if full {
@@ -361,7 +456,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	var nFeeds int
 	var sideErr error
 	side.Go(func() { others, nFeeds, sideErr = b.writeOthers(w, s, jobs, pages, full) })
-	states, readsAll, err := b.renderPages(w, env, pages, dirty, selfs, values)
+	states, readsAll, err := b.renderPages(w, env, pages, dirty, selfs, oldStates, values)
 	side.Wait()
 	if err == nil {
 		err = sideErr
@@ -369,12 +464,18 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	if err == nil {
 		err = w.err()
 	}
-	if err == nil && !full {
-		for name := range b.pages {
-			if _, ok := states[name]; !ok {
-				err = errors.Join(err, w.remove(name))
+	if err == nil && !full && !reuse {
+		now := make(map[string]bool, len(pages))
+		for _, p := range pages {
+			now[p.File()] = true
+		}
+		for _, p := range b.pageList {
+			if !now[p.File()] {
+				err = errors.Join(err, w.remove(p.File()))
 			}
 		}
+	}
+	if err == nil && !full {
 		for name := range b.others {
 			if _, ok := others[name]; !ok {
 				err = errors.Join(err, w.remove(name))
@@ -386,17 +487,22 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		return rb, err
 	}
 	if err := txn.Commit(); err != nil {
-		b.pages = nil // what the output holds is unknown now
+		b.pageList = nil // what the output holds is unknown now
 		return rb, err
 	}
 	if !b.once {
-		b.pages, b.others = states, others
+		b.keep(s, pages, states, values, generated, reuse)
+		b.others = others
+		b.staticNames = b.staticNames[:0]
+		for _, f := range static {
+			b.staticNames = append(b.staticNames, f.Name)
+		}
 		cards.Seal(values)
 	}
 	warnings := b.warnings(readsAll, pages)
 	rb.Changed = w.changed
 	slices.Sort(rb.Changed)
-	rb.Full = full
+	rb.Full, rb.Kept = full, reuse
 	rb.Rendered = int(ndirty.Load()) + nFeeds
 	rb.BasePath = cfg.BasePath
 	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(static), OutDir: b.out, Duration: time.Since(start), Warnings: warnings}
@@ -445,9 +551,9 @@ func (w *writer) err() error {
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // renderPages renders the dirty pages on all cores and writes those whose
-// bytes changed. It returns every page's state, and how many pages of
-// each template read the whole list of articles.
-func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirty []bool, selfs []uint64, values *view.Values) (map[string]*pageState, map[string]int, error) {
+// bytes changed. It returns every page's state, by index, and how many
+// pages of each template read the whole list of articles.
+func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirty []bool, selfs []uint64, old []*pageState, values *view.Values) ([]*pageState, map[string]int, error) {
 	var states []*pageState
 	if !b.once {
 		states = make([]*pageState, len(pages))
@@ -457,13 +563,12 @@ func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirt
 	readsAll := map[string]int{}
 	parallel(len(pages), func(i int) {
 		p := pages[i]
-		name := p.File()
-		var old *pageState
-		if !b.once {
-			old = b.pages[name]
+		var prev *pageState
+		if old != nil {
+			prev = old[i]
 		}
 		if !dirty[i] {
-			states[i] = old
+			states[i] = prev
 			return
 		}
 		buf := bufPool.Get().(*bytes.Buffer)
@@ -480,30 +585,100 @@ func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirt
 			readsAll[p.Template]++
 			mu.Unlock()
 		}
+		defer b.opt.Progress.Add(1)
 		if b.once {
-			w.write(name, buf.Bytes())
-			b.opt.Progress.Add(1)
+			w.write(p.File(), buf.Bytes())
 			return
 		}
 		st := &pageState{keys: trace, sum: b.sum(buf.Bytes())}
 		st.fp = values.Fingerprint(selfs[i], b.tmpl.Sum(p.Template), trace)
 		states[i] = st
-		if w.full || old == nil || old.sum != st.sum {
-			w.write(name, buf.Bytes())
+		if w.full || prev == nil || prev.sum != st.sum {
+			w.write(p.File(), buf.Bytes())
 		}
-		b.opt.Progress.Add(1)
 	})
 	if err := render.JoinPageErrors(errs); err != nil {
 		return nil, nil, err
 	}
-	if b.once {
-		return nil, readsAll, nil
+	return states, readsAll, nil
+}
+
+// keep remembers what a build made, for the next one to compare with.
+func (b *Builder) keep(s *site.Site, pages []*site.Page, states []*pageState, values *view.Values, generated []output.File, reused bool) {
+	b.model, b.pageList, b.states, b.values, b.generated = s, pages, states, values, generated
+	b.tmplSums = map[string]uint64{}
+	for _, p := range pages {
+		if _, ok := b.tmplSums[p.Template]; !ok {
+			b.tmplSums[p.Template] = b.tmpl.Sum(p.Template)
+		}
 	}
-	byName := make(map[string]*pageState, len(pages))
+	if reused {
+		return
+	}
+	b.byFile = make(map[string]*site.Article, len(s.Articles))
+	for _, a := range s.Articles {
+		b.byFile[a.File] = a
+	}
+	b.pageOf = make(map[string]int, len(s.Articles))
 	for i, p := range pages {
-		byName[p.File()] = states[i]
+		if p.Article != nil {
+			b.pageOf[p.Article.File] = i
+		}
 	}
-	return byName, readsAll, nil
+	// An article held back as future joins the site when its time comes,
+	// with no file changed: the model is made again then.
+	b.nextFuture = time.Time{}
+	if !b.opt.Future {
+		for _, src := range b.sources {
+			if a := src.article; a != nil && (!a.Draft || b.opt.Drafts) && a.Date.After(b.now) {
+				if b.nextFuture.IsZero() || a.Date.Before(b.nextFuture) {
+					b.nextFuture = a.Date
+				}
+			}
+		}
+	}
+}
+
+// sameShape reports whether the articles that changed (old holds what
+// they were) can be swapped into the last model: none was added, removed,
+// held back or let in, and none changed what places it (date, slug,
+// section, source, tags, or a title that orders it among articles of the
+// same time). The static files must keep their names.
+func (b *Builder) sameShape(opt Options, old map[string]*source, static []output.File) bool {
+	if !b.nextFuture.IsZero() && !opt.Now.Before(b.nextFuture) {
+		return false
+	}
+	if len(static) != len(b.staticNames) {
+		return false
+	}
+	for i, f := range static {
+		if b.staticNames[i] != f.Name {
+			return false
+		}
+	}
+	for rel, o := range old {
+		n := b.sources[rel]
+		if n == nil || o.err != nil || n.err != nil || o.article == nil || n.article == nil {
+			return false
+		}
+		in := included(opt, o.article)
+		if in != included(opt, n.article) {
+			return false
+		}
+		if !in {
+			continue
+		}
+		if o.shape != n.shape {
+			return false
+		}
+		if o.article.Title != n.article.Title {
+			sa := b.byFile[rel]
+			if sa == nil || sa.Older != nil && sa.Older.Date.Equal(sa.Date) || sa.Newer != nil && sa.Newer.Date.Equal(sa.Date) {
+				return false
+			}
+		}
+	}
+	return !b.added
 }
 
 // warnings says, once per template change, which page templates read the
@@ -743,6 +918,26 @@ func (b *Builder) metaSum(a *content.Article) uint64 {
 	return h.Sum64() | 1
 }
 
+// shapeSum hashes what places an article in the site: its URL, its date
+// and terms, whether it is held back.
+func (b *Builder) shapeSum(a *content.Article) uint64 {
+	h := b.hash()
+	for _, s := range []string{a.File, a.Slug, a.Section, a.Source} {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	writeInt(h, int(a.Date.UnixNano()))
+	writeInt(h, len(a.Tags))
+	for _, t := range a.Tags {
+		h.WriteString(t)
+		h.WriteByte(0)
+	}
+	if a.Draft {
+		h.WriteByte(1)
+	}
+	return h.Sum64() | 1
+}
+
 // hashValue hashes a front matter value, maps in key order.
 func hashValue(h *maphash.Hash, v any) {
 	switch v := v.(type) {
@@ -888,17 +1083,23 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, error) {
 			src.body, src.err = b.bodies.put(string(a.Content))
 			a.Content = ""
 			src.meta = b.metaSum(a)
+			src.shape = b.shapeSum(a)
 		}
 		srcs[i], parsed[i] = src, true
 		b.opt.Progress.Add(1)
 	})
 	n := 0
+	b.added = false
 	for i, rel := range todo {
 		b.sources[rel] = srcs[i]
 		if parsed[i] {
 			n++
 		}
+		if old[rel] == nil {
+			b.added = true
+		}
 	}
+	b.old = old
 	return n, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"newsdigest/generator/internal/testsite"
+	"newsdigest/generator/output"
 )
 
 // BenchmarkRebuild times Builder.Build after one article of a generated
@@ -28,7 +29,8 @@ func BenchmarkRebuild(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	bl, err := NewBuilder(Options{SiteDir: dir, OutDir: filepath.Join(b.TempDir(), "public")})
+	// Into memory, as serve builds by default.
+	bl, err := NewBuilder(Options{SiteDir: dir, Memory: output.NewMemory()})
 	if err != nil {
 		b.Fatal(err)
 	}

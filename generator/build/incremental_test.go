@@ -419,8 +419,8 @@ func TestBuilderDoesLittle(t *testing.T) {
 	// shows it.
 	a.Body += "\nSatu kalimat lagi di akhir.\n"
 	rb = build(s.save(a))
-	if rb.Parsed != 1 {
-		t.Errorf("body edit: parsed %d articles, want 1", rb.Parsed)
+	if rb.Parsed != 1 || !rb.Kept || rb.Rendered != 1 {
+		t.Errorf("body edit: parsed %d articles, rendered %d pages or feeds, kept the model %v; want 1, 1, true", rb.Parsed, rb.Rendered, rb.Kept)
 	}
 	if !slices.Equal(rb.Changed, []string{pageOf(a)}) {
 		t.Errorf("body edit: changed %v, want only %s", rb.Changed, pageOf(a))
@@ -430,8 +430,8 @@ func TestBuilderDoesLittle(t *testing.T) {
 	// most pages stay.
 	a.Title = "Judul yang benar-benar baru"
 	rb = build(s.save(a))
-	if rb.Parsed != 1 || rb.Rendered == 0 || rb.Rendered > total/3 {
-		t.Errorf("title edit: parsed %d, rendered %d of %d pages", rb.Parsed, rb.Rendered, total)
+	if rb.Parsed != 1 || rb.Rendered == 0 || rb.Rendered > total/3 || !rb.Kept {
+		t.Errorf("title edit: parsed %d, rendered %d of %d pages, kept the model %v", rb.Parsed, rb.Rendered, total, rb.Kept)
 	}
 	for _, want := range []string{pageOf(a), "feed.xml", "sitemap.xml"} {
 		if !slices.Contains(rb.Changed, want) && want != "sitemap.xml" {

@@ -3,6 +3,7 @@ package view
 import (
 	"hash/maphash"
 	"html/template"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -399,4 +400,68 @@ func (c *Cards) Seal(v *Values) {
 			cd.fp = v.Fingerprint(0, c.templates, cd.keys)
 		}
 	}
+}
+
+// Changed lists the keys whose values differ between two builds' values.
+func Changed(old, now *Values) []Key {
+	var out []Key
+	for i := range max(len(old.v), len(now.v)) {
+		var a, b uint64
+		if i < len(old.v) {
+			a = old.v[i]
+		}
+		if i < len(now.v) {
+			b = now.v[i]
+		}
+		if a != b {
+			out = append(out, Key(i))
+		}
+	}
+	for k, s := range now.partials {
+		if old.partials[k] != s {
+			out = append(out, k)
+		}
+	}
+	for k := range old.partials {
+		if _, ok := now.partials[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Hits reports whether a trace holds one of the keys; both are sorted.
+func Hits(trace, keys []Key) bool {
+	i, j := 0, 0
+	for i < len(trace) && j < len(keys) {
+		switch {
+		case trace[i] == keys[j]:
+			return true
+		case trace[i] < keys[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return false
+}
+
+// CheckKeys is Check for a build whose model is the last one's with some
+// values changed: it drops the cards that read one of the changed keys
+// (all when the card's template files changed) and returns the keys of
+// the dropped cards.
+func (c *Cards) CheckKeys(changed []Key, templates uint64) []Key {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []Key
+	sorted := slices.Clone(changed)
+	slices.Sort(sorted)
+	for id, cd := range c.byID {
+		if templates != c.templates || !cd.done.Load() || cd.err != nil || Hits(cd.keys, sorted) {
+			delete(c.byID, id)
+			out = append(out, key(id, aCard))
+		}
+	}
+	c.templates = templates
+	return out
 }

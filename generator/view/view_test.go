@@ -1,0 +1,286 @@
+package view
+
+import (
+	"bytes"
+	"errors"
+	"hash/maphash"
+	"html/template"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"newsdigest/generator/config"
+	"newsdigest/generator/content"
+	"newsdigest/generator/site"
+)
+
+// model makes a site of three articles, "a" the oldest, with IDs.
+func model(t *testing.T, change func(list []*content.Article)) *site.Site {
+	t.Helper()
+	day := time.Date(2025, 4, 28, 8, 0, 0, 0, time.UTC)
+	var list []*content.Article
+	for i, name := range []string{"a", "b", "c"} {
+		list = append(list, &content.Article{
+			File: name + ".md", Title: "Judul " + name, Slug: name, Summary: "Ringkas " + name,
+			Date: day.Add(time.Duration(i) * time.Hour), Section: "Dunia", Tags: []string{"Rusia"},
+			Content: template.HTML("<p>isi " + name + "</p>"),
+		})
+	}
+	if change != nil {
+		change(list)
+	}
+	cfg := config.Default()
+	cfg.Location = time.UTC
+	s, err := site.New(cfg, "", list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids.Assign(s)
+	return s
+}
+
+// ids is shared by the models of a test file, as a Builder shares its.
+var ids = NewIDs()
+
+func env(s *site.Site, partials map[string]string, calls *atomic.Int64) *Env {
+	set := template.New("")
+	for name, src := range partials {
+		template.Must(set.New(name).Parse(src))
+	}
+	run := func(name string, dot any) ([]byte, error) {
+		calls.Add(1)
+		var buf bytes.Buffer
+		err := set.ExecuteTemplate(&buf, name, dot)
+		return buf.Bytes(), err
+	}
+	return &Env{
+		Site:    s,
+		Body:    func(a *site.Article) (template.HTML, error) { return a.Content, nil },
+		Card:    func(dot any) ([]byte, error) { return run("partials/card.html", dot) },
+		Partial: run,
+		Cards:   NewCards(true),
+		Keep:    true,
+	}
+}
+
+// render runs src with the view of page p as its dot.
+func render(t *testing.T, e *Env, p *site.Page, src string) (string, []Key) {
+	t.Helper()
+	tmpl, err := template.New("page").Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRecorder(e)
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, r.Page(p)); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String(), r.Trace()
+}
+
+func pageOf(s *site.Site, kind, path string) *site.Page {
+	for _, p := range s.Pages() {
+		if p.Kind == kind && (path == "" || p.Path == path) {
+			return p
+		}
+	}
+	return nil
+}
+
+func articlePage(s *site.Site, file string) *site.Page {
+	for _, p := range s.Pages() {
+		if p.Article != nil && p.Article.File == file {
+			return p
+		}
+	}
+	return nil
+}
+
+func sums(a *site.Article) (uint64, uint64) {
+	return maphash.String(seed, a.Title+a.Summary+a.Section), maphash.String(seed, string(a.Content))
+}
+
+var seed = maphash.MakeSeed()
+
+func TestTraceHoldsWhatWasRead(t *testing.T) {
+	s := model(t, nil)
+	e := env(s, nil, new(atomic.Int64))
+	b := articlePage(s, "b.md")
+	id := b.Article.ID
+	cases := []struct {
+		src  string
+		want []Key
+	}{
+		{`{{.Title}} {{.Kind}} {{.Path}}`, nil}, // the page itself: its Self
+		{`{{.Article.Title}}`, []Key{key(id, aMeta)}},
+		{`{{.Article.Content}}`, []Key{key(id, aText)}},
+		{`{{.Article.Older.Title}}`, []Key{key(id, aLinks), key(b.Article.Older.ID, aMeta)}},
+		{`{{len .Site.Articles}}`, []Key{key(0, sArticles)}},
+		{`{{.Article.SectionTerm.Count}}`, []Key{key(id, aMeta), key(b.Article.SectionTerm.ID, tCount)}},
+		{`{{printf "%v" .Article}}`, []Key{key(id, aMeta)}},
+	}
+	for _, c := range cases {
+		_, got := render(t, e, b, c.src)
+		want := slices.Clone(c.want)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: trace %v, want %v", c.src, got, want)
+		}
+	}
+	if _, tr := render(t, e, b, `{{range .Site.Articles}}{{end}}`); !ReadsAllArticles(tr) {
+		t.Error("ranging over .Site.Articles is not reported as reading every article")
+	}
+	if _, tr := render(t, e, b, `{{.Article.Title}}`); ReadsAllArticles(tr) {
+		t.Error("reading one article is reported as reading all")
+	}
+}
+
+// TestFingerprint: a page's fingerprint changes with what it read, and
+// with nothing else.
+func TestFingerprint(t *testing.T) {
+	const src = `{{with .Article}}{{.Title}} {{.Content}} {{with .Older}}{{.Title}}{{end}}{{end}}`
+	fp := func(change func(list []*content.Article)) uint64 {
+		s := model(t, change)
+		e := env(s, nil, new(atomic.Int64))
+		p := articlePage(s, "b.md")
+		_, trace := render(t, e, p, src)
+		v := NewValues(seed, s, ids.Max(), sums, e.Cards)
+		return v.Fingerprint(Self(seed, p), 1, trace)
+	}
+	base := fp(nil)
+	if fp(nil) != base {
+		t.Fatal("the same model gives another fingerprint")
+	}
+	if fp(func(l []*content.Article) { l[2].Content = "<p>lain</p>" }) != base {
+		t.Error("the body of an article the page does not show changed its fingerprint")
+	}
+	if fp(func(l []*content.Article) { l[2].Title = "Judul baru c" }) != base {
+		t.Error("the title of an article the page does not show changed its fingerprint")
+	}
+	for name, change := range map[string]func(l []*content.Article){
+		"its own body":           func(l []*content.Article) { l[1].Content = "<p>baru</p>" },
+		"its own title":          func(l []*content.Article) { l[1].Title = "Judul baru b" },
+		"the older one's title":  func(l []*content.Article) { l[0].Title = "Judul baru a" },
+		"which article is older": func(l []*content.Article) { l[0].Date = l[2].Date.Add(time.Hour) },
+	} {
+		if fp(change) == base {
+			t.Errorf("%s changed, the fingerprint did not", name)
+		}
+	}
+}
+
+func TestViewsCompareAndPrint(t *testing.T) {
+	s := model(t, nil)
+	e := env(s, nil, new(atomic.Int64))
+	sec := pageOf(s, "section", "")
+	out, _ := render(t, e, sec, `{{range .Site.Sections}}{{if eq $.Term .}}here{{end}}{{end}} {{printf "%v|%s|%v" .Site .Term (index .Site.Articles 0)}}`)
+	if want := "here Kabar Harian|Dunia|Judul c"; out != want {
+		t.Errorf("got %q, want %q", out, want)
+	}
+}
+
+func TestCardRenderedOnce(t *testing.T) {
+	s := model(t, nil)
+	var calls atomic.Int64
+	e := env(s, map[string]string{"partials/card.html": `<p>{{.Title}}</p>`}, &calls)
+	var outs []string
+	for _, p := range s.Pages() {
+		if len(p.Articles) > 0 {
+			out, trace := render(t, e, p, `{{range .Articles}}{{.Card}}{{end}}`)
+			outs = append(outs, out)
+			for _, a := range p.Articles {
+				if !slices.Contains(trace, key(a.ID, aCard)) {
+					t.Errorf("%s: the trace lacks the card of %s", p.Path, a.File)
+				}
+			}
+		}
+	}
+	if len(outs) < 3 || !strings.Contains(outs[0], "<p>Judul c</p>") {
+		t.Fatalf("list pages: %q", outs)
+	}
+	if n := calls.Load(); n != 3 {
+		t.Errorf("%d cards rendered for 3 articles on %d list pages", n, len(outs))
+	}
+
+	// A card that shows a card is an error, not a loop.
+	e = env(s, map[string]string{"partials/card.html": `{{.Older.Card}}`}, &calls)
+	tmpl := template.Must(template.New("p").Parse(`{{range .Articles}}{{.Card}}{{end}}`))
+	err := tmpl.Execute(new(bytes.Buffer), NewRecorder(e).Page(pageOf(s, "home", "")))
+	if !errors.Is(err, errCardInCard) && (err == nil || !strings.Contains(err.Error(), "a card cannot show a card")) {
+		t.Errorf("a card showing a card: %v", err)
+	}
+}
+
+// TestCardsCheck: a card is kept while what it read holds, and dropped
+// when it changes.
+func TestCardsCheck(t *testing.T) {
+	var calls atomic.Int64
+	partials := map[string]string{"partials/card.html": `{{.Title}}`}
+	s := model(t, nil)
+	e := env(s, partials, &calls)
+	cards := e.Cards
+	build := func(s *site.Site) {
+		e := env(s, partials, new(atomic.Int64))
+		e.Cards = cards
+		v := NewValues(seed, s, ids.Max(), sums, cards)
+		cards.Check(v, s, 1)
+		for _, p := range s.Pages() {
+			if p.Kind == "home" {
+				render(t, e, p, `{{range .Articles}}{{.Card}}{{end}}`)
+			}
+		}
+		cards.Seal(v)
+	}
+	build(s)
+	c := cards.byID[s.Articles[0].ID]
+	build(model(t, func(l []*content.Article) { l[0].Content = "<p>lain</p>" }))
+	if cards.byID[s.Articles[0].ID] != c {
+		t.Error("a body edit dropped a card that shows no body")
+	}
+	build(model(t, func(l []*content.Article) { l[2].Title = "Baru" }))
+	if cards.byID[s.Articles[0].ID] == c {
+		t.Error("a new title kept the old card")
+	}
+	if got := cards.byID[s.Articles[0].ID].html; got != "Baru" {
+		t.Errorf("card after a new title: %q", got)
+	}
+}
+
+// TestFragment: a fragment is rendered once for all the pages on which it
+// reads the same parts, and a page depends on what the fragment read.
+func TestFragment(t *testing.T) {
+	s := model(t, nil)
+	var calls atomic.Int64
+	e := env(s, map[string]string{
+		"kind":  `{{.Kind}} {{range .Site.Sections}}{{.Name}}{{end}}`,
+		"title": `{{.Title}}`,
+	}, &calls)
+	pages := s.Pages()
+	kinds := map[string]bool{}
+	for _, p := range pages {
+		kinds[p.Kind] = true
+		out, trace := render(t, e, p, `{{.Fragment "kind"}}`)
+		if !strings.HasPrefix(out, p.Kind+" Dunia") {
+			t.Errorf("%s: %q", p.Path, out)
+		}
+		if !slices.Contains(trace, key(0, sSections)) || !slices.Contains(trace, PartialKey("kind")) {
+			t.Errorf("%s: the trace %v lacks what the fragment read", p.Path, trace)
+		}
+	}
+	if int(calls.Load()) != len(kinds) {
+		t.Errorf("a fragment reading the kind ran %d times for %d kinds", calls.Load(), len(kinds))
+	}
+	calls.Store(0)
+	titles := map[string]bool{}
+	for _, p := range pages {
+		titles[p.Title] = true
+		if out, _ := render(t, e, p, `{{.Fragment "title"}}`); out != template.HTMLEscapeString(p.Title) {
+			t.Errorf("%s: %q, want its title", p.Path, out)
+		}
+	}
+	if int(calls.Load()) != len(titles) {
+		t.Errorf("a fragment reading the title ran %d times for %d titles", calls.Load(), len(titles))
+	}
+}
