@@ -311,13 +311,13 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	}
 	reuse := !full && !b.once && b.model != nil && b.sameShape(opt, old, static)
 	var (
-		s          *site.Site
-		pages      []*site.Page
-		oldStates  []*pageState // the last build's, by index into pages
-		newTitle   []int        // pages whose titles changed, when reusing
-		jobs       []feedJob
-		generated  []output.File
-		maxID      uint32
+		s         *site.Site
+		pages     []*site.Page
+		oldStates []*pageState // the last build's, by index into pages
+		newTitle  []int        // pages whose titles changed, when reusing
+		jobs      []feedJob
+		generated []output.File
+		maxID     uint32
 	)
 	if reuse {
 		s, pages, oldStates = b.model, b.pageList, b.states
