@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"newsdigest/generator/output"
 )
 
 const patience = 10 * time.Second
@@ -22,18 +24,7 @@ const patience = 10 * time.Second
 func site(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	files := map[string]string{
-		"index.html":           "<!DOCTYPE html><html><head><link rel=\"stylesheet\" href=\"/repo/css/s.css\"></head><body><h1>Beranda</h1></body></html>",
-		"a/b/index.html":       "<html><body>halaman b</BODY></html>",
-		"css/s.css":            "body { color: black }",
-		"404.html":             "<html><body>tidak ada</body></html>",
-		"feed.xml":             "<rss></rss>",
-		"kosong/.keep":         "",
-		"no-body/index.html":   "<p>tanpa body</p>",
-		"tricky/index.html":    "<body><script>var s = '</body>';</script></body>",
-		"deep/er/x/index.html": "<body>x</body>",
-	}
-	for name, data := range files {
+	for name, data := range siteFiles {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
@@ -41,6 +32,34 @@ func site(t *testing.T) string {
 		}
 	}
 	return dir
+}
+
+// memorySite is the same site in memory, as serve keeps it by default.
+func memorySite(t *testing.T) *output.Memory {
+	t.Helper()
+	m := output.NewMemory()
+	txn, _ := m.Replace()
+	for name, data := range siteFiles {
+		if err := txn.Write(name, []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := txn.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+var siteFiles = map[string]string{
+	"index.html":           "<!DOCTYPE html><html><head><link rel=\"stylesheet\" href=\"/repo/css/s.css\"></head><body><h1>Beranda</h1></body></html>",
+	"a/b/index.html":       "<html><body>halaman b</BODY></html>",
+	"css/s.css":            "body { color: black }",
+	"404.html":             "<html><body>tidak ada</body></html>",
+	"feed.xml":             "<rss></rss>",
+	"kosong/.keep":         "",
+	"no-body/index.html":   "<p>tanpa body</p>",
+	"tricky/index.html":    "<body><script>var s = '</body>';</script></body>",
+	"deep/er/x/index.html": "<body>x</body>",
 }
 
 // run serves s on a loopback port until the test ends.
@@ -84,7 +103,12 @@ func get(t *testing.T, url string) (int, http.Header, string) {
 }
 
 func TestServesUnderBasePath(t *testing.T) {
-	s := New(Options{Dir: site(t), Reload: true})
+	t.Run("folder", func(t *testing.T) { testServesUnderBasePath(t, Options{Dir: site(t), Reload: true}) })
+	t.Run("memory", func(t *testing.T) { testServesUnderBasePath(t, Options{FS: memorySite(t), Reload: true}) })
+}
+
+func testServesUnderBasePath(t *testing.T, opt Options) {
+	s := New(opt)
 	s.Built("/repo/", nil)
 	addr := run(t, s)
 	u := "http://" + addr
@@ -141,9 +165,9 @@ func TestServesUnderBasePath(t *testing.T) {
 		t.Errorf("live.js: %d %s", status, h.Get("Content-Type"))
 	}
 	// The page is never written with the script.
-	data, _ := os.ReadFile(filepath.Join(s.opt.Dir, "index.html"))
+	data, _ := s.readFile("index.html")
 	if strings.Contains(string(data), "live.js") {
-		t.Error("the script was written into the output folder")
+		t.Error("the script was written into the site")
 	}
 }
 
