@@ -315,6 +315,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		pages     []*site.Page
 		oldStates []*pageState // the last build's, by index into pages
 		newTitle  []int        // pages whose titles changed, when reusing
+		lastMods  bool         // an article's update time changed, when reusing
 		jobs      []feedJob
 		generated []output.File
 		maxID     uint32
@@ -327,6 +328,9 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 				continue
 			}
 			b.byFile[rel].Article = n.article
+			if !o.article.Updated.Equal(n.article.Updated) {
+				lastMods = true
+			}
 			if o.article.Title != n.article.Title {
 				i := b.pageOf[rel]
 				pages[i].Title = n.article.Title
@@ -450,12 +454,12 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	// Render and write. Feeds, the sitemap and static files need only
 	// the model: they are made while the pages are.
 	meter.Stage("rendering", "pages", int(ndirty.Load()))
-	env := &view.Env{Site: s, Body: b.body, Card: b.tmpl.Card, Partial: b.tmpl.Partial, Cards: cards, Keep: !b.once}
+	env := &view.Env{Site: s, Body: b.body, Card: b.tmpl.Card, Partial: b.tmpl.Partial, Cards: cards}
 	var side sync.WaitGroup
 	var others map[string]outState
 	var nFeeds int
 	var sideErr error
-	side.Go(func() { others, nFeeds, sideErr = b.writeOthers(w, s, jobs, pages, full) })
+	side.Go(func() { others, nFeeds, sideErr = b.writeOthers(w, s, jobs, pages, full, reuse && !lastMods) })
 	states, readsAll, err := b.renderPages(w, env, pages, dirty, selfs, oldStates, values)
 	side.Wait()
 	if err == nil {
@@ -709,7 +713,7 @@ func (b *Builder) warnings(readsAll map[string]int, pages []*site.Page) []string
 
 // writeOthers renders the feeds, the sitemap and the machine files, and
 // copies the static files: those whose inputs changed, or all when full.
-func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*site.Page, full bool) (map[string]outState, int, error) {
+func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*site.Page, full, sameSitemap bool) (map[string]outState, int, error) {
 	cfg := s.Config
 	states := map[string]outState{}
 	var mu sync.Mutex
@@ -759,9 +763,12 @@ func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*
 	}
 	rendered = int(n.Load())
 
-	// The sitemap lists every page and the articles' dates.
+	// The sitemap lists every page and the articles' dates: with the
+	// same pages and dates, it is the same.
 	var fp uint64
-	if !b.once {
+	if sameSitemap {
+		fp = b.others["sitemap.xml"].fp
+	} else if !b.once {
 		h := b.hash()
 		for _, p := range pages {
 			h.WriteString(p.Path)

@@ -348,7 +348,7 @@ func (a *Article) Card() (template.HTML, error) {
 	cd.once.Do(func() {
 		var keys []Key
 		cd.html, cd.err = renderCard(env, a.a, &keys)
-		m := hasher{c.seed()}.new()
+		m := hasher{cardSeed}.new()
 		m.WriteString(string(cd.html))
 		cd.sum = sum(m)
 		if c.keep {
@@ -359,10 +359,8 @@ func (a *Article) Card() (template.HTML, error) {
 	return cd.html, cd.err
 }
 
-// seed is any fixed seed: a card's sum only needs to differ when its
-// bytes do, within one process.
-func (c *Cards) seed() maphash.Seed { return cardSeed }
-
+// cardSeed hashes cards: a card's sum only needs to differ when its bytes
+// do, within one process.
 var cardSeed = maphash.MakeSeed()
 
 type cardError struct{}

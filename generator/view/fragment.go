@@ -27,13 +27,10 @@ const (
 	fTerms
 )
 
-// selfRead is one part of the page a fragment read.
-type selfRead struct{ field int }
-
 // note records, in a fragment, that it read a part of the page.
 func (p *Page) note(field int) {
 	if p.r.frag {
-		p.r.selfs = append(p.r.selfs, selfRead{field: field})
+		p.r.selfs = append(p.r.selfs, field)
 	}
 }
 
@@ -144,11 +141,8 @@ func (fs *fragments) find(name string, p *site.Page) *fragment {
 	return nil
 }
 
-func (fs *fragments) add(name string, reads []selfRead, f *fragment, p *site.Page) {
-	fields := make([]int, len(reads))
-	for i, r := range reads {
-		fields[i] = r.field
-	}
+func (fs *fragments) add(name string, reads []int, f *fragment, p *site.Page) {
+	fields := slices.Clone(reads)
 	slices.Sort(fields)
 	fields = slices.Compact(fields)
 	fs.mu.Lock()

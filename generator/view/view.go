@@ -90,8 +90,6 @@ type Env struct {
 	Card func(dot any) ([]byte, error)
 	// Cards caches the cards; nil renders every card where it is shown.
 	Cards *Cards
-	// Keep says whether cards keep their traces for later builds.
-	Keep bool
 	// Partial renders a partial with dot; Fragment uses it.
 	Partial func(name string, dot any) ([]byte, error)
 	frags   fragments
@@ -103,8 +101,8 @@ type Recorder struct {
 	env    *Env
 	keys   []Key
 	inCard bool
-	frag   bool       // a fragment's: reads of the page are noted too
-	selfs  []selfRead // those reads, with their values
+	frag   bool  // a fragment's: reads of the page are noted too
+	selfs  []int // the parts of the page it read (fKind, ...)
 
 	site     *Site
 	articles map[*site.Article]*Article

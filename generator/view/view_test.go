@@ -61,7 +61,6 @@ func env(s *site.Site, partials map[string]string, calls *atomic.Int64) *Env {
 		Card:    func(dot any) ([]byte, error) { return run("partials/card.html", dot) },
 		Partial: run,
 		Cards:   NewCards(true),
-		Keep:    true,
 	}
 }
 
