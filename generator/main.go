@@ -41,9 +41,7 @@ Run "generator COMMAND --help" for a command's flags.
 
 func main() {
 	if os.Getenv("GOGC") == "" {
-		// A build allocates many short-lived pages; collecting less often
-		// is faster and memory is rarely the limit.
-		debug.SetGCPercent(400)
+		tuneGC()
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

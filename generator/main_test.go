@@ -169,3 +169,15 @@ func TestVersion(t *testing.T) {
 		t.Errorf("with -X main.version=v1.2.3: %q", stdout)
 	}
 }
+
+func TestGCPercent(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct {
+		live uint64
+		want int
+	}{{0, 400}, {256 * mb, 400}, {512 * mb, 200}, {1024 * mb, 100}, {8192 * mb, 50}} {
+		if got := gcPercent(c.live, 256*mb); got != c.want {
+			t.Errorf("gcPercent(%d MB) = %d, want %d", c.live/mb, got, c.want)
+		}
+	}
+}

@@ -1,25 +1,34 @@
 package build
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	newsdigest "newsdigest"
 	"newsdigest/generator/internal/testsite"
 	"newsdigest/generator/output"
 )
 
-// BenchmarkRebuild times Builder.Build after one article of a generated
-// site is edited: the article's body, then its title (which shows on many
-// more pages). It reports the median and worst of 20 edits each, and the
+// BenchmarkRebuild times Builder.Build, into memory as serve builds,
+// after one article of a generated site is edited: the article's body,
+// then its title (which shows on many more pages); then after an edit of
+// templates/article.html, which every article page runs. It reports the median and worst of 20 edits each, and the
 // full first build. The site has 10,000 articles unless REBUILD_ARTICLES
 // says otherwise:
 //
 //	go test -run XXX -bench Rebuild -benchtime 1x ./generator/build/
 func BenchmarkRebuild(b *testing.B) {
+	tmpl, err := fs.ReadFile(newsdigest.Templates(), "article.html")
+	if err != nil {
+		b.Fatal(err)
+	}
+	articleTemplate := string(tmpl)
 	n := 10000
 	if s := os.Getenv("REBUILD_ARTICLES"); s != "" {
 		n, _ = strconv.Atoi(s)
@@ -41,19 +50,32 @@ func BenchmarkRebuild(b *testing.B) {
 	full := time.Since(start)
 	gen := testsite.New(99)
 	for b.Loop() {
-		for _, kind := range []string{"body", "title"} {
+		for _, kind := range []string{"body", "title", "template"} {
 			var times []time.Duration
 			var rendered, changed int
-			for i := range 20 {
+			edits := 20
+			if kind == "template" {
+				edits = 3
+			}
+			for i := range edits {
 				a := list[(i*7919)%len(list)]
-				if kind == "body" {
-					a.Body += "\n" + gen.Words(20) + ".\n"
-				} else {
-					a.Title = "Judul " + gen.Words(4)
-				}
 				p := filepath.Join(dir, "content", filepath.FromSlash(a.File))
+				data := ""
+				switch kind {
+				case "body":
+					a.Body += "\n" + gen.Words(20) + ".\n"
+					data = a.Markdown()
+				case "title":
+					a.Title = "Judul " + gen.Words(4)
+					data = a.Markdown()
+				case "template":
+					// Every article page runs article.html.
+					p = filepath.Join(dir, "templates", "article.html")
+					data = strings.Replace(articleTemplate, `{{define "main"}}`, `{{define "main"}}<i hidden>`+gen.Words(1)+`</i>`, 1)
+					os.MkdirAll(filepath.Dir(p), 0o755)
+				}
 				t0 := time.Now()
-				if err := os.WriteFile(p, []byte(a.Markdown()), 0o644); err != nil {
+				if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
 					b.Fatal(err)
 				}
 				rb, err := bl.Build([]string{p})
@@ -67,8 +89,8 @@ func BenchmarkRebuild(b *testing.B) {
 			slices.Sort(times)
 			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, kind+"-median-ms")
 			b.ReportMetric(float64(times[len(times)-1].Microseconds())/1000, kind+"-worst-ms")
-			b.ReportMetric(float64(rendered)/20, kind+"-rendered/edit")
-			b.ReportMetric(float64(changed)/20, kind+"-written/edit")
+			b.ReportMetric(float64(rendered)/float64(edits), kind+"-rendered/edit")
+			b.ReportMetric(float64(changed)/float64(edits), kind+"-written/edit")
 		}
 	}
 	b.ReportMetric(full.Seconds(), "full-build-s")

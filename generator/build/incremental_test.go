@@ -521,3 +521,36 @@ func TestBuilderBulk(t *testing.T) {
 	}
 	check("folder back", files, 150)
 }
+
+// TestWarnsWhenEveryPageReadsEveryArticle: a theme that shows
+// .Site.Articles on every page makes every page depend on every article;
+// the build says so once, naming the template, and the built-in theme
+// gets no such warning.
+func TestWarnsWhenEveryPageReadsEveryArticle(t *testing.T) {
+	s := newFakeSite(t, 11, 12)
+	b, err := NewBuilder(Options{SiteDir: s.dir, OutDir: filepath.Join(t.TempDir(), "out"), Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, err := b.Build(nil)
+	if err != nil || len(rb.Warnings) != 0 {
+		t.Fatalf("built-in theme: %v, warnings %q", err, rb.Warnings)
+	}
+	rb, err = b.Build([]string{s.write("templates/article.html", `{{define "main"}}{{range .Site.Articles}}{{.Title}}{{end}}{{end}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rb.Warnings) != 1 || !strings.Contains(rb.Warnings[0], "templates/article.html") || !strings.Contains(rb.Warnings[0], ".Site.Articles") {
+		t.Fatalf("warnings %q; want one naming templates/article.html", rb.Warnings)
+	}
+	// Said once: an article edit renders those pages again, silently.
+	a := s.articles[s.pick()]
+	a.Title = "Judul lain"
+	rb, err = b.Build([]string{s.save(a)})
+	if err != nil || len(rb.Warnings) != 0 {
+		t.Fatalf("second build: %v, warnings %q", err, rb.Warnings)
+	}
+	if rb.Rendered < 12 {
+		t.Errorf("a title edit rendered %d pages; every article page shows every title", rb.Rendered)
+	}
+}
