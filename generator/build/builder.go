@@ -316,6 +316,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		oldStates []*pageState // the last build's, by index into pages
 		newTitle  []int        // pages whose titles changed, when reusing
 		lastMods  bool         // an article's update time changed, when reusing
+		swapped   []*site.Article
 		jobs      []feedJob
 		generated []output.File
 		maxID     uint32
@@ -328,6 +329,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 				continue
 			}
 			b.byFile[rel].Article = n.article
+			swapped = append(swapped, b.byFile[rel])
 			if !o.article.Updated.Equal(n.article.Updated) {
 				lastMods = true
 			}
@@ -386,7 +388,6 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	// What to render.
 	cards := b.cards
 	var values *view.Values
-	selfs := make([]uint64, len(pages))
 	dirty := make([]bool, len(pages))
 	ndirty := atomic.Int64{}
 	switch {
@@ -399,7 +400,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	case reuse:
 		// Only the values of some keys changed: the pages that read one
 		// of them, whose template files or title changed, are dirty.
-		values = view.NewValues(b.seed, s, maxID, b.sums, cards)
+		values = b.values.Update(s, swapped, b.sums)
 		values.SetPartials(b.tmpl.PartialSums())
 		changedKeys := view.Changed(b.values, values)
 		changedKeys = append(changedKeys, cards.CheckKeys(changedKeys, b.tmpl.CardSum())...)
@@ -413,7 +414,6 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 				st := oldStates[i]
 				if dirty[i] || st == nil || b.tmpl.Sum(pages[i].Template) != b.tmplSums[pages[i].Template] || view.Hits(st.keys, changedKeys) {
 					dirty[i] = true
-					selfs[i] = view.Self(b.seed, pages[i])
 					n++
 				}
 			}
@@ -426,12 +426,11 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		chunks(len(pages), func(lo, hi int) {
 			n := 0
 			for i := lo; i < hi; i++ {
-				selfs[i] = view.Self(b.seed, pages[i])
 				var old *pageState
 				if oldStates != nil {
 					old = oldStates[i]
 				}
-				if full || old == nil || values.Fingerprint(selfs[i], b.tmpl.Sum(pages[i].Template), old.keys) != old.fp {
+				if full || old == nil || values.Fingerprint(view.Self(b.seed, pages[i]), b.tmpl.Sum(pages[i].Template), old.keys) != old.fp {
 					dirty[i] = true
 					n++
 				}
@@ -460,7 +459,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	var nFeeds int
 	var sideErr error
 	side.Go(func() { others, nFeeds, sideErr = b.writeOthers(w, s, jobs, pages, full, reuse && !lastMods) })
-	states, readsAll, err := b.renderPages(w, env, pages, dirty, selfs, oldStates, values)
+	states, readsAll, err := b.renderPages(w, env, pages, dirty, oldStates, values)
 	side.Wait()
 	if err == nil {
 		err = sideErr
@@ -557,12 +556,16 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // renderPages renders the dirty pages on all cores and writes those whose
 // bytes changed. It returns every page's state, by index, and how many
 // pages of each template read the whole list of articles.
-func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirty []bool, selfs []uint64, old []*pageState, values *view.Values) ([]*pageState, map[string]int, error) {
+func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirty []bool, old []*pageState, values *view.Values) ([]*pageState, map[string]int, error) {
 	var states []*pageState
 	if !b.once {
 		states = make([]*pageState, len(pages))
 	}
-	errs := make([]error, len(pages))
+	type pageErr struct {
+		i   int
+		err error
+	}
+	var errs []pageErr
 	var mu sync.Mutex
 	readsAll := map[string]int{}
 	parallel(len(pages), func(i int) {
@@ -580,7 +583,9 @@ func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirt
 		defer bufPool.Put(buf)
 		rec := view.NewRecorder(env)
 		if err := b.tmpl.Page(buf, p, rec.Page(p)); err != nil {
-			errs[i] = err
+			mu.Lock()
+			errs = append(errs, pageErr{i, err})
+			mu.Unlock()
 			return
 		}
 		trace := rec.Trace()
@@ -595,14 +600,20 @@ func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirt
 			return
 		}
 		st := &pageState{keys: trace, sum: b.sum(buf.Bytes())}
-		st.fp = values.Fingerprint(selfs[i], b.tmpl.Sum(p.Template), trace)
+		st.fp = values.Fingerprint(view.Self(b.seed, p), b.tmpl.Sum(p.Template), trace)
 		states[i] = st
 		if w.full || prev == nil || prev.sum != st.sum {
 			w.write(p.File(), buf.Bytes())
 		}
 	})
-	if err := render.JoinPageErrors(errs); err != nil {
-		return nil, nil, err
+	if len(errs) > 0 {
+		// Said in the order of the pages, whichever worker met them.
+		slices.SortFunc(errs, func(a, b pageErr) int { return a.i - b.i })
+		list := make([]error, len(errs))
+		for k, e := range errs {
+			list[k] = e.err
+		}
+		return nil, nil, render.JoinPageErrors(list)
 	}
 	return states, readsAll, nil
 }

@@ -121,12 +121,7 @@ func NewValues(seed maphash.Seed, s *site.Site, maxID uint32, sums Sums, cards *
 		return ids(len(list), func(i int) uint32 { return list[i].ID })
 	}
 	for _, a := range s.Articles {
-		meta, text := sums(a)
-		m := h.new()
-		putUint(m, meta)
-		m.WriteString(a.Path)
-		set(a.ID, aMeta, sum(m))
-		set(a.ID, aText, text|1)
+		v.setOwn(a, sums)
 		set(a.ID, aLinks, ids(2, func(i int) uint32 { return idOf([]*site.Article{a.Older, a.Newer}[i]) }))
 		set(a.ID, aRelated, articles(a.Related))
 	}
@@ -162,10 +157,36 @@ func NewValues(seed maphash.Seed, s *site.Site, maxID uint32, sums Sums, cards *
 	set(0, sDays, ids(len(s.Days), func(i int) uint32 { return s.Days[i].ID }))
 	set(0, sMonths, ids(len(s.Months), func(i int) uint32 { return s.Months[i].ID }))
 	set(0, sYears, ids(len(s.Years), func(i int) uint32 { return s.Years[i].ID }))
-	m := h.new()
-	m.WriteString(string(s.Intro))
-	set(0, sIntro, sum(m))
+	v.setIntro(s)
 	return v
+}
+
+// setOwn sets the keys of what an article is itself: its fields, its body.
+func (v *Values) setOwn(a *site.Article, sums Sums) {
+	meta, text := sums(a)
+	m := v.h.new()
+	putUint(m, meta)
+	m.WriteString(a.Path)
+	v.v[key(a.ID, aMeta)] = sum(m)
+	v.v[key(a.ID, aText)] = text | 1
+}
+
+func (v *Values) setIntro(s *site.Site) {
+	m := v.h.new()
+	m.WriteString(string(s.Intro))
+	v.v[key(0, sIntro)] = sum(m)
+}
+
+// Update is NewValues for a model that is the last one with some
+// articles swapped for new versions of themselves, and perhaps a new
+// intro: nothing moved, so only those articles' own keys can differ.
+func (v *Values) Update(s *site.Site, changed []*site.Article, sums Sums) *Values {
+	n := &Values{h: v.h, v: slices.Clone(v.v), cards: v.cards}
+	for _, a := range changed {
+		n.setOwn(a, sums)
+	}
+	n.setIntro(s)
+	return n
 }
 
 func idOf(a *site.Article) uint32 {
@@ -274,6 +295,7 @@ type Cards struct {
 	byID      map[uint32]*card
 	templates uint64 // the card template files' hash the cards were made with
 	keep      bool
+	fresh     []*card // rendered since the last Seal
 }
 
 type card struct {
@@ -343,6 +365,9 @@ func (a *Article) Card() (template.HTML, error) {
 	if cd == nil {
 		cd = &card{}
 		c.byID[a.a.ID] = cd
+		if c.keep {
+			c.fresh = append(c.fresh, cd)
+		}
 	}
 	c.mu.Unlock()
 	cd.once.Do(func() {
@@ -393,11 +418,12 @@ func (c *Cards) Seal(v *Values) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, cd := range c.byID {
-		if cd.done.Load() && cd.fp == 0 {
+	for _, cd := range c.fresh {
+		if cd.done.Load() {
 			cd.fp = v.Fingerprint(0, c.templates, cd.keys)
 		}
 	}
+	c.fresh = nil
 }
 
 // Changed lists the keys whose values differ between two builds' values.
