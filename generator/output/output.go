@@ -15,7 +15,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"sync"
 )
 
 // Marker is the file that marks a folder as this generator's output. A
@@ -127,20 +126,23 @@ func (d Dir) Replace() (Txn, error) {
 }
 
 // stage is a Replace in progress.
-type stage struct {
-	dir, tmp, prev string
-	dirs           sync.Map // folders made below tmp
-}
+type stage struct{ dir, tmp, prev string }
 
+// mkdir makes folder d below the staging folder. Almost every page has a
+// folder of its own (2025/04/28/slug/index.html), so remembering the
+// folders made would cost memory for nothing: one mkdir does, and its
+// parents are made only when it says they are missing.
 func (s *stage) mkdir(d string) error {
-	if _, ok := s.dirs.Load(d); ok {
+	err := os.Mkdir(d, 0o755)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = os.MkdirAll(filepath.Dir(d), 0o755); err == nil {
+			err = os.Mkdir(d, 0o755)
+		}
+	}
+	if err == nil || errors.Is(err, fs.ErrExist) {
 		return nil
 	}
-	if err := os.MkdirAll(d, 0o755); err != nil {
-		return err
-	}
-	s.dirs.Store(d, true)
-	return nil
+	return err
 }
 
 // Write writes one file into the staging folder. A file whose bytes equal
