@@ -170,6 +170,11 @@ func (b *Builder) reset() {
 // is left as it was, and the next Build tries again.
 func (b *Builder) Build(changed []string) (Rebuild, error) {
 	rb, err := b.build(changed)
+	if err != nil {
+		// The changes of a failed build are not in the last model, and
+		// may be half swapped into it: the next build makes it again.
+		b.model = nil
+	}
 	if b.once {
 		b.Close()
 	}

@@ -554,3 +554,39 @@ func TestWarnsWhenEveryPageReadsEveryArticle(t *testing.T) {
 		t.Errorf("a title edit rendered %d pages; every article page shows every title", rb.Rendered)
 	}
 }
+
+// TestFailedBuildForgetsNothing: the changes of a build that failed are
+// still done by the next one, even when it is only told of another file.
+func TestFailedBuildForgetsNothing(t *testing.T) {
+	s := newFakeSite(t, 13, 10)
+	out := filepath.Join(t.TempDir(), "out")
+	b, err := NewBuilder(Options{SiteDir: s.dir, OutDir: out, Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Build(nil); err != nil {
+		t.Fatal(err)
+	}
+	// One batch: a new article, an edited one, and a broken template.
+	added := s.gen.Next()
+	added.File = "baru/" + newName(added)
+	edited := s.articles[s.pick()]
+	edited.Body = "Paragraf baru yang lain.\n\n" + edited.Body
+	paths := []string{s.save(added), s.save(edited), s.write("templates/article.html", `{{define "main"}}{{.Article.NoSuchField}}{{end}}`)}
+	if _, err := b.Build(paths); err == nil {
+		t.Fatal("a broken template built")
+	}
+	// The fix names the template alone.
+	if _, err := b.Build([]string{s.remove("templates")}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := cleanBuild(t, Options{SiteDir: s.dir, Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := readOutput(t, out)
+	delete(got, output.Marker)
+	if diffs := sameOutput(got, want); len(diffs) > 0 {
+		t.Errorf("after the fix the output is not the clean build's: %v", diffs[:min(5, len(diffs))])
+	}
+}
