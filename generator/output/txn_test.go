@@ -2,31 +2,13 @@ package output
 
 import (
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"testing/fstest"
 )
-
-// files lists the regular files below dir, by slash path.
-func files(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = string(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 // TestTxnAbort: whatever a transaction wrote before it was aborted, the
 // site is as it was, with no temporary file or new folder left.
@@ -35,7 +17,7 @@ func TestTxnAbort(t *testing.T) {
 	if err := Replace(dir, []File{{Name: "index.html", Data: []byte("lama")}, {Name: "a/index.html", Data: []byte("a")}}); err != nil {
 		t.Fatal(err)
 	}
-	before := files(t, dir)
+	before := tree(t, dir)
 	for name, begin := range map[string]func() (Txn, error){"Replace": Dir(dir).Replace, "Update": Dir(dir).Update} {
 		txn, err := begin()
 		if err != nil {
@@ -50,7 +32,7 @@ func TestTxnAbort(t *testing.T) {
 			t.Fatal(err)
 		}
 		txn.Abort()
-		if got := files(t, dir); !equal(got, before) {
+		if got := tree(t, dir); !maps.Equal(got, before) {
 			t.Errorf("%s aborted: the folder holds %v, want %v", name, got, before)
 		}
 		if _, err := os.Stat(filepath.Join(dir, "baru")); err == nil {
@@ -61,18 +43,6 @@ func TestTxnAbort(t *testing.T) {
 			t.Errorf("%s aborted: beside the output: %v", name, entries)
 		}
 	}
-}
-
-func equal(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // TestUpdateShowsNothingBeforeCommit: files written in an Update are in
@@ -87,13 +57,13 @@ func TestUpdateShowsNothingBeforeCommit(t *testing.T) {
 		t.Fatal(err)
 	}
 	txn.Write("index.html", []byte("baru"))
-	if got := files(t, dir)["index.html"]; got != "lama" {
+	if got := tree(t, dir)["index.html"]; got != "lama" {
 		t.Errorf("before Commit index.html is %q", got)
 	}
 	if err := txn.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	got := files(t, dir)
+	got := tree(t, dir)
 	if got["index.html"] != "baru" || len(got) != 2 { // and the marker
 		t.Errorf("after Commit: %v", got)
 	}
