@@ -83,10 +83,6 @@ type Builder struct {
 	staticNames []string
 	nextFuture  time.Time // when the next article held back as future is due
 	now         time.Time
-
-	// What the last readContent changed.
-	old   map[string]*source // what the files it read again were
-	added bool               // it found a file not there before
 }
 
 // source is one file below content/ as last read.
@@ -256,12 +252,11 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	}
 	meter.Stage("reading", "articles", 0)
 	b.now = opt.Now
-	parsed, err := b.readContent(contentDir, contentPaths)
+	parsed, old, added, err := b.readContent(contentDir, contentPaths)
 	if err != nil {
 		b.sources = nil
 		return rb, err
 	}
-	old := b.old
 	rb.Parsed = parsed
 	if b.tmpl == nil || templates {
 		if err := b.loadTemplates(); err != nil {
@@ -314,7 +309,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	for _, name := range sortedKeys(b.static) {
 		static = append(static, b.static[name].file)
 	}
-	reuse := !full && !b.once && b.model != nil && b.sameShape(opt, old, static)
+	reuse := !full && !b.once && b.model != nil && !added && b.sameShape(opt, old, static)
 	var (
 		s         *site.Site
 		pages     []*site.Page
@@ -698,7 +693,7 @@ func (b *Builder) sameShape(opt Options, old map[string]*source, static []output
 			}
 		}
 	}
-	return !b.added
+	return true
 }
 
 // warnings says, once per template change, which page templates read the
@@ -1006,9 +1001,10 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // readContent reads the given paths below content/ again: files, or
-// folders to read whole. It returns how many articles it parsed; a file
-// saved again unchanged is not parsed.
-func (b *Builder) readContent(contentDir string, paths []string) (int, error) {
+// folders to read whole. It returns how many articles it parsed (a file
+// saved again unchanged is not parsed), what the files it read again were
+// before, and whether it found a file not there before.
+func (b *Builder) readContent(contentDir string, paths []string) (int, map[string]*source, bool, error) {
 	if b.sources == nil {
 		b.sources = map[string]*source{}
 	}
@@ -1081,7 +1077,7 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, error) {
 			}
 		})
 		if err != nil {
-			return 0, err
+			return 0, nil, false, err
 		}
 	}
 	opts := content.Options{Location: b.cfg.Location, Markdown: b.md}
@@ -1112,18 +1108,17 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, error) {
 		b.opt.Progress.Add(1)
 	})
 	n := 0
-	b.added = false
+	added := false
 	for i, rel := range todo {
 		b.sources[rel] = srcs[i]
 		if parsed[i] {
 			n++
 		}
 		if old[rel] == nil {
-			b.added = true
+			added = true
 		}
 	}
-	b.old = old
-	return n, nil
+	return n, old, added, nil
 }
 
 // hiddenDir reports whether a path below content/ is inside a folder the

@@ -36,50 +36,39 @@ func (ids *IDs) id(kind byte, name string) uint32 {
 }
 
 // Assign sets the ID of everything in s: an article is known by its file,
-// a term by its kind and slug, a day, month or year by its path.
+// a term by its path (kind and slug), a day, month or year by its path.
 func (ids *IDs) Assign(s *site.Site) {
-	for _, a := range s.Articles {
-		a.ID = ids.id('a', a.File)
-	}
-	for _, terms := range [][]*site.Term{s.Sections, s.Tags, s.Sources} {
-		for _, t := range terms {
-			t.ID = ids.id('t', t.Path)
-		}
-	}
-	for _, d := range s.Days {
-		d.ID = ids.id('d', d.Path)
-	}
-	for _, m := range s.Months {
-		m.ID = ids.id('d', m.Path)
-	}
-	for _, y := range s.Years {
-		y.ID = ids.id('d', y.Path)
-	}
+	entities(s, func(kind byte, name string, id *uint32) { *id = ids.id(kind, name) })
 }
 
 // Numbered sets IDs 1, 2, 3... for a build that keeps no state, and
 // returns the largest.
 func Numbered(s *site.Site) uint32 {
 	var n uint32
-	next := func() uint32 { n++; return n }
+	entities(s, func(_ byte, _ string, id *uint32) { n++; *id = n })
+	return n
+}
+
+// entities calls f with every thing of s that has an ID: its kind, the
+// name it is known by, and its ID field.
+func entities(s *site.Site, f func(kind byte, name string, id *uint32)) {
 	for _, a := range s.Articles {
-		a.ID = next()
+		f('a', a.File, &a.ID)
 	}
 	for _, terms := range [][]*site.Term{s.Sections, s.Tags, s.Sources} {
 		for _, t := range terms {
-			t.ID = next()
+			f('t', t.Path, &t.ID)
 		}
 	}
 	for _, d := range s.Days {
-		d.ID = next()
+		f('d', d.Path, &d.ID)
 	}
 	for _, m := range s.Months {
-		m.ID = next()
+		f('d', m.Path, &m.ID)
 	}
 	for _, y := range s.Years {
-		y.ID = next()
+		f('d', y.Path, &y.ID)
 	}
-	return n
 }
 
 // Values are the current values of every key, as hashes.

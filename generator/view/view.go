@@ -126,19 +126,24 @@ func (r *Recorder) Trace() []Key {
 // Page returns the view of p: the dot of its template.
 func (r *Recorder) Page(p *site.Page) *Page { return &Page{p: p, r: r} }
 
-func (r *Recorder) article(a *site.Article) *Article {
-	if a == nil {
+// intern returns the one view of x in m, made by mk the first time.
+func intern[M, V any](m *map[*M]*V, x *M, mk func() *V) *V {
+	if x == nil {
 		return nil
 	}
-	if v, ok := r.articles[a]; ok {
+	if v, ok := (*m)[x]; ok {
 		return v
 	}
-	if r.articles == nil {
-		r.articles = map[*site.Article]*Article{}
+	if *m == nil {
+		*m = map[*M]*V{}
 	}
-	v := &Article{a: a, r: r}
-	r.articles[a] = v
+	v := mk()
+	(*m)[x] = v
 	return v
+}
+
+func (r *Recorder) article(a *site.Article) *Article {
+	return intern(&r.articles, a, func() *Article { return &Article{a: a, r: r} })
 }
 
 func (r *Recorder) articleList(list []*site.Article) []*Article {
@@ -150,18 +155,7 @@ func (r *Recorder) articleList(list []*site.Article) []*Article {
 }
 
 func (r *Recorder) term(t *site.Term) *Term {
-	if t == nil {
-		return nil
-	}
-	if v, ok := r.terms[t]; ok {
-		return v
-	}
-	if r.terms == nil {
-		r.terms = map[*site.Term]*Term{}
-	}
-	v := &Term{t: t, r: r}
-	r.terms[t] = v
-	return v
+	return intern(&r.terms, t, func() *Term { return &Term{t: t, r: r} })
 }
 
 func (r *Recorder) termList(list []*site.Term) []*Term {
@@ -173,48 +167,15 @@ func (r *Recorder) termList(list []*site.Term) []*Term {
 }
 
 func (r *Recorder) day(d *site.Day) *Day {
-	if d == nil {
-		return nil
-	}
-	if v, ok := r.days[d]; ok {
-		return v
-	}
-	if r.days == nil {
-		r.days = map[*site.Day]*Day{}
-	}
-	v := &Day{d: d, r: r}
-	r.days[d] = v
-	return v
+	return intern(&r.days, d, func() *Day { return &Day{d: d, r: r} })
 }
 
 func (r *Recorder) month(m *site.Month) *Month {
-	if m == nil {
-		return nil
-	}
-	if v, ok := r.months[m]; ok {
-		return v
-	}
-	if r.months == nil {
-		r.months = map[*site.Month]*Month{}
-	}
-	v := &Month{m: m, r: r}
-	r.months[m] = v
-	return v
+	return intern(&r.months, m, func() *Month { return &Month{m: m, r: r} })
 }
 
 func (r *Recorder) year(y *site.Year) *Year {
-	if y == nil {
-		return nil
-	}
-	if v, ok := r.years[y]; ok {
-		return v
-	}
-	if r.years == nil {
-		r.years = map[*site.Year]*Year{}
-	}
-	v := &Year{y: y, r: r}
-	r.years[y] = v
-	return v
+	return intern(&r.years, y, func() *Year { return &Year{y: y, r: r} })
 }
 
 // Page is the dot of a page template. Its own fields (kind, path, title,
