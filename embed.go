@@ -1,7 +1,7 @@
-// Package newsdigest holds the built-in theme: the templates/ and static/
+// Package kabar holds the built-in theme: the templates/ and static/
 // folders of this repository, embedded in the binary so that a site with
 // neither folder still builds. The generator itself lives in ./generator.
-package newsdigest
+package kabar
 
 import (
 	"embed"

@@ -1,4 +1,4 @@
-module newsdigest
+module github.com/kabar-news/kabar
 
 go 1.26.0
 

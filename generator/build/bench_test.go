@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"newsdigest/generator/output"
+	"github.com/kabar-news/kabar/generator/output"
 )
 
 // BenchmarkBuild builds generated digests of 1,000 and 10,000 articles,

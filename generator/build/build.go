@@ -25,13 +25,13 @@ import (
 	"sync/atomic"
 	"time"
 
-	"newsdigest/generator/config"
-	"newsdigest/generator/content"
-	"newsdigest/generator/feeds"
-	"newsdigest/generator/markdown"
-	"newsdigest/generator/output"
-	"newsdigest/generator/progress"
-	"newsdigest/generator/site"
+	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/feeds"
+	"github.com/kabar-news/kabar/generator/markdown"
+	"github.com/kabar-news/kabar/generator/output"
+	"github.com/kabar-news/kabar/generator/progress"
+	"github.com/kabar-news/kabar/generator/site"
 )
 
 // Options say what to build and where.

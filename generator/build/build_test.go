@@ -15,10 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"newsdigest/generator/content"
-	"newsdigest/generator/internal/testsite"
-	"newsdigest/generator/markdown"
-	"newsdigest/generator/site"
+	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/internal/testsite"
+	"github.com/kabar-news/kabar/generator/markdown"
+	"github.com/kabar-news/kabar/generator/site"
 )
 
 // repoRoot is the sample site: the repository root, two folders up.

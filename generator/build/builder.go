@@ -19,16 +19,16 @@ import (
 	"sync/atomic"
 	"time"
 
-	newsdigest "newsdigest"
-	"newsdigest/generator/config"
-	"newsdigest/generator/content"
-	"newsdigest/generator/feeds"
-	"newsdigest/generator/markdown"
-	"newsdigest/generator/output"
-	"newsdigest/generator/progress"
-	"newsdigest/generator/render"
-	"newsdigest/generator/site"
-	"newsdigest/generator/view"
+	kabar "github.com/kabar-news/kabar"
+	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/feeds"
+	"github.com/kabar-news/kabar/generator/markdown"
+	"github.com/kabar-news/kabar/generator/output"
+	"github.com/kabar-news/kabar/generator/progress"
+	"github.com/kabar-news/kabar/generator/render"
+	"github.com/kabar-news/kabar/generator/site"
+	"github.com/kabar-news/kabar/generator/view"
 )
 
 // Builder builds one site again and again, doing only the work a change
@@ -1158,7 +1158,7 @@ func (b *Builder) readIntro(contentDir string) {
 // loadTemplates parses the templates again.
 func (b *Builder) loadTemplates() error {
 	root := os.DirFS(b.opt.SiteDir)
-	tmpl, err := render.Load(b.cfg, sub(root, "templates"), newsdigest.Templates())
+	tmpl, err := render.Load(b.cfg, sub(root, "templates"), kabar.Templates())
 	if err != nil {
 		return err
 	}
@@ -1171,7 +1171,7 @@ func (b *Builder) loadTemplates() error {
 // whose size or time differs.
 func (b *Builder) readStatic(changed []string) error {
 	own := sub(os.DirFS(b.opt.SiteDir), "static")
-	files, err := staticFiles(own, newsdigest.Static())
+	files, err := staticFiles(own, kabar.Static())
 	if err != nil {
 		return err
 	}

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	newsdigest "newsdigest"
-	"newsdigest/generator/internal/testsite"
-	"newsdigest/generator/output"
+	kabar "github.com/kabar-news/kabar"
+	"github.com/kabar-news/kabar/generator/internal/testsite"
+	"github.com/kabar-news/kabar/generator/output"
 )
 
 // BenchmarkRebuild times Builder.Build, into memory as serve builds,
@@ -26,7 +26,7 @@ import (
 //
 //	go test -run XXX -bench Rebuild -benchtime 1x ./generator/build/
 func BenchmarkRebuild(b *testing.B) {
-	tmpl, err := fs.ReadFile(newsdigest.Templates(), "article.html")
+	tmpl, err := fs.ReadFile(kabar.Templates(), "article.html")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"newsdigest/generator/internal/testsite"
-	"newsdigest/generator/output"
+	"github.com/kabar-news/kabar/generator/internal/testsite"
+	"github.com/kabar-news/kabar/generator/output"
 )
 
 // testNow is after every generated article, so none is held back as

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"newsdigest/generator/markdown"
+	"github.com/kabar-news/kabar/generator/markdown"
 )
 
 // Front matter written for Hugo or Jekyll builds unchanged: their names

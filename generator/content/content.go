@@ -20,7 +20,7 @@ import (
 
 	"github.com/gosimple/slug"
 
-	"newsdigest/generator/markdown"
+	"github.com/kabar-news/kabar/generator/markdown"
 )
 
 // Article is one parsed Markdown file.

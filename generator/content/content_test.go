@@ -9,7 +9,7 @@ import (
 	"time"
 	_ "time/tzdata" // Asia/Jakarta without a zoneinfo database
 
-	"newsdigest/generator/markdown"
+	"github.com/kabar-news/kabar/generator/markdown"
 )
 
 var jakarta = mustLoad("Asia/Jakarta")

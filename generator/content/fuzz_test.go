@@ -8,7 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"newsdigest/generator/markdown"
+	"github.com/kabar-news/kabar/generator/markdown"
 )
 
 // fuzzNames are the file names FuzzParse picks from: plain, Jekyll-dated,

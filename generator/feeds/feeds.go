@@ -14,8 +14,8 @@ import (
 
 	"github.com/gorilla/feeds"
 
-	"newsdigest/generator/config"
-	"newsdigest/generator/site"
+	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/site"
 )
 
 // Limit is how many of the newest articles a feed carries.

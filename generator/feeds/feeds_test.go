@@ -10,9 +10,9 @@ import (
 	"time"
 	_ "time/tzdata" // Asia/Jakarta without a zoneinfo database
 
-	"newsdigest/generator/config"
-	"newsdigest/generator/content"
-	"newsdigest/generator/site"
+	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/site"
 )
 
 func testConfig(t *testing.T) *config.Config {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"newsdigest/generator/content"
+	"github.com/kabar-news/kabar/generator/content"
 )
 
 const (

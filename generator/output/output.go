@@ -20,9 +20,23 @@ import (
 // Marker is the file that marks a folder as this generator's output. A
 // folder without it is never replaced, so a mistyped --out cannot wipe a
 // folder of someone's files.
-const Marker = ".digest-output"
+const Marker = ".kabar-output"
 
-const markerText = "This folder is written by the digest generator; each build replaces it whole.\n"
+// oldMarker is the name the marker had before the generator was named
+// kabar; folders it marks are still recognised, and rebuilt with Marker.
+const oldMarker = ".digest-output"
+
+const markerText = "This folder is written by kabar; each build replaces it whole.\n"
+
+// marked reports whether dir holds a marker, new or old.
+func marked(dir string) bool {
+	for _, m := range []string{Marker, oldMarker} {
+		if _, err := os.Stat(filepath.Join(dir, m)); err == nil {
+			return true
+		}
+	}
+	return false
+}
 
 // File is one output file: its bytes, or a file to copy.
 type File struct {
@@ -239,7 +253,7 @@ func checkOwned(dir string) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	if _, err := os.Stat(filepath.Join(dir, Marker)); err == nil {
+	if marked(dir) {
 		return nil
 	}
 	return fmt.Errorf("output folder %s already holds files this generator did not write: each build replaces the output folder whole, so empty it or pick another --out", dir)

@@ -107,6 +107,25 @@ func TestReplaceDropsOldFiles(t *testing.T) {
 	}
 }
 
+// A folder written under the generator's earlier name carries the old
+// marker; it is still the build's to replace, and comes back with the new one.
+func TestReplaceTakesOverOldMarker(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "public")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{oldMarker: "old", "index.html": "a"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	replace(t, dir, File{Name: "index.html", Data: []byte("b")})
+	got := tree(t, dir)
+	if _, old := got[oldMarker]; old || got["index.html"] != "b" || got[Marker] == "" {
+		t.Errorf("after replacing an old-marked folder: %v", got)
+	}
+}
+
 // TestReplaceLinksUnchangedFiles: a file with the bytes it had is the same
 // inode as before; a changed one is a new inode, so a reader of the old
 // site never sees it change.

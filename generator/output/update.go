@@ -20,7 +20,7 @@ import (
 // atomically: it is for a watching rebuild that changes a few files.
 func (d Dir) Update() (Txn, error) {
 	dir := filepath.Clean(string(d))
-	if _, err := os.Stat(filepath.Join(dir, Marker)); err != nil {
+	if !marked(dir) {
 		return nil, fmt.Errorf("output folder %s is not one this generator wrote (no %s): build it whole first", dir, Marker)
 	}
 	return &update{dir: dir}, nil

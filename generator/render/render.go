@@ -22,9 +22,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"newsdigest/generator/config"
-	"newsdigest/generator/lang"
-	"newsdigest/generator/site"
+	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/lang"
+	"github.com/kabar-news/kabar/generator/site"
 )
 
 // Templates is a parsed template set, one entry per page template.

@@ -11,11 +11,11 @@ import (
 	"testing/fstest"
 	_ "time/tzdata" // Asia/Jakarta without a zoneinfo database
 
-	"newsdigest/generator/config"
-	"newsdigest/generator/content"
-	"newsdigest/generator/markdown"
-	"newsdigest/generator/site"
-	"newsdigest/generator/view"
+	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/markdown"
+	"github.com/kabar-news/kabar/generator/site"
+	"github.com/kabar-news/kabar/generator/view"
 )
 
 // theme is the repository's own templates/ folder.

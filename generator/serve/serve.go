@@ -5,7 +5,7 @@
 //
 // Into every HTML page it serves it adds one script tag, as the page goes
 // out; the output folder never holds it. The script listens for reload
-// events (Server-Sent Events at /_digest/events): after a rebuild the page
+// events (Server-Sent Events at /_kabar/events): after a rebuild the page
 // reloads, or, when only stylesheets changed, swaps them in place; a
 // failed build shows its errors over the page until a build succeeds. It
 // reconnects by itself, and reloads if the site changed meanwhile (a new
@@ -38,7 +38,7 @@ import (
 
 // Prefix is the path of the server's own files, outside any base path a
 // site is likely to have.
-const Prefix = "/_digest/"
+const Prefix = "/_kabar/"
 
 // Options configure a Server.
 type Options struct {

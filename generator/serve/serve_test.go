@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"newsdigest/generator/output"
+	"github.com/kabar-news/kabar/generator/output"
 )
 
 const patience = 10 * time.Second
@@ -112,7 +112,7 @@ func testServesUnderBasePath(t *testing.T, opt Options) {
 	s.Built("/repo/", nil)
 	addr := run(t, s)
 	u := "http://" + addr
-	const script = `<script src="/_digest/live.js"`
+	const script = `<script src="/_kabar/live.js"`
 	cases := []struct {
 		path     string
 		status   int
@@ -154,14 +154,14 @@ func testServesUnderBasePath(t *testing.T, opt Options) {
 	}
 	// The script goes before the last </body>, whatever its case.
 	_, _, body := get(t, u+"/repo/a/b/")
-	if !strings.HasSuffix(body, script+` data-generation="`+s.generation()+`" data-events="/_digest/events"></script>`+"\n</BODY></html>") {
+	if !strings.HasSuffix(body, script+` data-generation="`+s.generation()+`" data-events="/_kabar/events"></script>`+"\n</BODY></html>") {
 		t.Errorf("script not before </BODY>: %s", body)
 	}
 	_, _, body = get(t, u+"/repo/tricky/")
 	if !strings.Contains(body, "'</body>';</script>"+script) {
 		t.Errorf("script not before the last </body>: %s", body)
 	}
-	if status, h, js := get(t, u+"/_digest/live.js"); status != 200 || !strings.Contains(js, "EventSource") || !strings.HasPrefix(h.Get("Content-Type"), "text/javascript") {
+	if status, h, js := get(t, u+"/_kabar/live.js"); status != 200 || !strings.Contains(js, "EventSource") || !strings.HasPrefix(h.Get("Content-Type"), "text/javascript") {
 		t.Errorf("live.js: %d %s", status, h.Get("Content-Type"))
 	}
 	// The page is never written with the script.

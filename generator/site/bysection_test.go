@@ -4,7 +4,7 @@ import (
 	"reflect"
 	"testing"
 
-	"newsdigest/generator/content"
+	"github.com/kabar-news/kabar/generator/content"
 )
 
 // A daily edition lists its articles by section, sections by name

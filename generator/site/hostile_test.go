@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"newsdigest/generator/config"
-	"newsdigest/generator/content"
-	"newsdigest/generator/markdown"
+	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/markdown"
 )
 
 var hostileNames = []string{

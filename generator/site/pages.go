@@ -2,7 +2,7 @@ package site
 
 import (
 	"fmt"
-	"newsdigest/generator/lang"
+	"github.com/kabar-news/kabar/generator/lang"
 	"sort"
 	"strconv"
 	"strings"

@@ -15,8 +15,8 @@ import (
 	"sync"
 	"time"
 
-	"newsdigest/generator/config"
-	"newsdigest/generator/content"
+	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/content"
 )
 
 // Site is the whole digest.

@@ -9,8 +9,8 @@ import (
 	"time"
 	_ "time/tzdata" // Asia/Jakarta without a zoneinfo database
 
-	"newsdigest/generator/config"
-	"newsdigest/generator/content"
+	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/content"
 )
 
 var jakarta = func() *time.Location {

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"newsdigest/generator/site"
+	"github.com/kabar-news/kabar/generator/site"
 )
 
 // IDs gives every article, term, day, month and year an ID that stays the

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"sync"
 
-	"newsdigest/generator/site"
+	"github.com/kabar-news/kabar/generator/site"
 )
 
 // The parts of a page a fragment can read.

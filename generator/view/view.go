@@ -27,8 +27,8 @@ import (
 	"slices"
 	"time"
 
-	"newsdigest/generator/config"
-	"newsdigest/generator/site"
+	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/site"
 )
 
 // Key names one part of one thing a template can read: the entity's ID

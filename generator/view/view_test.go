@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"newsdigest/generator/config"
-	"newsdigest/generator/content"
-	"newsdigest/generator/site"
+	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/site"
 )
 
 // model makes a site of three articles, "a" the oldest, with IDs.

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -17,9 +17,9 @@ import (
 	"testing"
 	"time"
 
-	"newsdigest"
-	"newsdigest/generator/internal/testsite"
-	"newsdigest/generator/site"
+	"github.com/kabar-news/kabar"
+	"github.com/kabar-news/kabar/generator/internal/testsite"
+	"github.com/kabar-news/kabar/generator/site"
 )
 
 // The latency benchmarks edit articles of a generated site and time each
@@ -88,7 +88,7 @@ func BenchmarkPreviewLatency(b *testing.B) {
 		b.Fatal(err)
 	}
 	// The template edits change a copy of the built-in theme.
-	if err := os.CopyFS(filepath.Join(dir, "templates"), newsdigest.Templates()); err != nil {
+	if err := os.CopyFS(filepath.Join(dir, "templates"), kabar.Templates()); err != nil {
 		b.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -116,7 +116,7 @@ func BenchmarkPreviewLatency(b *testing.B) {
 	}
 
 	// A browser's event stream, each reload stamped on arrival.
-	resp, err := http.Get(root + "_digest/events")
+	resp, err := http.Get(root + "_kabar/events")
 	if err != nil {
 		b.Fatal(err)
 	}

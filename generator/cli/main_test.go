@@ -1,20 +1,21 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"newsdigest/generator/internal/testsite"
+	"github.com/kabar-news/kabar/generator/internal/testsite"
 )
 
 // sampleCopy copies the sample site (the repository root) into a fresh
 // folder and returns it.
 func sampleCopy(t *testing.T) string {
 	t.Helper()
-	root, err := filepath.Abs("..")
+	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +117,7 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("%q: usage errors go to stderr only; stdout %q, stderr %q", args, stdout, stderr)
 		}
 	}
-	if _, _, stderr := cli("publish"); !strings.Contains(stderr, `unknown command "publish"`) || !strings.Contains(stderr, "generator build") {
+	if _, _, stderr := cli("publish"); !strings.Contains(stderr, `unknown command "publish"`) || !strings.Contains(stderr, "kabar build") {
 		t.Errorf("an unknown command names itself and shows the usage: %q", stderr)
 	}
 }
@@ -137,7 +138,7 @@ func TestHelp(t *testing.T) {
 	}
 	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}, {"help", "--help"}} {
 		code, stdout, _ := cli(args...)
-		if code != 0 || !strings.Contains(stdout, "generator build [flags]") {
+		if code != 0 || !strings.Contains(stdout, "kabar build [flags]") {
 			t.Errorf("%q: exit %d, stdout %q", args, code, stdout)
 		}
 	}
@@ -158,15 +159,36 @@ func TestHelp(t *testing.T) {
 func TestVersion(t *testing.T) {
 	for _, args := range [][]string{{"version"}, {"--version"}} {
 		code, stdout, _ := cli(args...)
-		if code != 0 || !strings.HasPrefix(stdout, "generator ") || strings.TrimSpace(stdout) == "generator" {
+		if code != 0 || !strings.HasPrefix(stdout, "kabar ") || strings.TrimSpace(stdout) == "kabar" {
 			t.Errorf("%q: exit %d, stdout %q", args, code, stdout)
 		}
 	}
 	old := version
 	version = "v1.2.3"
 	defer func() { version = old }()
-	if _, stdout, _ := cli("version"); stdout != "generator v1.2.3\n" {
-		t.Errorf("with -X main.version=v1.2.3: %q", stdout)
+	if _, stdout, _ := cli("version"); stdout != "kabar v1.2.3\n" {
+		t.Errorf("with -X cli.version=v1.2.3: %q", stdout)
+	}
+}
+
+// The installed binary names the commit it was built from, which the test
+// binary (built without VCS stamping) cannot show.
+func TestVersionNamesRevision(t *testing.T) {
+	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Fatalf("git rev-parse HEAD: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "kabar")
+	// -buildvcs=true because GOFLAGS may turn stamping off.
+	if out, err := exec.Command("go", "build", "-buildvcs=true", "-o", bin, "../cmd/kabar").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(out), "kabar v") || !strings.Contains(string(out), string(head[:12])) {
+		t.Errorf("version = %q, want kabar, a version and revision %.12s", out, head)
 	}
 }
 

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"newsdigest/generator/internal/testsite"
+	"github.com/kabar-news/kabar/generator/internal/testsite"
 )
 
 // These tests run watch and serve as a user would, on a generated site in
@@ -424,7 +424,7 @@ func TestServe(t *testing.T) {
 		t.Errorf("GET / gives %d, want a redirect to the base path", code)
 	}
 	code, home := httpGet(t, r.url)
-	if code != 200 || !strings.Contains(home, "/_digest/live.js") || !strings.Contains(home, `href="/uji/css/style.css"`) {
+	if code != 200 || !strings.Contains(home, "/_kabar/live.js") || !strings.Contains(home, `href="/uji/css/style.css"`) {
 		t.Fatalf("GET %s: %d\n%s", r.url, code, home)
 	}
 	if data, _ := os.ReadFile(filepath.Join(r.out, "index.html")); strings.Contains(string(data), "live.js") {
@@ -433,7 +433,7 @@ func TestServe(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(r.dir, "public")); err == nil {
 		t.Error("serve wrote public/")
 	}
-	ev := listen(t, root+"_digest/events")
+	ev := listen(t, root+"_kabar/events")
 	ev.want("hello")
 
 	a := r.articles[2]
@@ -517,8 +517,8 @@ func TestLiveRefusesOut(t *testing.T) {
 // TestServeStopsOnSignals runs the built command and stops it with SIGINT
 // and SIGTERM: exit 0, temporary folder removed.
 func TestServeStopsOnSignals(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "generator")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	bin := filepath.Join(t.TempDir(), "kabar")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/kabar").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	dir := t.TempDir()

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -19,8 +19,8 @@ import (
 	"testing"
 	"time"
 
-	"newsdigest/generator/internal/testsite"
-	"newsdigest/generator/markdown"
+	"github.com/kabar-news/kabar/generator/internal/testsite"
+	"github.com/kabar-news/kabar/generator/markdown"
 )
 
 // BenchmarkCompareBuild times full builds of one generated site by the
@@ -83,7 +83,7 @@ func BenchmarkCompareBuild(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if out, err := exec.Command(goCmd, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command(goCmd, "build", "-o", bin, "../cmd/kabar").CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
 

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"newsdigest/generator/internal/testsite"
+	"github.com/kabar-news/kabar/generator/internal/testsite"
 )
 
 // chromium is where Debian's chromium package puts the browser.

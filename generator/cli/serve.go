@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -14,12 +14,12 @@ import (
 	"syscall"
 	"time"
 
-	"newsdigest/generator/build"
-	"newsdigest/generator/config"
-	"newsdigest/generator/output"
-	"newsdigest/generator/progress"
-	"newsdigest/generator/serve"
-	"newsdigest/generator/watch"
+	"github.com/kabar-news/kabar/generator/build"
+	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/output"
+	"github.com/kabar-news/kabar/generator/progress"
+	"github.com/kabar-news/kabar/generator/serve"
+	"github.com/kabar-news/kabar/generator/watch"
 )
 
 func runServe(args []string, stdout, stderr io.Writer) int {
@@ -76,7 +76,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 		name = "serve"
 	}
 	fail := func(format string, args ...any) int {
-		fmt.Fprintf(stderr, "generator %s: %s\n", name, fmt.Sprintf(format, args...))
+		fmt.Fprintf(stderr, "kabar %s: %s\n", name, fmt.Sprintf(format, args...))
 		return 1
 	}
 	opt := o.site.options()
@@ -99,7 +99,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 		defer ln.Close()
 		opt.Host = urlHost(ln.Addr().(*net.TCPAddr))
 		if !ln.Addr().(*net.TCPAddr).IP.IsLoopback() {
-			fmt.Fprintf(stderr, "generator serve: serving on %s: anyone who can reach this machine can read the preview\n", ln.Addr())
+			fmt.Fprintf(stderr, "kabar serve: serving on %s: anyone who can reach this machine can read the preview\n", ln.Addr())
 		}
 		if opt.OutDir == "" {
 			// As hugo server does: the preview lives in memory, and
@@ -136,7 +136,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 		rb, err := b.Build(paths)
 		meter.Stop()
 		for _, w := range rb.Warnings {
-			fmt.Fprintf(stderr, "generator %s: warning: %s\n", name, w)
+			fmt.Fprintf(stderr, "kabar %s: warning: %s\n", name, w)
 		}
 		if err != nil {
 			reportError(stderr, err)
@@ -180,7 +180,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 		url = "http://" + opt.Host + b.BasePath()
 		wg.Go(func() {
 			if err := srv.Serve(ctx, ln); err != nil {
-				fmt.Fprintf(stderr, "generator serve: %v\n", err)
+				fmt.Fprintf(stderr, "kabar serve: %v\n", err)
 				cancel()
 			}
 		})
@@ -192,11 +192,11 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 	}
 	err = w.Run(ctx, func(batch watch.Batch) {
 		for _, e := range batch.Errors {
-			fmt.Fprintf(stderr, "generator %s: %v\n", name, e)
+			fmt.Fprintf(stderr, "kabar %s: %v\n", name, e)
 		}
 		paths := batch.Paths
 		if batch.Overflow {
-			fmt.Fprintf(stderr, "generator %s: the system dropped file events; rebuilding everything\n", name)
+			fmt.Fprintf(stderr, "kabar %s: the system dropped file events; rebuilding everything\n", name)
 			paths = nil
 		} else if len(paths) == 0 {
 			return

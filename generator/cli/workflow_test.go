@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -34,7 +34,7 @@ type workflowStep struct {
 
 func readPagesWorkflow(t *testing.T) pagesWorkflow {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", ".github", "workflows", "pages.yml"))
+	data, err := os.ReadFile(filepath.Join("..", "..", ".github", "workflows", "pages.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ import (
 // site: the previous one, or the new one when the build had finished.
 func TestSIGKILLLeavesPreviousOutput(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "digest")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/kabar").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	siteDir := t.TempDir()

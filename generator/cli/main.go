@@ -1,0 +1,197 @@
+// Package cli is the kabar command: its subcommands and their flags. The
+// work is done by the packages beside it; ./generator and
+// ./generator/cmd/kabar are the two ways to run it (go run, go install).
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+	_ "time/tzdata" // time zones work on machines without a zoneinfo database
+
+	"github.com/kabar-news/kabar/generator/build"
+	"github.com/kabar-news/kabar/generator/progress"
+)
+
+// version is set at link time (-ldflags "-X github.com/kabar-news/kabar/generator/cli.version=v1.2.3"); else
+// the module's build info is used.
+var version = ""
+
+const usage = `generator builds a static news digest from Markdown articles.
+
+Usage:
+  kabar build [flags]    build the site into the output folder
+  kabar serve [flags]    build, serve on 127.0.0.1:1313, rebuild and reload on every change
+  kabar watch [flags]    rebuild on every change, without a server
+  kabar version          print the version and the revision it was built from
+  kabar help [command]   show help for a command
+
+Run "kabar COMMAND --help" for a command's flags.
+`
+
+// Main runs the command line in os.Args and returns the exit status.
+func Main() int {
+	if os.Getenv("GOGC") == "" {
+		tuneGC()
+	}
+	return run(os.Args[1:], os.Stdout, os.Stderr)
+}
+
+// run is main without the exit, so tests can call it. It returns the exit
+// status: 0 success, 1 a failed build, 2 bad usage.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "build":
+		return runBuild(rest, stdout, stderr)
+	case "serve":
+		return runServe(rest, stdout, stderr)
+	case "watch":
+		return runWatch(rest, stdout, stderr)
+	case "version", "--version", "-version":
+		fs := newFlagSet("version", "Prints the version of the generator.")
+		if code := parse(fs, rest, stdout, stderr); code >= 0 {
+			return code
+		}
+		fmt.Fprintln(stdout, "kabar", versionString())
+		return 0
+	case "help", "-h", "--help", "-help":
+		// "help --help" must not ask the help command for its own help forever.
+		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+			return run([]string{rest[0], "--help"}, stdout, stderr)
+		}
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "kabar: unknown command %q\n\n%s", cmd, usage)
+	return 2
+}
+
+// siteFlags are the flags every building command shares.
+type siteFlags struct {
+	site, out, baseURL string
+	drafts, future     bool
+}
+
+func (f *siteFlags) register(fs *flag.FlagSet, withBaseURL bool) {
+	fs.StringVar(&f.site, "site", ".", "the site root, holding content/, templates/, static/ and site.yaml")
+	fs.StringVar(&f.out, "out", "", "the output folder (default: the config's output, else public/ under the site root)")
+	if withBaseURL {
+		fs.StringVar(&f.baseURL, "base-url", "", "the URL the site is served from, e.g. https://user.github.io/repo/ (overrides the config)")
+	}
+	fs.BoolVar(&f.drafts, "drafts", false, "include articles marked draft: true")
+	fs.BoolVar(&f.future, "future", false, "include articles dated in the future")
+}
+
+func (f *siteFlags) options() build.Options {
+	return build.Options{SiteDir: f.site, OutDir: f.out, BaseURL: f.baseURL, Drafts: f.drafts, Future: f.future}
+}
+
+// parse parses a command's flags; it returns -1 to go on, or an exit status.
+func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
+	// Parse prints the usage itself, on -h to stdout and after an error
+	// to stderr: hold it until we know which.
+	var msg bytes.Buffer
+	fs.SetOutput(&msg)
+	err := fs.Parse(args)
+	fs.SetOutput(stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		stdout.Write(msg.Bytes())
+		return 0
+	}
+	stderr.Write(msg.Bytes())
+	if err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "kabar %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return 2
+	}
+	return -1
+}
+
+func newFlagSet(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: generator %s [flags]\n\n%s\n\nFlags:\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func runBuild(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("build", "Builds the site from content/, templates/ and static/ into the output folder.\nThe folder is replaced only when the whole build succeeds.")
+	var f siteFlags
+	f.register(fs, true)
+	if code := parse(fs, args, stdout, stderr); code >= 0 {
+		return code
+	}
+	opt := f.options()
+	opt.Progress = progress.New(stderr)
+	opt.Progress.Start()
+	res, err := build.Build(opt)
+	opt.Progress.Stop()
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "kabar build: warning: %s\n", w)
+	}
+	if err != nil {
+		reportError(stderr, err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "built %d articles into %d pages (%d files) in %s: %s\n",
+		res.Articles, res.Pages, res.Files, res.Duration.Round(time.Millisecond), res.OutDir)
+	return 0
+}
+
+// reportError prints every error of a failed build, one per line.
+func reportError(w io.Writer, err error) {
+	lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
+	fmt.Fprintf(w, "build failed with %d error(s):\n", len(lines))
+	for _, l := range lines {
+		fmt.Fprintln(w, "  "+l)
+	}
+}
+
+// versionString is the module version (a tag when installed with go
+// install, "devel" in a clone) and the VCS revision the binary was built
+// from, both from the build info the Go toolchain embeds.
+func versionString() string {
+	v, rev, dirty := version, "", false
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+	}
+	if v == "" {
+		v = "devel"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	// A version Go derived from the commit already names it.
+	if rev != "" && !strings.Contains(v, rev) {
+		if dirty {
+			rev += "+dirty"
+		}
+		v += " (" + rev + ")"
+	}
+	return v
+}
