@@ -49,6 +49,9 @@ type Options struct {
 	Memory *output.Memory
 	// Progress, when set, counts the work as it is done.
 	Progress *progress.Meter
+	// CacheDir holds the resized copies of lead images; "" means
+	// images.DefaultDir ($KABAR_CACHE_DIR, else the user's cache folder).
+	CacheDir string
 }
 
 // Result counts what a build did.
@@ -58,7 +61,8 @@ type Result struct {
 	Files    int // every file written, pages included
 	OutDir   string
 	Duration time.Duration
-	Warnings []string // what makes the site slow to rebuild, said once
+	Warnings []string // what makes the site slow to rebuild, said once; images without image_alt
+	Resized  int      // lead images decoded and resized, not found in the cache
 }
 
 // Build builds the site and replaces the output folder with it: the first
@@ -94,14 +98,20 @@ func loadConfig(opt Options) (*config.Config, error) {
 
 // checkOutputs fails when two outputs would be written to one file: two
 // pages, a page and a generated file, or a static file and either.
-func checkOutputs(pages []*site.Page, generated, static []output.File) error {
+func checkOutputs(pages []*site.Page, generated, static []output.File, extra map[string]string) error {
 	others := map[string]string{}
+	for name, what := range extra {
+		others[name] = what
+	}
 	for _, f := range generated {
+		if what, ok := others[f.Name]; ok {
+			return fmt.Errorf("%s and the generated %s would both write %s: rename the file", what, f.Name, f.Name)
+		}
 		others[f.Name] = "the generated " + f.Name
 	}
 	for _, f := range static {
-		if _, ok := others[f.Name]; ok {
-			return fmt.Errorf("static/%s and the generated %s would both write %s: rename or remove the static file", f.FromName, f.Name, f.Name)
+		if what, ok := others[f.Name]; ok {
+			return fmt.Errorf("static/%s and %s would both write %s: rename or remove the static file", f.FromName, what, f.Name)
 		}
 		others[f.Name] = "static/" + f.FromName
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"html/template"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -23,6 +22,7 @@ import (
 	"github.com/kabar-news/kabar/generator/config"
 	"github.com/kabar-news/kabar/generator/content"
 	"github.com/kabar-news/kabar/generator/feeds"
+	"github.com/kabar-news/kabar/generator/images"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/output"
 	"github.com/kabar-news/kabar/generator/progress"
@@ -65,6 +65,13 @@ type Builder struct {
 	intro   *source            // content/_index.md, or nil
 	tmpl    *render.Templates
 	static  map[string]*staticFile // by output name
+
+	imgCache *images.Cache
+	imgSrcs  map[string]*imageSource // by "static/..." or "content/...": the local images shown
+	leads    map[string]*leadState   // by article file
+	bundles  map[string][]string     // by folder below content/: a page bundle's files
+	assets   map[string]*staticFile  // by path below content/: the bundles' files
+	extra    map[string]*staticFile  // by output name: bundle files, resized images
 
 	ids    *view.IDs
 	cards  *view.Cards
@@ -238,6 +245,11 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		if !b.once {
 			b.ids, b.cards = view.NewIDs(), view.NewCards(true)
 		}
+		dir := opt.CacheDir
+		if dir == "" {
+			dir = images.DefaultDir()
+		}
+		b.imgCache = images.New(dir)
 	}
 	cfg := b.cfg
 	meter := opt.Progress
@@ -305,11 +317,30 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	if err := errors.Join(errs...); err != nil {
 		return rb, err
 	}
+	resizedBefore := b.imgCache.Resized()
+	leadChanged, imgWarnings, extra, err := b.prepareImages(opt, contentDir, contentPaths)
+	if err != nil {
+		return rb, err
+	}
+	b.extra = extra
 	var static []output.File
 	for _, name := range sortedKeys(b.static) {
 		static = append(static, b.static[name].file)
 	}
-	reuse := !full && !b.once && b.model != nil && !added && b.sameShape(opt, old, static)
+	// Every copied file, the static ones first: its names are part of the
+	// site's shape.
+	copied := slices.Clone(static)
+	extraWhat := make(map[string]string, len(extra))
+	for _, name := range sortedKeys(extra) {
+		f := extra[name].file
+		copied = append(copied, f)
+		if f.From == b.imgCache.FS() {
+			extraWhat[name] = "the resized lead image " + name
+		} else {
+			extraWhat[name] = "content/" + f.FromName
+		}
+	}
+	reuse := !full && !b.once && b.model != nil && !added && b.sameShape(opt, old, copied)
 	var (
 		s         *site.Site
 		pages     []*site.Page
@@ -337,6 +368,13 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 				i := b.pageOf[rel]
 				pages[i].Title = n.article.Title
 				newTitle = append(newTitle, i)
+			}
+		}
+		// An image that changed under an unchanged article changes what
+		// the article shows.
+		for _, rel := range leadChanged {
+			if sa := b.byFile[rel]; sa != nil && !slices.Contains(swapped, sa) {
+				swapped = append(swapped, sa)
 			}
 		}
 		s.Intro = intro
@@ -370,7 +408,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 			generated = append(generated, output.File{Name: name})
 		}
 		// Two outputs of one name are an error before anything is written.
-		if err := checkOutputs(pages, generated, static); err != nil {
+		if err := checkOutputs(pages, generated, static, extraWhat); err != nil {
 			return rb, err
 		}
 		if !b.once && !full && b.pageList != nil {
@@ -453,7 +491,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	// Render and write. Feeds, the sitemap and static files need only
 	// the model: they are made while the pages are.
 	meter.Stage("rendering", "pages", int(ndirty.Load()))
-	env := &view.Env{Site: s, Body: b.body, Card: b.tmpl.Card, Partial: b.tmpl.Partial, Cards: cards}
+	env := &view.Env{Site: s, Body: b.body, Card: b.tmpl.Card, Partial: b.tmpl.Partial, Cards: cards, Lead: b.lead}
 	var side sync.WaitGroup
 	var others map[string]outState
 	var nFeeds int
@@ -497,18 +535,19 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		b.keep(s, pages, states, values, generated, reuse)
 		b.others = others
 		b.staticNames = b.staticNames[:0]
-		for _, f := range static {
+		for _, f := range copied {
 			b.staticNames = append(b.staticNames, f.Name)
 		}
 		cards.Seal(values)
 	}
-	warnings := b.warnings(readsAll, pages)
+	warnings := append(imgWarnings, b.warnings(readsAll, pages)...)
 	rb.Changed = w.changed
 	slices.Sort(rb.Changed)
 	rb.Full, rb.Kept = full, reuse
 	rb.Rendered = int(ndirty.Load()) + nFeeds
 	rb.BasePath = cfg.BasePath
-	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(static), OutDir: b.out, Duration: time.Since(start), Warnings: warnings}
+	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(copied), OutDir: b.out, Duration: time.Since(start), Warnings: warnings,
+		Resized: int(b.imgCache.Resized() - resizedBefore)}
 	return rb, nil
 }
 
@@ -807,12 +846,14 @@ func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*
 	if cfg.Domain != "" {
 		emit("CNAME", 0, []byte(cfg.Domain+"\n"))
 	}
-	for _, sf := range b.static {
-		old, ok := b.others[sf.file.Name]
-		if full || !ok || old.sum != sf.sum {
-			w.put(sf.file)
+	for _, files := range []map[string]*staticFile{b.static, b.extra} {
+		for _, sf := range files {
+			old, ok := b.others[sf.file.Name]
+			if full || !ok || old.sum != sf.sum {
+				w.put(sf.file)
+			}
+			states[sf.file.Name] = outState{sum: sf.sum}
 		}
-		states[sf.file.Name] = outState{sum: sf.sum}
 	}
 	return states, rendered, nil
 }
@@ -853,9 +894,20 @@ func (b *Builder) body(a *site.Article) (template.HTML, error) {
 }
 
 // sums are an article's own hashes, for package view.
-func (b *Builder) sums(a *site.Article) (meta, text uint64) {
+func (b *Builder) sums(a *site.Article) (meta, text, image uint64) {
 	src := b.sources[a.File]
-	return src.meta, src.text
+	if l := b.leads[a.File]; l != nil {
+		image = l.sum
+	}
+	return src.meta, src.text, image
+}
+
+// lead is an article's lead image, for package view.
+func (b *Builder) lead(a *site.Article) *view.Lead {
+	if l := b.leads[a.File]; l != nil {
+		return l.lead
+	}
+	return nil
 }
 
 // OutDir is the folder the Builder writes, once a build has read the
@@ -1185,18 +1237,9 @@ func (b *Builder) readStatic(changed []string) error {
 		if o := old[f.Name]; o != nil && o.own == sf.own && o.size == sf.size && o.mod.Equal(sf.mod) && !touched(changed, f.FromName) {
 			sf.sum = o.sum
 		} else {
-			r, err := f.From.Open(f.FromName)
-			if err != nil {
+			if sf.sum, err = b.fileSum(f.From, f.FromName); err != nil {
 				return fmt.Errorf("static/%s: %w", f.FromName, err)
 			}
-			var h maphash.Hash
-			h.SetSeed(b.seed)
-			_, err = io.Copy(&h, r)
-			r.Close()
-			if err != nil {
-				return fmt.Errorf("static/%s: %w", f.FromName, err)
-			}
-			sf.sum = h.Sum64() | 1
 		}
 		b.static[f.Name] = sf
 	}

@@ -40,6 +40,8 @@ type Article struct {
 	Section     string
 	Tags        []string
 	Image       string
+	ImageAlt    string // what the lead image shows, for readers who cannot see it
+	ImageLine   int    // the front matter line of image, for errors about the file
 	Lang        string // empty means the site's language
 	Draft       bool
 	Params      map[string]any // every front matter field, by lower-case name
@@ -287,6 +289,13 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 			a.Image = images[0]
 		}
 	}
+	if a.Image != "" {
+		a.ImageLine = fields[firstKey(fields, "image", "images")].line
+	}
+	a.ImageAlt = str("image_alt")
+	// A typed field: the lead image's alt belongs with the image, whose
+	// change re-renders only the pages that show it.
+	delete(a.Params, "image_alt")
 	a.Lang = str("lang")
 	// Values that become links or attributes must be what they claim, so
 	// that no javascript: or data: address reaches a page.

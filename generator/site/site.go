@@ -305,6 +305,11 @@ func abs(x int) int {
 	return x
 }
 
+// Permalink is the path of an article on the site, as New gives it.
+func Permalink(cfg *config.Config, a *content.Article) string {
+	return permalink(cfg.Permalink, a, cfg.Location)
+}
+
 // permalink expands the config's pattern for one article.
 func permalink(pattern string, a *content.Article, loc *time.Location) string {
 	t := a.Date.In(loc)

@@ -87,8 +87,9 @@ func (v *Values) SetPartials(sums map[string]uint64) {
 	}
 }
 
-// Sums are an article's own hashes, which the builder knows from parsing.
-type Sums func(a *site.Article) (meta, text uint64)
+// Sums are an article's own hashes, which the builder knows from parsing:
+// its fields, its body, and its lead image (files and alt).
+type Sums func(a *site.Article) (meta, text, image uint64)
 
 // NewValues works out the value of every key of s. maxID bounds the IDs.
 func NewValues(seed maphash.Seed, s *site.Site, maxID uint32, sums Sums, cards *Cards) *Values {
@@ -152,12 +153,13 @@ func NewValues(seed maphash.Seed, s *site.Site, maxID uint32, sums Sums, cards *
 
 // setOwn sets the keys of what an article is itself: its fields, its body.
 func (v *Values) setOwn(a *site.Article, sums Sums) {
-	meta, text := sums(a)
+	meta, text, img := sums(a)
 	m := v.h.new()
 	putUint(m, meta)
 	m.WriteString(a.Path)
 	v.v[key(a.ID, aMeta)] = sum(m)
 	v.v[key(a.ID, aText)] = text | 1
+	v.v[key(a.ID, aImage)] = img | 1
 }
 
 func (v *Values) setIntro(s *site.Site) {

@@ -54,6 +54,7 @@ const (
 	aLinks          // Older, Newer
 	aRelated        // Related
 	aCard           // the bytes of its card
+	aImage          // LeadImage, ImageAlt: the lead image's files and alt
 )
 
 const (
@@ -92,7 +93,9 @@ type Env struct {
 	Cards *Cards
 	// Partial renders a partial with dot; Fragment uses it.
 	Partial func(name string, dot any) ([]byte, error)
-	frags   fragments
+	// Lead returns an article's lead image, or nil.
+	Lead  func(a *site.Article) *Lead
+	frags fragments
 }
 
 // Recorder collects the keys one render reads, and hands out the views
@@ -401,6 +404,33 @@ func (a *Article) SectionTerm() *Term     { return a.r.term(a.meta().SectionTerm
 func (a *Article) SourceTerm() *Term      { return a.r.term(a.meta().SourceTerm) }
 func (a *Article) TagTerms() []*Term      { return a.r.termList(a.meta().TagTerms) }
 func (a *Article) Day() *Day              { return a.r.day(a.meta().Day) }
+
+// ImageAlt is the lead image's image_alt.
+func (a *Article) ImageAlt() string {
+	a.r.add(a.a.ID, aImage)
+	if l := a.lead(); l != nil {
+		return l.Alt
+	}
+	return a.a.ImageAlt
+}
+
+// LeadImage is the lead image as the build made it, nil when the article
+// has none.
+func (a *Article) LeadImage() *Image {
+	a.r.add(a.a.ID, aImage)
+	l := a.lead()
+	if l == nil {
+		return nil
+	}
+	return &Image{l: l, cfg: a.r.env.Site.Config}
+}
+
+func (a *Article) lead() *Lead {
+	if a.r.env.Lead == nil {
+		return nil
+	}
+	return a.r.env.Lead(a.a)
+}
 
 // Content is the rendered body.
 func (a *Article) Content() (template.HTML, error) {

@@ -97,8 +97,8 @@ func articlePage(s *site.Site, file string) *site.Page {
 	return nil
 }
 
-func sums(a *site.Article) (uint64, uint64) {
-	return maphash.String(seed, a.Title+a.Summary+a.Section), maphash.String(seed, string(a.Content))
+func sums(a *site.Article) (uint64, uint64, uint64) {
+	return maphash.String(seed, a.Title+a.Summary+a.Section), maphash.String(seed, string(a.Content)), maphash.String(seed, a.Image+"\x00"+a.ImageAlt)
 }
 
 var seed = maphash.MakeSeed()
