@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"github.com/kabar-news/kabar/generator/images"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -261,7 +262,15 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv(floorEnv); dir != "" {
 		os.Exit(goldmarkFloor(dir))
 	}
-	os.Exit(m.Run())
+	// The tests' resized images stay out of the user's cache.
+	cache, err := os.MkdirTemp("", "kabar-test-cache-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv(images.EnvDir, cache)
+	code := m.Run()
+	os.RemoveAll(cache)
+	os.Exit(code)
 }
 
 // goldmarkFloor reads every article below dir, cuts off its front matter

@@ -106,7 +106,7 @@ func (c *Cache) Make(data []byte) (*Result, error) {
 	h.Write([]byte{0})
 	h.Write(data)
 	key := hex.EncodeToString(h.Sum(nil))[:32]
-	sub := key[:2] + "/" + key
+	sub := "images/" + key[:2] + "/" + key
 	if r := c.lookup(key, sub); r != nil {
 		return r, nil
 	}
@@ -190,7 +190,7 @@ func (c *Cache) put(name string, data []byte) error {
 		return fmt.Errorf("the image cache %s cannot be written (%v): set %s to a folder you can write", c.dir, err, EnvDir)
 	}
 	_, err = f.Write(data)
-	err = errors.Join(err, f.Close())
+	err = errors.Join(err, f.Chmod(0o644), f.Close())
 	if err == nil {
 		err = os.Rename(f.Name(), p)
 	}
