@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"github.com/kabar-news/kabar/generator/images"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -20,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kabar-news/kabar/generator/images"
 	"github.com/kabar-news/kabar/generator/internal/testsite"
 	"github.com/kabar-news/kabar/generator/markdown"
 )
