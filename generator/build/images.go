@@ -22,8 +22,8 @@ import (
 //
 // An article's image: is a web address (used as it is), a path starting
 // with / (a file under static/), or a relative path: in a page bundle (an
-// article named index.md, with its files in the same folder) a file of the
-// bundle if there is one, else a file under static/. The files of a bundle
+// article named index.md, with its files in the same folder and below) a
+// file of the bundle if there is one, else a file under static/. The files of a bundle
 // are copied beside the article's page, so that relative links in its body
 // work too; a local image also gets resized copies, written beside the
 // original as NAME-480w.jpg and so on.
@@ -298,35 +298,54 @@ func (b *Builder) resolveImage(rel string, a *content.Article, assets map[string
 }
 
 // folderTouched reports whether a change below content/ may have changed
-// the list of files in dir: the folder itself, one of its files, or a
-// folder holding it.
+// the files of the bundle in dir: a change in or below it, or to a folder
+// holding it.
 func folderTouched(changed []string, dir string) bool {
 	for _, c := range changed {
-		if c == "." || c == dir || path.Dir(c) == dir || strings.HasPrefix(dir, c+"/") {
+		if c == "." || c == dir || strings.HasPrefix(c, dir+"/") || strings.HasPrefix(dir, c+"/") {
 			return true
 		}
 	}
 	return false
 }
 
-// bundleFiles lists the files of a page bundle: those in its folder that
-// are neither articles nor hidden. Sub-folders are not part of it: they
-// may hold articles of their own.
+// bundleFiles lists the files of a page bundle, by path below its folder:
+// every file in it and its sub-folders that is neither an article nor
+// hidden. A sub-folder with an index.md of its own is another bundle.
 func bundleFiles(contentDir, dir string) ([]string, error) {
-	entries, err := os.ReadDir(filepath.Join(contentDir, filepath.FromSlash(dir)))
-	if err != nil {
-		return nil, fmt.Errorf("content/%s: %w", dir, err)
-	}
+	root := filepath.Join(contentDir, filepath.FromSlash(dir))
 	var names []string
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || hidden(name) || isArticle(name) {
-			continue
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
 		}
-		if !e.Type().IsRegular() {
-			return nil, fmt.Errorf("content/%s/%s is not a regular file (a link or device): replace it with a real file", dir, name)
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if rel == "." {
+				return nil
+			}
+			if hidden(d.Name()) {
+				return fs.SkipDir
+			}
+			for _, index := range []string{"index.md", "index.markdown"} {
+				if _, err := os.Lstat(filepath.Join(p, index)); err == nil {
+					return fs.SkipDir
+				}
+			}
+			return nil
 		}
-		names = append(names, name)
+		if hidden(d.Name()) || isArticle(rel) {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("content/%s/%s is not a regular file (a link or device): replace it with a real file", dir, rel)
+		}
+		names = append(names, rel)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return names, nil
 }

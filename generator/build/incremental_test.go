@@ -3,9 +3,11 @@ package build
 import (
 	"bytes"
 	"fmt"
+	"image/color"
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -86,7 +88,9 @@ func (s *fakeSite) step() (string, []string) {
 		rel := sortedKeys(s.broken)[0]
 		return "fix " + rel, []string{s.save(s.articles[rel])}
 	}
-	switch k := s.r.IntN(100); {
+	switch k := s.r.IntN(112); {
+	case k >= 100:
+		return s.imageStep(k - 100)
 	case k < 15:
 		a := s.articles[s.pick()]
 		a.Body = s.gen.Words(30) + ".\n\n" + a.Body
@@ -221,6 +225,72 @@ func (s *fakeSite) step() (string, []string) {
 		return "change the intro", []string{s.write("content/_index.md", "Selamat datang. "+s.gen.Words(5)+"\n")}
 	default:
 		return "change the config", []string{s.write("site.yaml", fmt.Sprintf("title: Uji %d\nbase_url: https://example.github.io/uji/\nper_page: %d\n", s.r.IntN(9), 2+s.r.IntN(4)))}
+	}
+}
+
+// imageStep makes one random change to lead images: an article given an
+// image of static/foto/ (a folder no other step removes) or none, new
+// bytes or a new alt, a page bundle made or its image changed.
+func (s *fakeSite) imageStep(k int) (string, []string) {
+	picture := func(name string) string {
+		format := "png"
+		if strings.HasSuffix(name, ".jpg") {
+			format = "jpeg"
+		}
+		// Small, so that resizing stays quick: 500 or 700 px wide.
+		w := 500 + 200*s.r.IntN(2)
+		return s.write(name, string(pictureBytes(s.t, w, 100+50*s.r.IntN(3), color.RGBA{uint8(s.r.IntN(256)), 0, uint8(s.r.IntN(256)), 255}, format)))
+	}
+	name := fmt.Sprintf("static/foto/%d.jpg", s.r.IntN(2))
+	switch {
+	case k < 3:
+		a := s.articles[s.pick()]
+		a.Image, a.Alt = strings.TrimPrefix(name, "static"), ""
+		if s.r.IntN(2) == 0 {
+			a.Alt = "Foto " + s.gen.Words(2)
+		}
+		paths := []string{s.save(a)}
+		if _, err := os.Stat(filepath.Join(s.dir, name)); err != nil {
+			paths = append(paths, picture(name))
+		}
+		return "give " + a.File + " the image " + name, paths
+	case k < 5:
+		if _, err := os.Stat(filepath.Join(s.dir, name)); err != nil {
+			return "nothing", nil
+		}
+		return "new bytes for " + name, []string{picture(name)}
+	case k < 7:
+		for _, rel := range sortedKeys(s.articles) {
+			if a := s.articles[rel]; a.Image != "" && !s.broken[rel] {
+				a.Alt = "Gambar " + s.gen.Words(2)
+				if s.r.IntN(3) == 0 {
+					a.Image = ""
+				}
+				return "new alt or no image for " + rel, []string{s.save(a)}
+			}
+		}
+		return "nothing", nil
+	case k < 9:
+		a := s.gen.Next()
+		a.File = fmt.Sprintf("bundel-%d/index.md", s.r.IntN(3))
+		a.Image, a.Alt = "gambar.png", "Gambar bundel"
+		paths := []string{s.save(a), picture("content/" + path.Dir(a.File) + "/gambar.png")}
+		if s.r.IntN(2) == 0 {
+			paths = append(paths, s.write("content/"+path.Dir(a.File)+"/catatan.txt", s.gen.Words(4)))
+		}
+		return "make the bundle " + a.File, paths
+	case k < 11:
+		dir := fmt.Sprintf("content/bundel-%d", s.r.IntN(3))
+		if _, err := os.Stat(filepath.Join(s.dir, dir, "gambar.png")); err != nil {
+			return "nothing", nil
+		}
+		return "new bytes for " + dir + "/gambar.png", []string{picture(dir + "/gambar.png")}
+	default:
+		dir := fmt.Sprintf("content/bundel-%d", s.r.IntN(3))
+		if _, err := os.Stat(filepath.Join(s.dir, dir, "catatan.txt")); err != nil {
+			return "nothing", nil
+		}
+		return "remove " + dir + "/catatan.txt", []string{s.remove(dir + "/catatan.txt")}
 	}
 }
 

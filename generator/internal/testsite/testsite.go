@@ -34,14 +34,23 @@ type Article struct {
 	Section string
 	Tags    []string
 	Source  string
+	Image   string // a lead image, when set
+	Alt     string // its image_alt
 	Body    string
 }
 
 // Markdown is the article's file content.
 func (a Article) Markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "---\ntitle: %q\ndate: %s\nsection: %s\nsource: %s\ntags: [%s]\n---\n",
+	fmt.Fprintf(&b, "---\ntitle: %q\ndate: %s\nsection: %s\nsource: %s\ntags: [%s]\n",
 		a.Title, a.Date.Format(time.RFC3339), a.Section, a.Source, strings.Join(a.Tags, ", "))
+	if a.Image != "" {
+		fmt.Fprintf(&b, "image: %s\n", a.Image)
+	}
+	if a.Alt != "" {
+		fmt.Fprintf(&b, "image_alt: %q\n", a.Alt)
+	}
+	b.WriteString("---\n")
 	b.WriteString(a.Body)
 	return b.String()
 }
