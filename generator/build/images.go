@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -66,12 +67,27 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 	bundles := map[string][]string{}
 	var errs []error
 
-	// The bundles' files, each copied beside its article's page.
-	for _, rel := range sortedKeys(b.sources) {
-		a := b.sources[rel].article
-		if a == nil || !included(opt, a) || !isBundle(rel) {
+	// One look at every article; the rest works on the few that have an
+	// image or are a bundle, in the order of their files.
+	var withImage, bundled []string
+	for rel, src := range b.sources {
+		a := src.article
+		if a == nil || !included(opt, a) {
 			continue
 		}
+		if isBundle(rel) {
+			bundled = append(bundled, rel)
+		}
+		if a.Image != "" {
+			withImage = append(withImage, rel)
+		}
+	}
+	slices.Sort(withImage)
+	slices.Sort(bundled)
+
+	// The bundles' files, each copied beside its article's page.
+	for _, rel := range bundled {
+		a := b.sources[rel].article
 		dir := path.Dir(rel)
 		names, ok := b.bundles[dir]
 		relist := !ok || folderTouched(contentPaths, dir)
@@ -116,9 +132,9 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 	}
 	var wants []want
 	jobs := map[string]*staticFile{} // by srcKey: sources to make again
-	for _, rel := range sortedKeys(b.sources) {
+	for _, rel := range withImage {
 		a := b.sources[rel].article
-		if a == nil || !included(opt, a) || a.Image == "" || isRemote(a.Image) {
+		if isRemote(a.Image) {
 			continue
 		}
 		w, err := b.resolveImage(rel, a, assets, opt)
@@ -207,12 +223,9 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 		}
 		leads[rel] = st
 	}
-	wi := 0
-	for _, rel := range sortedKeys(b.sources) {
+	wi := 0 // wants are in the order of withImage
+	for _, rel := range withImage {
 		a := b.sources[rel].article
-		if a == nil || !included(opt, a) || a.Image == "" {
-			continue
-		}
 		if isRemote(a.Image) {
 			addLead(rel, a, &view.Lead{URL: a.Image, Alt: a.ImageAlt})
 			continue
