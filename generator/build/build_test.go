@@ -154,6 +154,9 @@ func TestSampleSite(t *testing.T) {
 			continue
 		}
 		slug := strings.TrimSuffix(filepath.Base(f), ".md")
+		if slug == "index" { // a page bundle: the folder names it
+			slug = filepath.Base(filepath.Dir(f))
+		}
 		if m := jekyllName.FindStringSubmatch(filepath.Base(f)); m != nil {
 			slug = m[4]
 			if !strings.HasPrefix(a.Path, "/"+m[1]+"/"+m[2]+"/"+m[3]+"/") {

@@ -243,9 +243,13 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 					Fix: "rename one of the two files"})
 				continue
 			}
-			if x, ok := extra[name]; ok && x.file.From != nil && x.file.From != cacheFS {
+			if x, ok := extra[name]; ok && x.file.FromName != s.File {
+				other := "another image's copy"
+				if x.file.From != cacheFS {
+					other = "content/" + x.file.FromName
+				}
 				clashes = append(clashes, &content.Error{Path: "content/" + rel, Line: a.ImageLine,
-					Msg: fmt.Sprintf("the resized copy %s of %s would overwrite content/%s", name, w.srcKey, x.file.FromName),
+					Msg: fmt.Sprintf("the resized copy %s of %s would overwrite %s", name, w.srcKey, other),
 					Fix: "rename one of the two files"})
 				continue
 			}

@@ -57,7 +57,7 @@ func imageSite(t *testing.T) string {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"site.yaml":           "title: Uji\nbase_url: https://example.github.io/uji/\n",
-		"static/img/foto.jpg": string(pictureBytes(t, 2000, 1000, color.RGBA{200, 0, 0, 255}, "jpeg")),
+		"static/img/foto.jpg": string(pictureBytes(t, 1300, 650, color.RGBA{200, 0, 0, 255}, "jpeg")),
 		"content/dunia/banjir.md": "---\ntitle: Banjir Rob\ndate: 2025-04-28T10:00:00+07:00\nsection: Dunia\nimage: /img/foto.jpg\n" +
 			"image_alt: Air laut menggenangi jalan pesisir\n---\nAir laut naik ke jalan.\n",
 		"content/dunia/jauh.md": "---\ntitle: Gambar dari Jauh\ndate: 2025-04-28T09:00:00+07:00\nsection: Dunia\nimage: https://cdn.example.com/a.jpg?w=2\n" +
@@ -132,7 +132,7 @@ func TestLeadImagesInTheBuiltPages(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		w, h int
-	}{{"img/foto-480w.jpg", 480, 240}, {"img/foto-800w.jpg", 800, 400}, {"img/foto-1200w.jpg", 1200, 600}, {"img/foto.jpg", 2000, 1000}} {
+	}{{"img/foto-480w.jpg", 480, 240}, {"img/foto-800w.jpg", 800, 400}, {"img/foto-1200w.jpg", 1200, 600}, {"img/foto.jpg", 1300, 650}} {
 		cfg, format, err := image.DecodeConfig(strings.NewReader(tree[tc.name]))
 		if err != nil || format != "jpeg" || cfg.Width != tc.w || cfg.Height != tc.h {
 			t.Errorf("%s: %v %s %dx%d, want a %dx%d JPEG", tc.name, err, format, cfg.Width, cfg.Height, tc.w, tc.h)
@@ -199,7 +199,7 @@ func TestImageErrorsNameTheFileAndLine(t *testing.T) {
 				"content/dunia/banjir.md": "---\ntitle: Banjir\ndate: 2025-04-28\nsection: Dunia\nimage: " + tc.image + "\nimage_alt: Banjir\n---\nTeks.\n",
 			})
 			out := filepath.Join(t.TempDir(), "public")
-			_, err := Build(Options{SiteDir: dir, OutDir: out, CacheDir: t.TempDir()})
+			_, err := Build(Options{SiteDir: dir, OutDir: out})
 			if err == nil {
 				t.Fatal("the build succeeded")
 			}
@@ -220,7 +220,7 @@ func TestImageWithoutAltWarns(t *testing.T) {
 	writeFiles(t, dir, map[string]string{
 		"content/dunia/tanpa-alt.md": "---\ntitle: Tanpa Alt\ndate: 2025-04-27\nsection: Dunia\nimage: /img/foto.jpg\n---\nTeks.\n",
 	})
-	res := build(t, Options{SiteDir: dir, OutDir: filepath.Join(t.TempDir(), "public"), CacheDir: t.TempDir()})
+	res := build(t, Options{SiteDir: dir, OutDir: filepath.Join(t.TempDir(), "public")})
 	var found []string
 	for _, w := range res.Warnings {
 		if strings.Contains(w, "image_alt") {
@@ -244,7 +244,7 @@ func TestPageBundle(t *testing.T) {
 		"content/dunia/lain.md":                  "---\ntitle: Lain\ndate: 2025-04-27\nsection: Dunia\n---\nTeks.\n",
 	})
 	out := filepath.Join(t.TempDir(), "public")
-	build(t, Options{SiteDir: dir, OutDir: out, CacheDir: t.TempDir()})
+	build(t, Options{SiteDir: dir, OutDir: out})
 	tree := readTree(t, out)
 	base := "2025/04/28/gempa-palu/"
 	if tree[base+"data.csv"] != "kota,skala\nPalu,5\n" {
@@ -362,4 +362,18 @@ func writeAt(t *testing.T, dir, name string, data []byte) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+func TestCopiesOfTwoImagesMayNotShareAName(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"static/img/a.jpg":  string(pictureBytes(t, 300, 200, color.RGBA{200, 0, 0, 255}, "jpeg")),
+		"static/img/a.jpeg": string(pictureBytes(t, 300, 200, color.RGBA{0, 0, 200, 255}, "jpeg")),
+		"content/satu.md":   "---\ntitle: Satu\ndate: 2025-04-28\nimage: /img/a.jpg\nimage_alt: Merah\n---\nTeks.\n",
+		"content/dua.md":    "---\ntitle: Dua\ndate: 2025-04-27\nimage: /img/a.jpeg\nimage_alt: Biru\n---\nTeks.\n",
+	})
+	_, err := Build(Options{SiteDir: dir, OutDir: filepath.Join(t.TempDir(), "public")})
+	if err == nil || !strings.Contains(err.Error(), "content/satu.md:4:") || !strings.Contains(err.Error(), "img/a-300w.jpg") {
+		t.Errorf("got %v, want an error about img/a-300w.jpg naming content/satu.md:4", err)
+	}
 }

@@ -4,17 +4,13 @@ import (
 	"os"
 	"testing"
 
-	"github.com/kabar-news/kabar/generator/images"
+	"github.com/kabar-news/kabar/generator/internal/testsite"
 )
 
 // TestMain keeps the tests' resized images out of the user's cache.
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "kabar-test-cache-")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv(images.EnvDir, dir)
+	done := testsite.TempImageCache()
 	code := m.Run()
-	os.RemoveAll(dir)
+	done()
 	os.Exit(code)
 }

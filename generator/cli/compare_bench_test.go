@@ -19,7 +19,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kabar-news/kabar/generator/images"
 	"github.com/kabar-news/kabar/generator/internal/testsite"
 	"github.com/kabar-news/kabar/generator/markdown"
 )
@@ -262,14 +261,9 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv(floorEnv); dir != "" {
 		os.Exit(goldmarkFloor(dir))
 	}
-	// The tests' resized images stay out of the user's cache.
-	cache, err := os.MkdirTemp("", "kabar-test-cache-")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv(images.EnvDir, cache)
+	done := testsite.TempImageCache() // not the user's cache
 	code := m.Run()
-	os.RemoveAll(cache)
+	done()
 	os.Exit(code)
 }
 

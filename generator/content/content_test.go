@@ -60,6 +60,7 @@ func TestParseYAMLAndTOML(t *testing.T) {
 		Section:     "Ekonomi",
 		Tags:        []string{"Rupiah", "Valuta Asing"},
 		Image:       "/img/rupiah.jpg",
+		ImageLine:   11,
 		Lang:        "id",
 		Content:     "<p>Nilai tukar rupiah menguat tipis.</p>\n",
 		Words:       5,

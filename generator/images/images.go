@@ -34,7 +34,7 @@ var widths = []int{480, 800, 1200}
 
 // settings names everything that changes the copies' bytes: a change to
 // it makes new cache entries instead of reusing stale ones.
-const settings = "v1 480,800,1200 lanczos jpeg-q82 png-best"
+const settings = "v1 480,800,1200 lanczos jpeg-q82 png-default"
 
 const jpegQuality = 82
 
@@ -139,7 +139,7 @@ func (c *Cache) Make(data []byte) (*Result, error) {
 		if format == "jpeg" {
 			err = jpeg.Encode(&buf, dst, &jpeg.Options{Quality: jpegQuality})
 		} else {
-			err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, dst)
+			err = (&png.Encoder{CompressionLevel: png.DefaultCompression}).Encode(&buf, dst)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("encoding a copy %d px wide: %w", w, err)

@@ -21,6 +21,7 @@ via: "<b onclick=v()>Agen</b>"
 tags: ["<script>t()</script>", "\"kutip\" & 'apostrof'", "../../etc"]
 authors: ["<a href=javascript:x>Penulis</a>"]
 image: "/img/a.jpg?x=\"><script>i()</script>"
+image_alt: "\"><script>alt()</script> & foto"
 ---
 <script>alert("badan")</script>
 
@@ -142,6 +143,12 @@ func TestHostileArticle(t *testing.T) {
 	img := find(doc, func(n *html.Node) bool { return n.Data == "img" })
 	if img == nil || attr(img, "class") != "lead-image" || !strings.HasPrefix(attr(img, "src"), "/kabar/img/a.jpg?x=") {
 		t.Errorf("the only image is not the lead image: %v", img)
+	}
+	if got := attr(img, "alt"); got != `"><script>alt()</script> & foto` {
+		t.Errorf("the lead image's alt = %q", got)
+	}
+	if !strings.HasPrefix(attr(img, "srcset"), "/kabar/img/a.jpg?x=") || !strings.HasSuffix(attr(img, "srcset"), " 800w") {
+		t.Errorf("the lead image's srcset = %q", attr(img, "srcset"))
 	}
 	// The body's raw HTML is shown as text.
 	body := find(doc, func(n *html.Node) bool { return n.Data == "div" && attr(n, "class") == "body" })

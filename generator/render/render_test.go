@@ -276,6 +276,14 @@ func renderPage(tmpl *Templates, p *site.Page) ([]byte, error) {
 		Body:    func(a *site.Article) (template.HTML, error) { return a.Content, nil },
 		Card:    tmpl.Card,
 		Partial: tmpl.Partial,
+		// A lead image whose one copy is the front matter's path, as
+		// written: the templates must escape it.
+		Lead: func(a *site.Article) *view.Lead {
+			if a.Image == "" {
+				return nil
+			}
+			return &view.Lead{Alt: a.ImageAlt, Sizes: []view.Size{{Path: a.Image, Width: 800, Height: 400}}}
+		},
 	}
 	var buf bytes.Buffer
 	err := tmpl.Page(&buf, p, view.NewRecorder(env).Page(p))

@@ -1,0 +1,18 @@
+package testsite
+
+import (
+	"os"
+
+	"github.com/kabar-news/kabar/generator/images"
+)
+
+// TempImageCache points the image cache at a new temporary folder, so
+// that tests leave the user's cache alone, and returns its removal.
+func TempImageCache() func() {
+	dir, err := os.MkdirTemp("", "kabar-test-cache-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv(images.EnvDir, dir)
+	return func() { os.RemoveAll(dir) }
+}
