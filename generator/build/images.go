@@ -109,7 +109,7 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 					old = nil // rewritten: its size and time may not tell
 				}
 				var err error
-				if sf, err = readFileSum(b, contentFS, fileRel, old, "content/"); err != nil {
+				if sf, err = b.readFileSum(contentFS, fileRel, old, "content/"); err != nil {
 					errs = append(errs, err)
 					continue
 				}
@@ -369,7 +369,7 @@ func bundleFiles(contentDir, dir string) ([]string, error) {
 
 // readFileSum stats and hashes one file to copy, keeping old's hash when
 // its size and time did not change.
-func readFileSum(b *Builder, from fs.FS, name string, old *staticFile, shown string) (*staticFile, error) {
+func (b *Builder) readFileSum(from fs.FS, name string, old *staticFile, shown string) (*staticFile, error) {
 	sf := &staticFile{file: output.File{Name: name, From: from, FromName: name}}
 	info, err := fs.Stat(from, name)
 	if err != nil {
