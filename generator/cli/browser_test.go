@@ -183,8 +183,23 @@ func TestBrowserLiveReload(t *testing.T) {
 	if msg := evalJS[string](t, ctx, `document.querySelector("#digest-build-errors .digest-error-message").textContent`); !strings.Contains(msg, "YAML") {
 		t.Errorf("the overlay says %q", msg)
 	}
+	if fix := evalJS[string](t, ctx, `document.querySelector("#digest-build-errors .digest-error-fix").textContent`); !strings.Contains(fix, "same quote mark") {
+		t.Errorf("the overlay's fix is %q, want the content parser's advice on the quote", fix)
+	}
 	// Fixing it makes the overlay go.
 	writeFile(t, dir, "content/"+a.File, a.Markdown())
+	waitJS(t, ctx, "the overlay to go", `document.getElementById("digest-build-errors") === null && document.querySelector("article h1") !== null`)
+
+	// A template that fails as it runs: the overlay names its line and
+	// column, as the template package reports them.
+	writeFile(t, dir, "templates/article.html", "{{define \"main\"}}\n  <p>{{.Article.NoSuchField}}</p>\n{{end}}\n")
+	waitJS(t, ctx, "the template error overlay", `document.getElementById("digest-build-errors") !== null`)
+	if where := evalJS[string](t, ctx, `document.querySelector("#digest-build-errors .digest-error-file").textContent`); where != "templates/article.html:2:15" {
+		t.Errorf("the overlay names %q, want templates/article.html:2:15", where)
+	}
+	if err := os.Remove(filepath.Join(dir, "templates", "article.html")); err != nil {
+		t.Fatal(err)
+	}
 	waitJS(t, ctx, "the overlay to go", `document.getElementById("digest-build-errors") === null && document.querySelector("article h1") !== null`)
 
 	// A new server in the old one's place: the page reconnects and,

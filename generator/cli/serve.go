@@ -16,6 +16,7 @@ import (
 
 	"github.com/kabar-news/kabar/generator/build"
 	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/output"
 	"github.com/kabar-news/kabar/generator/progress"
 	"github.com/kabar-news/kabar/generator/serve"
@@ -124,7 +125,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 				err := fmt.Errorf("internal error, please report it: %v", e)
 				reportError(stderr, err)
 				if srv != nil {
-					srv.Failed(err)
+					srv.Failed(diag.List(err))
 				}
 				b.Close()
 				b, _ = build.NewBuilder(opt)
@@ -135,13 +136,11 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 		meter.Start()
 		rb, err := b.Build(paths)
 		meter.Stop()
-		for _, w := range rb.Warnings {
-			fmt.Fprintf(stderr, "kabar %s: warning: %s\n", name, w)
-		}
+		reportWarnings(stderr, name, rb.Warnings)
 		if err != nil {
 			reportError(stderr, err)
 			if srv != nil {
-				srv.Failed(err)
+				srv.Failed(diag.List(err))
 			}
 			return
 		}

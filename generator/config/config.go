@@ -15,6 +15,8 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/kabar-news/kabar/generator/diag"
 )
 
 // Files lists the config file names, in the order they are looked for.
@@ -68,7 +70,7 @@ func Load(fsys fs.FS) (*Config, error) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, &diag.Diag{File: name, Message: err.Error(), Err: err}
 		}
 		c.File = name
 		if strings.HasSuffix(name, ".toml") {
@@ -82,8 +84,9 @@ func Load(fsys fs.FS) (*Config, error) {
 		break
 	}
 	if err := c.finish(); err != nil {
-		if c.File != "" {
-			return nil, fmt.Errorf("%s: %w", c.File, err)
+		var d *diag.Diag
+		if errors.As(err, &d) && d.File == "" {
+			d.File = c.File
 		}
 		return nil, err
 	}
@@ -100,9 +103,9 @@ func decodeYAML(name string, data []byte, c *Config) error {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		var le *yaml.LoadError
 		if errors.As(err, &le) {
-			return fmt.Errorf("%s:%d: %s: fix the YAML syntax (check indentation, and quote values that contain ': ')", name, max(le.Mark.Line, 1), le.Message)
+			return &diag.Diag{File: name, Line: max(le.Mark.Line, 1), Message: le.Message, Fix: "fix the YAML syntax (check indentation, and quote values that contain ': ')", Err: err}
 		}
-		return fmt.Errorf("%s: %v: fix the YAML syntax", name, err)
+		return &diag.Diag{File: name, Message: err.Error(), Fix: "fix the YAML syntax", Err: err}
 	}
 	if len(doc.Content) == 0 {
 		return nil // empty, or only comments
@@ -111,17 +114,17 @@ func decodeYAML(name string, data []byte, c *Config) error {
 	var les *yaml.LoadErrors
 	if !errors.As(err, &les) {
 		if err != nil {
-			return fmt.Errorf("%s: %v", name, err)
+			return &diag.Diag{File: name, Message: err.Error(), Err: err}
 		}
 		return nil
 	}
 	errs := make([]error, 0, len(les.Errors))
 	for _, e := range les.Errors {
 		if m := unknownYAML.FindStringSubmatch(e.Message); m != nil {
-			errs = append(errs, fmt.Errorf("%s:%d: unknown setting %q: the settings are %s", name, max(e.Mark.Line, 1), m[1], settings))
+			errs = append(errs, &diag.Diag{File: name, Line: max(e.Mark.Line, 1), Message: fmt.Sprintf("unknown setting %q", m[1]), Fix: "the settings are " + settings})
 			continue
 		}
-		errs = append(errs, fmt.Errorf("%s:%d: %s: fix the value on this line", name, max(e.Mark.Line, 1), e.Message))
+		errs = append(errs, &diag.Diag{File: name, Line: max(e.Mark.Line, 1), Message: e.Message, Fix: "fix the value on this line"})
 	}
 	return errors.Join(errs...)
 }
@@ -135,17 +138,17 @@ func decodeTOML(name string, data []byte, c *Config) error {
 		errs := make([]error, 0, len(sme.Errors))
 		for _, e := range sme.Errors {
 			row, _ := e.Position()
-			errs = append(errs, fmt.Errorf("%s:%d: unknown setting %q: the settings are %s", name, row, strings.Join(e.Key(), "."), settings))
+			errs = append(errs, &diag.Diag{File: name, Line: row, Message: fmt.Sprintf("unknown setting %q", strings.Join(e.Key(), ".")), Fix: "the settings are " + settings})
 		}
 		return errors.Join(errs...)
 	}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		row, _ := de.Position()
-		return fmt.Errorf("%s:%d: %s: fix the TOML syntax (strings need quotes)", name, row, strings.TrimPrefix(de.Error(), "toml: "))
+		return &diag.Diag{File: name, Line: row, Message: strings.TrimPrefix(de.Error(), "toml: "), Fix: "fix the TOML syntax (strings need quotes)", Err: err}
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %v", name, err)
+		return &diag.Diag{File: name, Message: err.Error(), Err: err}
 	}
 	return nil
 }
@@ -168,14 +171,14 @@ func (c *Config) finish() error {
 	}
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
-		return fmt.Errorf("timezone %q is unknown: use an IANA name such as Asia/Jakarta or UTC", c.TimeZone)
+		return &diag.Diag{Message: fmt.Sprintf("timezone %q is unknown", c.TimeZone), Fix: "use an IANA name such as Asia/Jakarta or UTC"}
 	}
 	c.Location = loc
 	if c.PerPage == 0 {
 		c.PerPage = 10
 	}
 	if c.PerPage < 0 {
-		return fmt.Errorf("per_page is %d: it must be a positive number", c.PerPage)
+		return &diag.Diag{Message: fmt.Sprintf("per_page is %d", c.PerPage), Fix: "it must be a positive number"}
 	}
 	if c.Permalink == "" {
 		c.Permalink = "/:year/:month/:day/:slug/"
@@ -191,10 +194,10 @@ func (c *Config) finish() error {
 	}
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("base URL %q is not an absolute http(s) URL: write it like https://user.github.io/repo/", c.BaseURL)
+		return &diag.Diag{Message: fmt.Sprintf("base URL %q is not an absolute http(s) URL", c.BaseURL), Fix: "write it like https://user.github.io/repo/"}
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("base URL %q has a query or fragment: remove it", c.BaseURL)
+		return &diag.Diag{Message: fmt.Sprintf("base URL %q has a query or fragment", c.BaseURL), Fix: "remove it"}
 	}
 	u.Path = "/" + strings.Trim(u.Path, "/") + "/"
 	if u.Path == "//" {
@@ -204,21 +207,21 @@ func (c *Config) finish() error {
 	c.BasePath = u.Path
 	c.BaseURL = u.String()
 	if strings.ContainsAny(c.Domain, "/: ") {
-		return fmt.Errorf("domain %q must be a bare host name such as news.example.id", c.Domain)
+		return &diag.Diag{Message: fmt.Sprintf("domain %q must be a bare host name such as news.example.id", c.Domain)}
 	}
 	return nil
 }
 
 func checkPermalink(p string) error {
 	if !strings.HasPrefix(p, "/") || !strings.HasSuffix(p, "/") {
-		return fmt.Errorf("permalink %q must start and end with '/', e.g. /:year/:month/:day/:slug/", p)
+		return &diag.Diag{Message: fmt.Sprintf("permalink %q must start and end with '/', e.g. /:year/:month/:day/:slug/", p)}
 	}
 	if !strings.Contains(p, ":slug") {
-		return fmt.Errorf("permalink %q must contain :slug so that every article gets its own page", p)
+		return &diag.Diag{Message: fmt.Sprintf("permalink %q must contain :slug so that every article gets its own page", p)}
 	}
 	for _, seg := range strings.Split(strings.Trim(p, "/"), "/") {
 		if seg == ".." || seg == "." {
-			return fmt.Errorf("permalink %q must not contain '.' or '..' segments", p)
+			return &diag.Diag{Message: fmt.Sprintf("permalink %q must not contain '.' or '..' segments", p)}
 		}
 	}
 	return nil

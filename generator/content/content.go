@@ -20,6 +20,7 @@ import (
 
 	"github.com/gosimple/slug"
 
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/markdown"
 )
 
@@ -50,22 +51,27 @@ type Article struct {
 
 // Error is a problem in one content file.
 type Error struct {
-	Path string
-	Line int
-	Msg  string
-	Fix  string
+	Path   string
+	Line   int
+	Column int // 0 when unknown
+	Msg    string
+	Fix    string
+	// Err is the kind of problem (ErrNoFrontMatter) or the error of the
+	// file system underneath, for errors.Is.
+	Err error
 }
 
-func (e *Error) Error() string {
-	s := e.Path
-	if e.Line > 0 {
-		s += fmt.Sprintf(":%d", e.Line)
-	}
-	s += ": " + e.Msg
-	if e.Fix != "" {
-		s += ": " + e.Fix
-	}
-	return s
+// ErrNoFrontMatter is the kind of Error of a file that does not start
+// with front matter.
+var ErrNoFrontMatter = errors.New("no front matter")
+
+func (e *Error) Error() string { return e.Diag().String() }
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Diag is the error as a diagnostic, for the terminal, the preview and JSON.
+func (e *Error) Diag() diag.Diag {
+	return diag.Diag{File: e.Path, Line: e.Line, Column: e.Column, Severity: diag.Error, Message: e.Msg, Fix: e.Fix, Err: e.Err}
 }
 
 // ReadFile reads the article name from fsys, refusing a file larger than
@@ -77,7 +83,7 @@ func ReadFile(fsys fs.FS, name, displayPath string) ([]byte, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err // the path is displayPath's
 		}
-		return nil, fmt.Errorf("%s: %w", displayPath, err)
+		return nil, &Error{Path: displayPath, Msg: err.Error(), Err: err}
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.Size() > MaxFileSize {
@@ -85,7 +91,7 @@ func ReadFile(fsys fs.FS, name, displayPath string) ([]byte, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", displayPath, err)
+		return nil, &Error{Path: displayPath, Msg: err.Error(), Err: err}
 	}
 	if len(data) > MaxFileSize {
 		return nil, tooBig(displayPath, int64(len(data)))
@@ -480,8 +486,7 @@ func Body(displayPath string, data []byte) ([]byte, error) {
 	data = newlines(data)
 	_, _, _, body, _, err := split(displayPath, data)
 	if err != nil {
-		var e *Error
-		if errors.As(err, &e) && e.Msg == "no front matter" {
+		if errors.Is(err, ErrNoFrontMatter) {
 			return data, nil
 		}
 		return nil, err
