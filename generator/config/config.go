@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"regexp"
+	"reflect"
 	"strings"
 	"time"
 
@@ -96,7 +96,34 @@ func Load(fsys fs.FS) (*Config, error) {
 // settings lists the config's field names, for the fix of an unknown one.
 const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, params"
 
-var unknownYAML = regexp.MustCompile(`^field (.+) not found in type`)
+// knownYAML is the set of setting names a YAML config may use: the yaml
+// names of Config's fields.
+var knownYAML = func() map[string]bool {
+	known := map[string]bool{}
+	t := reflect.TypeFor[Config]()
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); name != "" && name != "-" {
+			known[name] = true
+		}
+	}
+	return known
+}()
+
+// unknownYAML reports each top-level key of a YAML config that names no
+// setting, with its line: found in the document itself, as the YAML
+// library says so only in the words of its message.
+func unknownYAML(name string, root *yaml.Node) []error {
+	if root.Kind != yaml.MappingNode {
+		return nil
+	}
+	var errs []error
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if k := root.Content[i]; !knownYAML[k.Value] {
+			errs = append(errs, &diag.Diag{File: name, Line: max(k.Line, 1), Message: fmt.Sprintf("unknown setting %q", k.Value), Fix: "the settings are " + settings})
+		}
+	}
+	return errs
+}
 
 func decodeYAML(name string, data []byte, c *Config) error {
 	var doc yaml.Node
@@ -110,21 +137,16 @@ func decodeYAML(name string, data []byte, c *Config) error {
 	if len(doc.Content) == 0 {
 		return nil // empty, or only comments
 	}
-	err := doc.Load(c, yaml.WithKnownFields())
+	errs := unknownYAML(name, doc.Content[0])
+	err := doc.Load(c)
 	var les *yaml.LoadErrors
-	if !errors.As(err, &les) {
-		if err != nil {
-			return &diag.Diag{File: name, Message: err.Error(), Err: err}
+	switch {
+	case errors.As(err, &les):
+		for _, e := range les.Errors {
+			errs = append(errs, &diag.Diag{File: name, Line: max(e.Mark.Line, 1), Message: e.Message, Fix: "fix the value on this line"})
 		}
-		return nil
-	}
-	errs := make([]error, 0, len(les.Errors))
-	for _, e := range les.Errors {
-		if m := unknownYAML.FindStringSubmatch(e.Message); m != nil {
-			errs = append(errs, &diag.Diag{File: name, Line: max(e.Mark.Line, 1), Message: fmt.Sprintf("unknown setting %q", m[1]), Fix: "the settings are " + settings})
-			continue
-		}
-		errs = append(errs, &diag.Diag{File: name, Line: max(e.Mark.Line, 1), Message: e.Message, Fix: "fix the value on this line"})
+	case err != nil:
+		errs = append(errs, &diag.Diag{File: name, Message: err.Error(), Err: err})
 	}
 	return errors.Join(errs...)
 }
