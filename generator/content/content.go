@@ -361,8 +361,12 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 
 // isWebURL reports whether s is an absolute http or https address.
 func isWebURL(s string) bool {
+	// url.Parse lets control characters through in a fragment.
+	if strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return false
+	}
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Hostname() != "" // not only a user or a port
 }
 
 // isImageURL reports whether s is a web address or a path on the site
