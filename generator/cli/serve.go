@@ -65,6 +65,10 @@ type liveOptions struct {
 	reload bool
 	// debounce, when not 0, replaces the watcher's default quiet time.
 	debounce time.Duration
+	// rebuilt, when set, is called after each build with the paths it was
+	// for (nil for the first) and whether it failed: tests wait on it
+	// instead of on the clock.
+	rebuilt func(paths []string, failed bool)
 }
 
 // live builds, then rebuilds on every change until ctx ends, serving the
@@ -118,6 +122,10 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 		srv = serve.New(serve.Options{Dir: opt.OutDir, FS: fsOf(opt.Memory), Reload: o.reload})
 	}
 	rebuild := func(paths []string) {
+		failed := true
+		if o.rebuilt != nil {
+			defer func() { o.rebuilt(paths, failed) }()
+		}
 		defer func() {
 			// A bug must not end a preview someone is writing in; the
 			// next change rebuilds everything.
@@ -154,6 +162,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 		if srv != nil {
 			srv.Built(rb.BasePath, rb.Changed)
 		}
+		failed = false
 	}
 	rebuild(nil)
 

@@ -373,6 +373,9 @@ func TestSlowClient(t *testing.T) {
 	for s.Clients() < 2 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
+	if n := s.Clients(); n != 2 {
+		t.Fatalf("%d browsers connected, want the slow and the fast one: the test would prove nothing", n)
+	}
 	done := make(chan struct{})
 	go func() {
 		for i := range 5000 {
