@@ -83,6 +83,18 @@ func action(t *testing.T, steps []workflowStep, name string, min int) (int, work
 	return 0, workflowStep{}
 }
 
+// stepRunning is the index of the last step whose commands hold command.
+func stepRunning(t *testing.T, steps []workflowStep, command string) int {
+	t.Helper()
+	for i := len(steps) - 1; i >= 0; i-- {
+		if strings.Contains(steps[i].Run, command) {
+			return i
+		}
+	}
+	t.Fatalf("no step runs %s", command)
+	return -1
+}
+
 // TestPagesWorkflow checks the GitHub Actions workflow that publishes the
 // site: triggers, permissions, concurrency, the steps and their order, and
 // that the build gets the base URL Pages reports.
@@ -133,15 +145,7 @@ func TestPagesWorkflow(t *testing.T) {
 	if pages.ID != "pages" {
 		t.Errorf("configure-pages has id %q; the build reads steps.pages.outputs", pages.ID)
 	}
-	iBuild := -1
-	for i, s := range b.Steps {
-		if strings.Contains(s.Run, "./generator build") {
-			iBuild = i
-		}
-	}
-	if iBuild < 0 {
-		t.Fatal("no step runs ./generator build")
-	}
+	iBuild := stepRunning(t, b.Steps, "./generator build")
 	if !(iCheckout < iGo && iGo < iBuild && iPages < iBuild && iBuild < iUpload) {
 		t.Errorf("steps in the order checkout %d, setup-go %d, configure-pages %d, build %d, upload %d", iCheckout, iGo, iPages, iBuild, iUpload)
 	}
@@ -301,15 +305,7 @@ func TestCIWorkflow(t *testing.T) {
 	}
 	iVet, _ := step("go vet", "go vet ./...")
 	iTest, test := step("the tests", "go test -race -count=1 ./...")
-	iFmt := -1
-	for i, s := range job.Steps {
-		if strings.Contains(s.Run, "gofmt -l") {
-			iFmt = i
-		}
-	}
-	if iFmt < 0 {
-		t.Fatal("no step runs gofmt -l")
-	}
+	iFmt := stepRunning(t, job.Steps, "gofmt -l")
 	if !(iCheckout < iGo && iGo < iFmt && iGo < iVet && iChrome < iTest && iGo < iTest) {
 		t.Errorf("steps in the order checkout %d, setup-go %d, chrome %d, gofmt %d, vet %d, test %d", iCheckout, iGo, iChrome, iFmt, iVet, iTest)
 	}
