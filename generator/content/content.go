@@ -51,11 +51,10 @@ type Article struct {
 
 // Error is a problem in one content file.
 type Error struct {
-	Path   string
-	Line   int
-	Column int // 0 when unknown
-	Msg    string
-	Fix    string
+	Path string
+	Line int
+	Msg  string
+	Fix  string
 	// Err is the kind of problem (ErrNoFrontMatter) or the error of the
 	// file system underneath, for errors.Is.
 	Err error
@@ -71,7 +70,7 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Diag is the error as a diagnostic, for the terminal, the preview and JSON.
 func (e *Error) Diag() diag.Diag {
-	return diag.Diag{File: e.Path, Line: e.Line, Column: e.Column, Severity: diag.Error, Message: e.Msg, Fix: e.Fix, Err: e.Err}
+	return diag.Diag{File: e.Path, Line: e.Line, Severity: diag.Error, Message: e.Msg, Fix: e.Fix, Err: e.Err}
 }
 
 // ReadFile reads the article name from fsys, refusing a file larger than
