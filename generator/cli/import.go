@@ -18,8 +18,7 @@ import (
 func runImport(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("import", "Imports the new items of news feeds as articles under content/SOURCE/YYYY/MM/DD/.\n"+
 		"A FEED is an http(s) address or a file; with none, the feeds: of the site config are read.\n"+
-		"Items the site has already are skipped, and no file is ever replaced.\n\n"+
-		"Usage: kabar import [flags] [FEED ...]")
+		"Items the site has already are skipped, and no file is ever replaced.")
 	site := fs.String("site", ".", "the site root, holding content/ and site.yaml")
 	section := fs.String("section", "", "the section of every imported article (overrides the config's)")
 	publish := fs.Bool("publish", false, "write draft: false, so that the articles are published at once")
@@ -99,8 +98,8 @@ func configName(cfg *config.Config) string {
 func runNew(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("new", "Writes a new draft article with the title, the date and time now, the slug and the\n"+
 		"fields to fill in, at the path the site's articles suggest, and prints its path.\n"+
-		"It never replaces a file. A site's templates/new.md (a Go text/template) replaces the built-in scaffold.\n\n"+
-		"Usage: kabar new [flags] \"Judul berita\"")
+		"It never replaces a file. A site's templates/new.md (a Go text/template) replaces the built-in scaffold.\n"+
+		"The title is the argument: kabar new [flags] \"Judul berita\"")
 	site := fs.String("site", ".", "the site root, holding content/ and site.yaml")
 	section := fs.String("section", "", "the article's section; it also picks the folder")
 	source := fs.String("source", "", "the outlet that reported the story")

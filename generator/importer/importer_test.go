@@ -19,82 +19,24 @@ import (
 	"github.com/kabar-news/kabar/generator/markdown"
 )
 
-// cp1252 is an RSS 2.0 feed declared as Windows-1252, written in it: é is
-// byte 0xE9, the curly quotes 0x93 and 0x94. It has content:encoded with
-// a relative image, a tracking pixel, an undeclared HTML entity, a
-// control character, an item without a date and a wire dateline.
-var cp1252 = []byte("<?xml version=\"1.0\" encoding=\"windows-1252\"?>\n" +
-	`<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
-<channel>
-<title>Warta Caf` + "\xe9" + `</title>
-<link>https://warta.example/</link>
-<lastBuildDate>Mon, 28 Apr 2025 09:00:00 +0700</lastBuildDate>
-<item>
-  <title>Harga Kopi ` + "\x93" + `Naik` + "\x94" + ` di Pasar` + "\x0b" + ` Caf` + "\xe9" + `&nbsp;Lama</title>
-  <link>https://warta.example/berita/harga-kopi-naik?utm_source=rss&amp;utm_medium=feed</link>
-  <guid isPermaLink="false">warta-1001</guid>
-  <pubDate>Mon, 28 Apr 2025 07:15:00 +0700</pubDate>
-  <category>Ekonomi</category>
-  <category>Kopi</category>
-  <description>Jakarta (ANTARA) - Harga kopi di pasar tradisional naik&hellip; pedagang mengeluh.</description>
-  <content:encoded><![CDATA[<p>Harga <strong>kopi</strong> naik tajam pekan ini.</p>
-<p><img src="/img/kopi.jpg" alt="Biji kopi"><img src="https://track.example/p.gif" width="1" height="1"></p>
-<p>Baca <a href="/berita/sebelumnya">berita sebelumnya</a>.</p>]]></content:encoded>
-</item>
-<item>
-  <title>Pedagang Pasar Lama Minta Bantuan</title>
-  <link>https://warta.example/berita/pedagang-minta-bantuan</link>
-  <description>Para pedagang meminta bantuan modal.</description>
-</item>
-</channel>
-</rss>
-`)
-
-// atomFeed has relative links and no dates at all.
-const atomFeed = `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
-  <title>Kabar Pesisir</title>
-  <id>urn:kabar-pesisir</id>
-  <entry>
-    <title>Nelayan Kembali Melaut</title>
-    <id>urn:kabar-pesisir:1</id>
-    <link href="/berita/nelayan-kembali-melaut"/>
-    <summary>Cuaca membaik, nelayan kembali melaut.</summary>
-    <content type="html">&lt;p&gt;Cuaca membaik sejak Senin. &lt;a href="cuaca/senin"&gt;Prakiraan&lt;/a&gt;&lt;/p&gt;</content>
-  </entry>
-</feed>
-`
-
-const jsonFeed = `{
-  "version": "https://jsonfeed.org/version/1.1",
-  "title": "Suara Kota",
-  "home_page_url": "https://suara.example/",
-  "items": [
-    {"id": "sk-7", "url": "https://suara.example/7", "title": "Taman Kota Dibuka",
-     "content_html": "<p>Taman kota baru dibuka untuk umum.</p>", "date_published": "2025-04-27T10:00:00+07:00",
-     "tags": ["Kota", "Taman"], "authors": [{"name": "Reuters"}]}
-  ]
-}`
-
-// scripts puts a script, or a javascript: address, in every field.
-const scripts = `<?xml version="1.0"?>
-<rss version="2.0"><channel>
-<title>&lt;script&gt;alert(1)&lt;/script&gt;Portal Jahat</title>
-<link>https://jahat.example/</link>
-<item>
-  <title>&lt;script&gt;alert(2)&lt;/script&gt;Judul &lt;b onmouseover="alert(3)"&gt;Tebal&lt;/b&gt;</title>
-  <link>javascript:alert(4)</link>
-  <guid>&lt;script&gt;alert(5)&lt;/script&gt;</guid>
-  <pubDate>Sun, 27 Apr 2025 08:00:00 +0700</pubDate>
-  <category>&lt;script&gt;alert(6)&lt;/script&gt;Politik</category>
-  <description>&lt;script&gt;alert(7)&lt;/script&gt;Ringkasan &lt;img src=x onerror=alert(8)&gt;aman.</description>
-  <content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/"><![CDATA[<p onclick="alert(9)">Isi berita.</p>
-<script>alert(10)</script><style>body{display:none}</style><iframe src="https://jahat.example/frame"></iframe>
-<a href="javascript:alert(11)">klik</a> <a href="https://aman.example/x" onclick="alert(12)">tautan</a>
-<img src="data:image/png;base64,AAAA"><form action="/kirim"><input name="q"></form>]]></content:encoded>
-</item>
-</channel></rss>
-`
+// The test feeds, in testdata/:
+//   - cp1252.xml: RSS 2.0 declared as Windows-1252 and written in it (é is
+//     byte 0xE9, the curly quotes 0x93 and 0x94), with content:encoded
+//     holding a relative image and link and a tracking pixel, an
+//     undeclared HTML entity, a control character, a wire dateline and an
+//     item without a date;
+//   - atom.xml: Atom with relative links and no dates at all;
+//   - feed.json: JSON Feed 1.1, its author a news agency;
+//   - scripts.xml: a script, a handler or a javascript: address in every
+//     field.
+func testdata(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
 
 func gz(b []byte) []byte {
 	var buf bytes.Buffer
@@ -114,18 +56,19 @@ func feedServer(t *testing.T) *httptest.Server {
 			w.Write(body)
 		})
 	}
-	serve("/cp1252.xml", "application/rss+xml", cp1252)
-	serve("/atom.xml", "application/atom+xml", []byte(atomFeed))
-	serve("/feed.json", "application/feed+json", []byte(jsonFeed))
-	serve("/scripts.xml", "application/rss+xml", []byte(scripts))
+	atomFeed, jsonFeed := testdata(t, "atom.xml"), testdata(t, "feed.json")
+	serve("/cp1252.xml", "application/rss+xml", testdata(t, "cp1252.xml"))
+	serve("/atom.xml", "application/atom+xml", atomFeed)
+	serve("/feed.json", "application/feed+json", jsonFeed)
+	serve("/scripts.xml", "application/rss+xml", testdata(t, "scripts.xml"))
 	serve("/page.html", "text/html", []byte("<!DOCTYPE html><html><head><title>Beranda</title></head><body><p>Bukan feed</p></body></html>"))
-	serve("/atom.xml.gz", "application/gzip", gz([]byte(atomFeed))) // packed, and not said so
+	serve("/atom.xml.gz", "application/gzip", gz(atomFeed)) // packed, and not said so
 	mux.HandleFunc("/gzip.json", func(w http.ResponseWriter, r *http.Request) {
 		if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 			t.Errorf("the client does not ask for gzip")
 		}
 		w.Header().Set("Content-Encoding", "gzip")
-		w.Write(gz([]byte(jsonFeed)))
+		w.Write(gz(jsonFeed))
 	})
 	mux.HandleFunc("/moved", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/lagi", http.StatusMovedPermanently)
@@ -140,7 +83,7 @@ func feedServer(t *testing.T) *httptest.Server {
 		<-r.Context().Done() // never answers; the client gives up
 	})
 	mux.HandleFunc("/slow.xml", func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte(atomFeed[:100])) // a start, then nothing
+		w.Write(atomFeed[:100]) // a start, then nothing
 		w.(http.Flusher).Flush()
 		<-r.Context().Done()
 	})
