@@ -69,7 +69,7 @@ type item struct {
 	run      *feedRun
 	res      *Result
 	src      *gofeed.Item
-	keys     []string
+	keys     keys
 	title    string
 	date     time.Time
 	dateNote string // why the date is not the item's own
@@ -120,7 +120,7 @@ func Run(ctx context.Context, opt Options) ([]*Result, error) {
 	var idx *index
 	var scanErr error
 	scanned := make(chan struct{})
-	go func() { idx, scanErr = scan(contentDir); close(scanned) }()
+	go func() { idx, scanErr = scan(contentDir, cfg.Location); close(scanned) }()
 
 	runs := make([]*feedRun, len(feeds))
 	f := newFetcher(opt.Timeout, opt.MaxBytes, opt.Agent)
@@ -262,7 +262,10 @@ func (r *feedRun) pick(idx *index, opt Options, loc *time.Location) []*item {
 		if strings.ContainsAny(guid, "<\x00\x1f") {
 			guid = plainText(guid) // an ID is text; markup in it is an attack or a mistake
 		}
-		it.keys = []string{guidKey(source, guid), linkKey(it.link), hash}
+		it.keys = keys{guid: guidKey(source, guid), link: linkKey(it.link), hash: hash}
+		if it.keys.link == "" && strings.HasPrefix(it.keys.guid, "link:") {
+			it.keys.link = it.keys.guid
+		}
 		switch {
 		case guid != "":
 			it.id = guid
@@ -271,14 +274,14 @@ func (r *feedRun) pick(idx *index, opt Options, loc *time.Location) []*item {
 		default:
 			it.id = hash
 		}
-		if _, ok := idx.has(it.keys); ok {
+		if idx.has(it.keys) {
 			r.res.Already++
 			continue
 		}
 		if opt.Limit > 0 && len(fresh) == opt.Limit {
 			continue
 		}
-		idx.add("", it.keys...)
+		idx.add(it.keys)
 		fresh = append(fresh, it)
 	}
 	return fresh

@@ -370,7 +370,7 @@ func TestReimportIsSafe(t *testing.T) {
 	}
 }
 
-func TestChangedGUIDSameLink(t *testing.T) {
+func TestDuplicates(t *testing.T) {
 	srv := feedServer(t)
 	site := newSite(t)
 	run(t, site, Options{}, srv.URL+"/cp1252.xml")
@@ -390,6 +390,19 @@ func TestChangedGUIDSameLink(t *testing.T) {
 	res = run(t, site, Options{}, other)
 	if len(res[0].New) != 0 || res[0].Already != 2 {
 		t.Fatalf("again: %+v", res[0])
+	}
+
+	// A story whose GUID and link both changed is known by its title and
+	// date; a new story under an old GUID, with its own link, is new.
+	os.WriteFile(other, []byte(`<rss version="2.0"><channel><title>Warta Café</title>
+<item><title>Pedagang Pasar Lama Minta Bantuan</title><guid>pindah-1</guid>
+<link>https://warta.example/2025/pedagang-pasar-minta-bantuan</link><pubDate>Mon, 28 Apr 2025 09:00:00 +0700</pubDate></item>
+<item><title>Harga Kopi Turun Lagi</title><guid isPermaLink="false">warta-1001</guid>
+<link>https://warta.example/berita/harga-kopi-turun</link><pubDate>Wed, 30 Apr 2025 08:00:00 +0700</pubDate></item>
+</channel></rss>`), 0o644)
+	res = run(t, site, Options{}, other)
+	if len(res[0].New) != 1 || res[0].Already != 1 || !strings.Contains(res[0].New[0], "harga-kopi-turun-lagi") {
+		t.Fatalf("moved and reused: %+v", res[0])
 	}
 }
 

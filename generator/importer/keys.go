@@ -95,35 +95,42 @@ func hashID(source, title string, date time.Time) string {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:32]
 }
 
-// idKeys are the keys of an imported article's source_id.
-func idKeys(source, id string) string {
-	if strings.HasPrefix(id, "sha256:") {
-		return id
-	}
-	return guidKey(source, id)
+// keys are what one story is known by.
+type keys struct {
+	guid, link, hash string
 }
 
-// index is what the site's articles are known by: their keys, and the
-// slugs they take, so that a new article gets neither a known story nor a
-// taken URL.
+// index is what the site's articles are known by, and the slugs they
+// take, so that a new article gets neither a known story nor a taken URL.
 type index struct {
-	keys  map[string]string // key -> the article file that has it
+	byKey map[string]*keys // every key of every story -> the story's keys
 	slugs map[string]bool
 }
 
-func (x *index) has(keys []string) (string, bool) {
-	for _, k := range keys {
-		if f, ok := x.keys[k]; ok && k != "" {
-			return f, true
-		}
-	}
-	return "", false
+func newIndex() *index {
+	return &index{byKey: map[string]*keys{}, slugs: map[string]bool{}}
 }
 
-func (x *index) add(file string, keys ...string) {
-	for _, k := range keys {
-		if k != "" {
-			x.keys[k] = file
+// has reports whether the site has the story k. A link or a title and
+// date is trusted; a GUID alone is not when the story it names has
+// another link: some feeds give a new story an old GUID.
+func (x *index) has(k keys) bool {
+	if _, ok := x.byKey[k.link]; ok && k.link != "" {
+		return true
+	}
+	if _, ok := x.byKey[k.hash]; ok && k.hash != "" {
+		return true
+	}
+	if old, ok := x.byKey[k.guid]; ok && k.guid != "" {
+		return k.link == "" || old.link == ""
+	}
+	return false
+}
+
+func (x *index) add(k keys) {
+	for _, s := range []string{k.guid, k.link, k.hash} {
+		if s != "" {
+			x.byKey[s] = &k
 		}
 	}
 }
@@ -132,8 +139,8 @@ var jekyllDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}-`)
 
 // scan reads the front matter of every article under contentDir, on all
 // cores. A file that cannot be read is left to the build to report.
-func scan(contentDir string) (*index, error) {
-	x := &index{keys: map[string]string{}, slugs: map[string]bool{}}
+func scan(contentDir string, loc *time.Location) (*index, error) {
+	x := newIndex()
 	var files []string
 	err := filepath.WalkDir(contentDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -163,10 +170,9 @@ func scan(contentDir string) (*index, error) {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for p := range next {
-				keys, slugs := articleKeys(p)
-				rel, _ := filepath.Rel(filepath.Dir(contentDir), p)
+				k, slugs := articleKeys(p, loc)
 				mu.Lock()
-				x.add(filepath.ToSlash(rel), keys...)
+				x.add(k)
 				for _, s := range slugs {
 					x.slugs[s] = true
 				}
@@ -184,7 +190,7 @@ func scan(contentDir string) (*index, error) {
 
 // articleKeys reads one article's keys and the slugs it may take: its
 // slug field, its file name and its title, whichever the build uses.
-func articleKeys(p string) (keys, slugs []string) {
+func articleKeys(p string, loc *time.Location) (k keys, slugs []string) {
 	base := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
 	if base == "index" {
 		base = filepath.Base(filepath.Dir(p))
@@ -192,11 +198,11 @@ func articleKeys(p string) (keys, slugs []string) {
 	slugs = append(slugs, content.Slugify(jekyllDate.ReplaceAllString(base, "")))
 	data, err := os.ReadFile(p)
 	if err != nil || len(data) > content.MaxFileSize {
-		return nil, slugs
+		return k, slugs
 	}
 	fm, err := content.FrontMatter(p, data)
 	if err != nil {
-		return nil, slugs
+		return k, slugs
 	}
 	text := func(k string) string { s, _ := fm[k].(string); return strings.TrimSpace(s) }
 	for _, k := range []string{"slug", "title"} {
@@ -204,9 +210,22 @@ func articleKeys(p string) (keys, slugs []string) {
 			slugs = append(slugs, s)
 		}
 	}
-	if id := text("source_id"); id != "" {
-		keys = append(keys, idKeys(content.Slugify(text("source")), id))
+	source := content.Slugify(text("source"))
+	k.link = linkKey(text("source_url"))
+	if id := text("source_id"); strings.HasPrefix(id, "sha256:") {
+		k.hash = id
+	} else if id != "" {
+		k.guid = guidKey(source, id)
+		if k.link == "" && strings.HasPrefix(k.guid, "link:") {
+			k.link = k.guid
+		}
 	}
-	keys = append(keys, linkKey(text("source_url")))
-	return keys, slugs
+	// A story whose GUID and link both changed is still known by its
+	// outlet, title and date, as long as the editor kept them.
+	if k.hash == "" && source != "" {
+		if date, err := content.ParseDate(text("date"), loc); err == nil {
+			k.hash = hashID(source, plainText(text("title")), date)
+		}
+	}
+	return k, slugs
 }
