@@ -170,12 +170,10 @@ func scan(contentDir string, loc *time.Location) (*index, error) {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for p := range next {
-				k, slugs := articleKeys(p, loc)
+				k, slug := articleKeys(p, loc)
 				mu.Lock()
 				x.add(k)
-				for _, s := range slugs {
-					x.slugs[s] = true
-				}
+				x.slugs[slug] = true
 				mu.Unlock()
 			}
 		})
@@ -188,28 +186,31 @@ func scan(contentDir string, loc *time.Location) (*index, error) {
 	return x, nil
 }
 
-// articleKeys reads one article's keys and the slugs it may take: its
-// slug field, its file name and its title, whichever the build uses.
-func articleKeys(p string, loc *time.Location) (k keys, slugs []string) {
+// articleKeys reads one article's keys and the slug the build gives it:
+// its slug field, else its file name, else its title.
+func articleKeys(p string, loc *time.Location) (k keys, slug string) {
 	base := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
 	if base == "index" {
 		base = filepath.Base(filepath.Dir(p))
 	}
-	slugs = append(slugs, content.Slugify(jekyllDate.ReplaceAllString(base, "")))
+	base = jekyllDate.ReplaceAllString(base, "")
 	data, err := os.ReadFile(p)
 	if err != nil || len(data) > content.MaxFileSize {
-		return k, slugs
+		return k, content.Slugify(base)
 	}
 	fm, err := content.FrontMatter(p, data)
 	if err != nil {
-		return k, slugs
+		return k, content.Slugify(base)
 	}
 	text := func(k string) string { s, _ := fm[k].(string); return strings.TrimSpace(s) }
-	for _, k := range []string{"slug", "title"} {
-		if s := content.Slugify(text(k)); s != "" {
-			slugs = append(slugs, s)
-		}
+	slug = text("slug")
+	if slug == "" {
+		slug = base
 	}
+	if slug == "" {
+		slug = text("title")
+	}
+	slug = content.Slugify(slug)
 	source := content.Slugify(text("source"))
 	k.link = linkKey(text("source_url"))
 	if id := text("source_id"); strings.HasPrefix(id, "sha256:") {
@@ -227,5 +228,5 @@ func articleKeys(p string, loc *time.Location) (k keys, slugs []string) {
 			k.hash = hashID(source, plainText(text("title")), date)
 		}
 	}
-	return k, slugs
+	return k, slug
 }
