@@ -62,12 +62,14 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	var fresh, already, skipped, failed int
 	for _, r := range results {
 		name := r.Name
-		if name == "" {
-			name = r.Feed
-		}
 		if r.Err != nil {
 			failed++
-			fmt.Fprintf(stderr, "%s: failed: %s: %v\n", name, r.Feed, r.Err)
+			if name != "" {
+				name += ": failed: " + r.Feed
+			} else {
+				name = r.Feed + ": failed"
+			}
+			fmt.Fprintf(stderr, "%s: %v\n", name, r.Err)
 			continue
 		}
 		line := fmt.Sprintf("%s: %d new, %d already here", name, len(r.New), r.Already)

@@ -34,7 +34,7 @@ func TestImportCommand(t *testing.T) {
 	if stdout != wantOut {
 		t.Errorf("stdout %q\nwant       %q", stdout, wantOut)
 	}
-	if want := srv.URL + "/nothing.xml: failed: " + srv.URL + "/nothing.xml: the server answered 404 Not Found: check the address\n"; stderr != want {
+	if want := srv.URL + "/nothing.xml: failed: the server answered 404 Not Found: check the address\n"; stderr != want {
 		t.Errorf("stderr %q\nwant   %q", stderr, want)
 	}
 	data, err := os.ReadFile(filepath.Join(site, "content", "warta-cafe", "2025", "04", "28", "pedagang-pasar-lama-minta-bantuan.md"))
