@@ -64,6 +64,10 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		name := r.Name
 		if r.Err != nil {
 			failed++
+			if len(r.New) > 0 {
+				fmt.Fprintf(stdout, "%s: %d new before it failed\n", name, len(r.New))
+				fresh += len(r.New)
+			}
 			if name != "" {
 				name += ": failed: " + r.Feed
 			} else {

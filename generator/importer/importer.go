@@ -61,7 +61,7 @@ type Result struct {
 	New     []string // files written, relative to the site root
 	Already int      // items the site has
 	Skipped []string // why each skipped item was skipped
-	Err     error    // the feed could not be read; nothing was imported from it
+	Err     error    // the feed could not be read, or an article not written
 }
 
 // item is one feed item on its way to a file.
@@ -155,12 +155,17 @@ func Run(ctx context.Context, opt Options) ([]*Result, error) {
 	md := markdown.New(cfg.UnsafeHTML)
 	convertAll(fresh, opt, cfg.Location, md)
 	for _, it := range fresh {
+		if it.res.Err != nil {
+			continue
+		}
 		if it.skip != "" {
 			it.res.Skipped = append(it.res.Skipped, it.skip)
 			continue
 		}
-		if err := write(it, contentDir, idx); err != nil {
-			it.res.Skipped = append(it.res.Skipped, fmt.Sprintf("%q: %v", it.title, err))
+		if err := write(it, contentDir, idx); err != nil && it.res.Err == nil {
+			// The site, not the feed, is at fault (a full disk, a folder
+			// not writable): the feed fails, and its next items are not tried.
+			it.res.Err = fmt.Errorf("%q could not be written: %w", it.title, err)
 		}
 	}
 	out := make([]*Result, len(runs))
