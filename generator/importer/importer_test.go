@@ -476,3 +476,25 @@ func TestWriteFails(t *testing.T) {
 		t.Errorf("files %q", got)
 	}
 }
+
+// TestOldRSS: RSS 0.91 in ISO-8859-1 and RSS 1.0 (RDF) with Dublin Core.
+func TestOldRSS(t *testing.T) {
+	site := newSite(t)
+	dir, _ := filepath.Abs("testdata")
+	res := run(t, site, Options{}, filepath.Join(dir, "rss091.xml"), filepath.Join(dir, "rss10.rdf"))
+	for _, r := range res {
+		if r.Err != nil || len(r.New) != 1 {
+			t.Fatalf("%s: %+v", r.Feed, r)
+		}
+	}
+	files := articles(t, site)
+	old := files["content/buletin-lama/2025/04/29/jembatan-desa-selesai-dibangun.md"]
+	if a := parse(t, "content/buletin-lama/x.md", old); a.SourceURL != "https://buletin.example/jembatan.html" || a.Source != "Buletin Lama" {
+		t.Errorf("RSS 0.91:\n%s", old)
+	}
+	rdf := files["content/lintas-daerah/2025/04/26/panen-jagung-melimpah.md"]
+	a := parse(t, "content/lintas-daerah/x.md", rdf)
+	if a.Via != "Antara" || strings.Join(a.Tags, ",") != "Pertanian" || a.Date.Format(time.RFC3339) != "2025-04-26T16:00:00+07:00" || a.Params["source_id"] != "https://lintas.example/panen" {
+		t.Errorf("RSS 1.0:\n%s", rdf)
+	}
+}
