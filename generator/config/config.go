@@ -41,6 +41,8 @@ type Config struct {
 	UnsafeHTML bool           `yaml:"unsafe_html" toml:"unsafe_html"`
 	Author     string         `yaml:"author" toml:"author"`
 	Params     map[string]any `yaml:"params" toml:"params"`
+	// Feeds are the outlets' feeds the import command reads.
+	Feeds []Feed `yaml:"feeds" toml:"feeds"`
 
 	// File is the config file that was read, or "" when none exists.
 	File string `yaml:"-" toml:"-"`
@@ -48,6 +50,13 @@ type Config struct {
 	Location *time.Location `yaml:"-" toml:"-"`
 	// BasePath is the path part of BaseURL, e.g. "/repo/" or "/".
 	BasePath string `yaml:"-" toml:"-"`
+}
+
+// Feed is one feed to import from.
+type Feed struct {
+	URL     string `yaml:"url" toml:"url"`         // an http(s) address, or a file relative to the site root
+	Source  string `yaml:"source" toml:"source"`   // the outlet's name; "" means the feed's own title
+	Section string `yaml:"section" toml:"section"` // the section its articles go in
 }
 
 // Default returns the configuration used when a site has no config file.
@@ -94,32 +103,43 @@ func Load(fsys fs.FS) (*Config, error) {
 }
 
 // settings lists the config's field names, for the fix of an unknown one.
-const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, params"
+const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, params, feeds"
 
-// knownYAML is the set of setting names a YAML config may use: the yaml
-// names of Config's fields.
-var knownYAML = func() map[string]bool {
-	known := map[string]bool{}
-	t := reflect.TypeFor[Config]()
+// feedSettings are the fields of one entry of feeds.
+const feedSettings = "url, source, section (in each entry of feeds)"
+
+// yamlFields maps the yaml names of a struct type's fields to their types.
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	fields := map[string]reflect.Type{}
 	for i := range t.NumField() {
 		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); name != "" && name != "-" {
-			known[name] = true
+			fields[name] = t.Field(i).Type
 		}
 	}
-	return known
-}()
+	return fields
+}
 
-// unknownYAML reports each top-level key of a YAML config that names no
-// setting, with its line: found in the document itself, as the YAML
-// library says so only in the words of its message.
-func unknownYAML(name string, root *yaml.Node) []error {
-	if root.Kind != yaml.MappingNode {
+// unknownYAML reports each key of a YAML config that names no setting,
+// with its line: found in the document itself, as the YAML library says
+// so only in the words of its message. n is a group of settings of type
+// t, known lists them for the fix; lists of groups (feeds) are followed.
+func unknownYAML(name string, n *yaml.Node, t reflect.Type, known string) []error {
+	if n.Kind != yaml.MappingNode {
 		return nil
 	}
+	fields := yamlFields(t)
 	var errs []error
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		if k := root.Content[i]; !knownYAML[k.Value] {
-			errs = append(errs, &diag.Diag{File: name, Line: max(k.Line, 1), Message: fmt.Sprintf("unknown setting %q", k.Value), Fix: "the settings are " + settings})
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		ft, ok := fields[k.Value]
+		if !ok {
+			errs = append(errs, &diag.Diag{File: name, Line: max(k.Line, 1), Message: fmt.Sprintf("unknown setting %q", k.Value), Fix: "the settings are " + known})
+			continue
+		}
+		if ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && v.Kind == yaml.SequenceNode {
+			for _, item := range v.Content {
+				errs = append(errs, unknownYAML(name, item, ft.Elem(), feedSettings)...)
+			}
 		}
 	}
 	return errs
@@ -137,7 +157,7 @@ func decodeYAML(name string, data []byte, c *Config) error {
 	if len(doc.Content) == 0 {
 		return nil // empty, or only comments
 	}
-	errs := unknownYAML(name, doc.Content[0])
+	errs := unknownYAML(name, doc.Content[0], reflect.TypeFor[Config](), settings)
 	err := doc.Load(c)
 	var les *yaml.LoadErrors
 	switch {
@@ -230,6 +250,11 @@ func (c *Config) finish() error {
 	c.BaseURL = u.String()
 	if strings.ContainsAny(c.Domain, "/: ") {
 		return &diag.Diag{Message: fmt.Sprintf("domain %q must be a bare host name such as news.example.id", c.Domain)}
+	}
+	for i, f := range c.Feeds {
+		if strings.TrimSpace(f.URL) == "" {
+			return &diag.Diag{Message: fmt.Sprintf("feeds: entry %d has no url", i+1), Fix: "write it as - url: https://www.example.id/rss.xml"}
+		}
 	}
 	return nil
 }
