@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/images"
 	"github.com/kabar-news/kabar/generator/output"
 	"github.com/kabar-news/kabar/generator/site"
@@ -59,7 +60,7 @@ func isRemote(s string) bool { return strings.Contains(s, "://") || strings.HasP
 // included articles: what changed since the last build is read again, the
 // images on all cores. It returns the files of the articles whose lead
 // image changed, the warnings to give, and the extra output files by name.
-func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []string) ([]string, []string, map[string]*staticFile, error) {
+func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []string) ([]string, []diag.Diag, map[string]*staticFile, error) {
 	cfg := b.cfg
 	contentFS := os.DirFS(contentDir)
 	extra := map[string]*staticFile{}
@@ -199,7 +200,8 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 
 	// Each article's lead, and the copies as output files.
 	leads := make(map[string]*leadState, len(b.leads))
-	var changed, warnings []string
+	var changed []string
+	var warnings []diag.Diag
 	cacheFS := b.imgCache.FS()
 	var clashes []error
 	addLead := func(rel string, a *content.Article, lead *view.Lead) {
@@ -219,7 +221,9 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 			changed = append(changed, rel)
 		}
 		if (old == nil || old.src != st.src) && a.ImageAlt == "" {
-			warnings = append(warnings, fmt.Sprintf("content/%s:%d: the image %s has no image_alt: add image_alt: \"...\" saying what it shows, for readers who cannot see it", rel, a.ImageLine, a.Image))
+			warnings = append(warnings, diag.Diag{File: "content/" + rel, Line: a.ImageLine, Severity: diag.Warning,
+				Message: fmt.Sprintf("the image %s has no image_alt", a.Image),
+				Fix:     `add image_alt: "..." saying what it shows, for readers who cannot see it`})
 		}
 		leads[rel] = st
 	}
@@ -356,15 +360,16 @@ func bundleFiles(contentDir, dir string) ([]string, error) {
 			return nil
 		}
 		if !d.Type().IsRegular() {
-			return fmt.Errorf("content/%s/%s is not a regular file (a link or device): replace it with a real file", dir, rel)
+			return &diag.Diag{File: "content/" + dir + "/" + rel, Message: "not a regular file (a link or device)", Fix: "replace it with a real file"}
 		}
 		names = append(names, rel)
 		return nil
 	})
-	if err != nil {
-		return nil, err
+	var d *diag.Diag
+	if err != nil && !errors.As(err, &d) {
+		return nil, &diag.Diag{File: "content/" + dir, Message: err.Error(), Err: err}
 	}
-	return names, nil
+	return names, err
 }
 
 // readFileSum stats and hashes one file to copy, keeping old's hash when
@@ -373,7 +378,7 @@ func (b *Builder) readFileSum(from fs.FS, name string, old *staticFile, shown st
 	sf := &staticFile{file: output.File{Name: name, From: from, FromName: name}}
 	info, err := fs.Stat(from, name)
 	if err != nil {
-		return nil, fmt.Errorf("%s%s: %w", shown, name, err)
+		return nil, &diag.Diag{File: shown + name, Message: err.Error(), Err: err}
 	}
 	sf.size, sf.mod = info.Size(), info.ModTime()
 	if old != nil && old.size == sf.size && old.mod.Equal(sf.mod) {
@@ -381,7 +386,7 @@ func (b *Builder) readFileSum(from fs.FS, name string, old *staticFile, shown st
 		return sf, nil
 	}
 	if sf.sum, err = b.fileSum(from, name); err != nil {
-		return nil, fmt.Errorf("%s%s: %w", shown, name, err)
+		return nil, &diag.Diag{File: shown + name, Message: err.Error(), Err: err}
 	}
 	return sf, nil
 }
