@@ -23,6 +23,7 @@ import (
 	"github.com/kabar-news/kabar/generator/config"
 	"github.com/kabar-news/kabar/generator/content"
 	"github.com/kabar-news/kabar/generator/feeds"
+	"github.com/kabar-news/kabar/generator/links"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/output"
 	"github.com/kabar-news/kabar/generator/progress"
@@ -70,6 +71,8 @@ type Builder struct {
 	cards  *view.Cards
 	others map[string]outState // by output name: feeds, machine and static files
 	warned map[string]bool     // warnings given since the templates last changed
+	links  *links.Checker      // the articles' links and what they point at
+	outs   *outputs            // the names of the last model's files
 
 	// The last build's model and pages, and what each page was made from.
 	model       *site.Site
@@ -216,9 +219,12 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		}
 		b.cfg, b.md = cfg, markdown.New(cfg.UnsafeHTML)
 		spoolDir := os.TempDir()
-		if opt.Memory != nil {
+		switch {
+		case opt.Memory != nil:
 			b.target = opt.Memory
-		} else {
+		case opt.Check:
+			b.target = output.Discard{}
+		default:
 			out, err := OutDir(opt, cfg)
 			if err != nil {
 				b.cfg = nil
@@ -273,7 +279,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	// Without a record of the output, or when someone removed the
 	// folder, everything is rendered and the output replaced whole.
 	full := b.pageList == nil
-	if opt.Memory == nil {
+	if opt.Memory == nil && !opt.Check {
 		if _, err := os.Stat(filepath.Join(b.out, output.Marker)); err != nil {
 			full = true
 		}
@@ -385,6 +391,10 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		}
 	}
 
+	if err := b.syncLinks(s, pages, generated, static, reuse, swapped); err != nil {
+		return rb, err
+	}
+
 	// What to render.
 	cards := b.cards
 	var values *view.Values
@@ -438,6 +448,9 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 			ndirty.Add(int64(n))
 		})
 	}
+	if !b.once {
+		ndirty.Add(int64(b.idsFor(dirty)))
+	}
 
 	var txn output.Txn
 	if full {
@@ -459,7 +472,8 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	var nFeeds int
 	var sideErr error
 	side.Go(func() { others, nFeeds, sideErr = b.writeOthers(w, s, jobs, pages, full, reuse && !lastMods) })
-	states, readsAll, err := b.renderPages(w, env, pages, dirty, oldStates, values)
+	var ids pageIDs
+	states, readsAll, err := b.renderPages(w, env, pages, dirty, oldStates, values, &ids)
 	side.Wait()
 	if err == nil {
 		err = sideErr
@@ -485,6 +499,13 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 			}
 		}
 	}
+	var broken []links.Finding
+	if err == nil {
+		broken = b.checkLinks(&ids)
+		if opt.Strict && len(broken) > 0 {
+			err = linkError(broken)
+		}
+	}
 	if err != nil {
 		txn.Abort()
 		return rb, err
@@ -503,12 +524,15 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		cards.Seal(values)
 	}
 	warnings := b.warnings(readsAll, pages)
+	for _, f := range broken {
+		warnings = append(warnings, f.String())
+	}
 	rb.Changed = w.changed
 	slices.Sort(rb.Changed)
 	rb.Full, rb.Kept = full, reuse
 	rb.Rendered = int(ndirty.Load()) + nFeeds
 	rb.BasePath = cfg.BasePath
-	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(static), OutDir: b.out, Duration: time.Since(start), Warnings: warnings}
+	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(static), OutDir: b.out, Duration: time.Since(start), Warnings: warnings, Links: broken}
 	return rb, nil
 }
 
@@ -556,7 +580,7 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // renderPages renders the dirty pages on all cores and writes those whose
 // bytes changed. It returns every page's state, by index, and how many
 // pages of each template read the whole list of articles.
-func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirty []bool, old []*pageState, values *view.Values) ([]*pageState, map[string]int, error) {
+func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirty []bool, old []*pageState, values *view.Values, ids *pageIDs) ([]*pageState, map[string]int, error) {
 	var states []*pageState
 	if !b.once {
 		states = make([]*pageState, len(pages))
@@ -595,6 +619,7 @@ func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirt
 			mu.Unlock()
 		}
 		defer b.opt.Progress.Add(1)
+		ids.add(b.links, p.File(), buf.Bytes())
 		if b.once {
 			w.write(p.File(), buf.Bytes())
 			return
@@ -849,13 +874,14 @@ func (b *Builder) body(a *site.Article) (template.HTML, error) {
 	if src == nil {
 		return "", fmt.Errorf("content/%s: the article is gone", a.File)
 	}
-	return b.bodies.get(src.body)
+	body, err := b.bodies.get(src.body)
+	return b.rebase(a, body), err
 }
 
 // sums are an article's own hashes, for package view.
 func (b *Builder) sums(a *site.Article) (meta, text uint64) {
 	src := b.sources[a.File]
-	return src.meta, src.text
+	return src.meta, b.rebaseSum(a.File, src.text)
 }
 
 // OutDir is the folder the Builder writes, once a build has read the

@@ -46,6 +46,8 @@ type Article struct {
 	Content     template.HTML  // the body, rendered
 	Words       int
 	ReadingTime int // minutes, at least 1
+	// Links are the body's links and images, with their lines in the file.
+	Links []markdown.Link
 }
 
 // Error is a problem in one content file.
@@ -341,6 +343,10 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 	}
 	a.Content = res.HTML
 	a.Words = res.Words
+	a.Links = res.Links
+	for i := range a.Links {
+		a.Links[i].Line += bodyLine - 1
+	}
 	a.ReadingTime = max(1, (res.Words+199)/200)
 	switch {
 	case summary != "":

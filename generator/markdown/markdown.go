@@ -6,6 +6,7 @@ package markdown
 import (
 	"bytes"
 	"html/template"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -30,6 +31,15 @@ type Result struct {
 	HTML           template.HTML
 	FirstParagraph string // plain text of the first paragraph, for summaries
 	Words          int
+	Links          []Link // in the order of the text
+}
+
+// Link is a link or an image of the Markdown, as written, with where it is.
+type Link struct {
+	Dest   string
+	Line   int // from 1, in the source given to Convert
+	Column int // from 1, in bytes
+	Image  bool
 }
 
 // New returns a Renderer with GFM, footnotes, heading IDs and typographic
@@ -63,9 +73,24 @@ func (r *Renderer) Convert(src []byte) (Result, error) {
 	}
 	res := Result{HTML: template.HTML(buf.String())}
 	var plain strings.Builder
+	var lines []int // offsets of line starts, made at the first link
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
+		}
+		if l, ok := linkOf(n, src); ok {
+			if lines == nil {
+				lines = lineStarts(src)
+			}
+			off := at(n)
+			if a, ok := n.(*ast.AutoLink); ok {
+				// GFM's autolinks start at the space before the address.
+				if i := bytes.Index(src[off:], a.Label(src)); i >= 0 {
+					off += i
+				}
+			}
+			l.Line, l.Column = position(lines, off)
+			res.Links = append(res.Links, l)
 		}
 		if p, ok := n.(*ast.Paragraph); ok && res.FirstParagraph == "" {
 			if _, inList := p.Parent().(*ast.Document); inList {
@@ -80,6 +105,52 @@ func (r *Renderer) Convert(src []byte) (Result, error) {
 	})
 	res.Words = countWords(plain.String())
 	return res, nil
+}
+
+// linkOf is n as a Link, when it is a link, an image or a web address
+// written out (GFM's autolinks); e-mail addresses are left out.
+func linkOf(n ast.Node, src []byte) (Link, bool) {
+	switch n := n.(type) {
+	case *ast.Link:
+		return Link{Dest: string(n.Destination)}, true
+	case *ast.Image:
+		return Link{Dest: string(n.Destination), Image: true}, true
+	case *ast.AutoLink:
+		if n.AutoLinkType == ast.AutoLinkURL {
+			return Link{Dest: string(n.URL(src))}, true
+		}
+	}
+	return Link{}, false
+}
+
+// at is the offset in the source where n starts: its own position, else
+// that of the nearest node before or above it that has one.
+func at(n ast.Node) int {
+	for c := n; c != nil; c = c.Parent() {
+		if p := c.Pos(); p >= 0 {
+			return p
+		}
+		if c.Type() == ast.TypeBlock && c.Lines().Len() > 0 {
+			return c.Lines().At(0).Start
+		}
+	}
+	return 0
+}
+
+func lineStarts(src []byte) []int {
+	starts := []int{0}
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// position turns an offset into a line and a column, both from 1.
+func position(starts []int, off int) (line, col int) {
+	i := sort.Search(len(starts), func(i int) bool { return starts[i] > off }) - 1
+	return i + 1, off - starts[i] + 1
 }
 
 // PlainText renders src and returns its text only, as one line; "" when
@@ -180,4 +251,20 @@ func (escapeRaw) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		}
 		return ast.WalkSkipChildren, nil
 	})
+}
+
+// Rebase puts the links and images of body whose destinations, as
+// written, are in dests under prefix (a base path without its last
+// slash, such as "/repo"). It finds them as Convert writes them, so no
+// text of the article can be taken for one.
+func Rebase(body template.HTML, prefix string, dests []string) template.HTML {
+	s := string(body)
+	for _, d := range dests {
+		from := string(util.EscapeHTML(util.URLEscape([]byte(d), true)))
+		to := string(util.EscapeHTML(util.URLEscape([]byte(prefix+d), true)))
+		for _, attr := range []string{` href="`, ` src="`} {
+			s = strings.ReplaceAll(s, attr+from+`"`, attr+to+`"`)
+		}
+	}
+	return template.HTML(s)
 }
