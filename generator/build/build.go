@@ -67,6 +67,9 @@ type Result struct {
 	Warnings []string // what makes the site slow to rebuild, said once; the broken links
 	// Links are the broken links of the articles, also in Warnings.
 	Links []links.Finding
+	// External lists the addresses elsewhere that articles link to, with
+	// where; only for Options.Check.
+	External map[string][]links.Where
 }
 
 // Build builds the site and replaces the output folder with it: the first

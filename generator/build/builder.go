@@ -533,6 +533,9 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	rb.Rendered = int(ndirty.Load()) + nFeeds
 	rb.BasePath = cfg.BasePath
 	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(static), OutDir: b.out, Duration: time.Since(start), Warnings: warnings, Links: broken}
+	if opt.Check {
+		rb.External = b.links.External()
+	}
 	return rb, nil
 }
 
