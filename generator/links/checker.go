@@ -248,11 +248,15 @@ func (c *Checker) problem(r Ref) (msg, fix string) {
 		if path.Ext(r.Key) == "" && r.Key != "" {
 			target += "/"
 		}
+		file := path.Ext(r.Key) != "" && !strings.HasSuffix(r.Key, ".html")
 		if r.Outside {
-			return fmt.Sprintf("%s %q is root-relative, but the site is served under %s, and it has no %s either", what, r.Dest, bp, target),
-				fmt.Sprintf("link to a page of the site (written as %s... or relative), or write the full address of a page elsewhere", bp)
+			msg = fmt.Sprintf("%s %q is root-relative, but the site is served under %s, and it has no %s either", what, r.Dest, bp, target)
+			if file {
+				return msg, fmt.Sprintf("put the file at static/%s (the link is then put under %s), or write the full address of a file elsewhere", r.Key, bp)
+			}
+			return msg, fmt.Sprintf("link to a page of the site (written as %s... or relative), or write the full address of a page elsewhere", bp)
 		}
-		if path.Ext(r.Key) != "" && !strings.HasSuffix(r.Key, ".html") {
+		if file {
 			return fmt.Sprintf("%s %q points at %s, a file the site does not have", what, r.Dest, target),
 				fmt.Sprintf("put the file at static/%s, or correct the path", r.Key)
 		}
