@@ -84,20 +84,24 @@ func TestCheckExternal(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	siteDir := sampleCopy(t)
-	// The sample's own outside links would go to the internet: this site
-	// has only the test's.
-	for _, f := range []string{"dunia/2025-04-28-korea-utara-akui-kirim-pasukan-ke-rusia.md", "nasional/2025-04-26-bmkg-imbau-waspada-hujan-lebat.md"} {
-		if err := os.Remove(filepath.Join(siteDir, "content", f)); err != nil {
-			t.Fatal(err)
-		}
+	// A site of its own: the sample's outside links go to the internet.
+	siteDir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(siteDir, "content", "nasional"), 0o755); err != nil {
+		t.Fatal(err)
 	}
 	writeArticle(t, siteDir, "uji.md", "Sumber [hidup]("+srv.URL+"/hidup), [mati]("+srv.URL+"/hilang#bagian),\n"+
 		"[tanpa HEAD]("+srv.URL+"/tanpa-head) dan [mati lagi]("+srv.URL+"/hilang).\n")
+	writeArticle(t, siteDir, "sumber.md", "Isi.\n")
+	data, _ := os.ReadFile(filepath.Join(siteDir, "content", "nasional", "sumber.md"))
+	data = []byte(strings.Replace(string(data), "section: Nasional\n", "section: Nasional\nsource_url: "+srv.URL+"/dihapus\n", 1))
+	if err := os.WriteFile(filepath.Join(siteDir, "content", "nasional", "sumber.md"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	want := []string{
+		`content/nasional/sumber.md:5: link "` + srv.URL + `/dihapus" is dead (404 Not Found): correct the address, link to an archived copy`,
 		`content/nasional/uji.md:7: link "` + srv.URL + `/hilang" is dead (404 Not Found): correct the address, link to an archived copy`,
 		`content/nasional/uji.md:8: link "` + srv.URL + `/hilang" is dead (404 Not Found)`,
-		"3 addresses elsewhere (1 dead): 2 broken links",
+		"checked the links of 2 articles, 4 addresses elsewhere (2 dead): 3 broken links",
 	}
 	for run := 1; run <= 2; run++ {
 		code, stdout, stderr := cli("check", "--site", siteDir, "--external")
@@ -105,8 +109,8 @@ func TestCheckExternal(t *testing.T) {
 			t.Errorf("run %d: exit %d, want 1; stderr %q", run, code, stderr)
 		}
 		lines := strings.Split(strings.TrimSpace(stdout), "\n")
-		if len(lines) != 3 {
-			t.Fatalf("run %d: stdout %q, want two dead links and the summary", run, stdout)
+		if len(lines) != len(want) {
+			t.Fatalf("run %d: stdout %q, want three dead links and the summary", run, stdout)
 		}
 		for i, w := range want {
 			if !strings.Contains(lines[i], w) {
@@ -116,7 +120,7 @@ func TestCheckExternal(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	for key, n := range map[string]int{"HEAD /hidup": 1, "GET /hidup": 0, "HEAD /hilang": 1, "GET /hilang": 0, "HEAD /tanpa-head": 1, "GET /tanpa-head": 1} {
+	for key, n := range map[string]int{"HEAD /hidup": 1, "GET /hidup": 0, "HEAD /hilang": 1, "GET /hilang": 0, "HEAD /tanpa-head": 1, "GET /tanpa-head": 1, "HEAD /dihapus": 1} {
 		if hits[key] != n {
 			t.Errorf("%s asked %d times over two runs, want %d (once, then cached)", key, hits[key], n)
 		}

@@ -46,7 +46,8 @@ type Article struct {
 	Content     template.HTML  // the body, rendered
 	Words       int
 	ReadingTime int // minutes, at least 1
-	// Links are the body's links and images, with their lines in the file.
+	// Links are source_url and the body's links and images, with their
+	// lines in the file.
 	Links []markdown.Link
 }
 
@@ -343,10 +344,15 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 	}
 	a.Content = res.HTML
 	a.Words = res.Words
-	a.Links = res.Links
-	for i := range a.Links {
-		a.Links[i].Line += bodyLine - 1
+	for i := range res.Links {
+		res.Links[i].Line += bodyLine - 1
 	}
+	if a.SourceURL != "" {
+		// The page links to the source too, and such links die first.
+		f := fields[firstKey(fields, "source_url")]
+		a.Links = append(a.Links, markdown.Link{Dest: a.SourceURL, Line: f.line, Column: 1})
+	}
+	a.Links = append(a.Links, res.Links...)
 	a.ReadingTime = max(1, (res.Words+199)/200)
 	switch {
 	case summary != "":

@@ -2,6 +2,7 @@ package content
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"regexp"
 	"strings"
@@ -64,6 +65,7 @@ func TestParseYAMLAndTOML(t *testing.T) {
 		Content:     "<p>Nilai tukar rupiah menguat tipis.</p>\n",
 		Words:       5,
 		ReadingTime: 1,
+		Links:       []markdown.Link{{Dest: "https://www.antaranews.com/berita/1", Line: 7, Column: 1}},
 	}
 	docs := map[string]string{
 		"yaml": `---
@@ -556,5 +558,15 @@ func TestBody(t *testing.T) {
 	}
 	if _, err := Body("content/_index.md", []byte("---\ntitle: x\n")); err == nil || !strings.HasPrefix(err.Error(), "content/_index.md:1: ") {
 		t.Errorf("unclosed front matter: error = %v", err)
+	}
+}
+
+// TestLinkLines: links keep the lines they have in the file, front
+// matter, <!--more--> and all.
+func TestLinkLines(t *testing.T) {
+	a := mustParse(t, "x.md", yamlDoc("Awal [satu](/a/).\n<!--more-->\n\nLalu ![dua](b.png)\n", "title: X", "date: 2025-04-28"))
+	want := []markdown.Link{{Dest: "/a/", Line: 5, Column: 6}, {Dest: "b.png", Line: 8, Column: 6, Image: true}}
+	if fmt.Sprint(a.Links) != fmt.Sprint(want) {
+		t.Errorf("links %+v, want %+v", a.Links, want)
 	}
 }
