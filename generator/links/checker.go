@@ -3,6 +3,7 @@ package links
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -99,15 +100,6 @@ func (c *Checker) Remove(file string) {
 	delete(c.bad, file)
 }
 
-// Page is the site path the article in file was set with.
-func (c *Checker) Page(file string) (string, bool) {
-	a := c.arts[file]
-	if a == nil {
-		return "", false
-	}
-	return a.page, true
-}
-
 // Files lists the articles set, in no order.
 func (c *Checker) Files() []string {
 	out := make([]string, 0, len(c.arts))
@@ -123,7 +115,7 @@ func (c *Checker) Files() []string {
 // disappeared is checked again.
 func (c *Checker) Sync(files Files, all bool) {
 	look := func(k string) {
-		name, _ := Lookup(files, k)
+		name, _ := lookup(files, k)
 		if old, ok := c.found[k]; ok && old == name {
 			return
 		}
@@ -221,7 +213,7 @@ func (c *Checker) Check() []Finding {
 	}
 	clear(c.dirty)
 	var out []Finding
-	for _, f := range sortedKeys(c.bad) {
+	for _, f := range slices.Sorted(maps.Keys(c.bad)) {
 		out = append(out, c.bad[f]...)
 	}
 	return out
@@ -288,7 +280,7 @@ type Where struct {
 // link to, each with every place it is written.
 func (c *Checker) External() map[string][]Where {
 	out := map[string][]Where{}
-	for _, f := range sortedKeys(c.arts) {
+	for _, f := range slices.Sorted(maps.Keys(c.arts)) {
 		a := c.arts[f]
 		for _, r := range a.refs {
 			if r.Kind == External {
@@ -323,13 +315,4 @@ func IDs(page []byte) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -81,9 +81,6 @@ func NewResolver(baseURL string) (*Resolver, error) {
 	return &Resolver{host: strings.ToLower(u.Host), basePath: bp}, nil
 }
 
-// BasePath is the path the site is served under, "/" or "/repo/".
-func (r *Resolver) BasePath() string { return r.basePath }
-
 // Resolve resolves the link l on the page at pagePath (a site path such
 // as "/2025/04/28/x/", below the base path).
 func (r *Resolver) Resolve(pagePath string, l markdown.Link) Ref {
@@ -146,9 +143,9 @@ type Files interface {
 	Has(name string) bool // name is slash-separated, below the output folder
 }
 
-// Lookup is the file a Key names in files: its folder's index.html, else
+// lookup is the file a Key names in files: its folder's index.html, else
 // the file itself; ok is false when the site has neither.
-func Lookup(files Files, k string) (name string, ok bool) {
+func lookup(files Files, k string) (name string, ok bool) {
 	if k == "" {
 		return "index.html", files.Has("index.html")
 	}
