@@ -18,13 +18,13 @@ import (
 // read-only WantsIDs and Rewrites while nothing changes it.
 type Checker struct {
 	res   *Resolver
-	arts  map[string]*article            // by file below content/
-	refs  map[string]map[string]struct{} // by Key: the articles linking to it
-	frags map[string]int                 // by Key: how many links have a #fragment for it
-	found map[string]string              // by Key: the file it named at the last Sync, "" for none
-	ids   map[string][]string            // by Key: the sorted IDs of the page, for keys in frags
-	dirty map[string]bool                // articles to check again
-	bad   map[string][]Finding           // by file: the findings of the articles that have some
+	arts  map[string]*article       // by file below content/
+	refs  map[string]map[string]int // by Key: the articles linking to it, with how many links
+	frags map[string]int            // by Key: how many links have a #fragment for it
+	found map[string]string         // by Key: the file it named at the last Sync, "" for none
+	ids   map[string][]string       // by Key: the sorted IDs of the page, for keys in frags
+	dirty map[string]bool           // articles to check again
+	bad   map[string][]Finding      // by file: the findings of the articles that have some
 }
 
 type article struct {
@@ -37,7 +37,7 @@ type article struct {
 
 // NewChecker returns an empty Checker for a site resolved by res.
 func NewChecker(res *Resolver) *Checker {
-	return &Checker{res: res, arts: map[string]*article{}, refs: map[string]map[string]struct{}{},
+	return &Checker{res: res, arts: map[string]*article{}, refs: map[string]map[string]int{},
 		frags: map[string]int{}, found: map[string]string{}, ids: map[string][]string{},
 		dirty: map[string]bool{}, bad: map[string][]Finding{}}
 }
@@ -46,26 +46,19 @@ func NewChecker(res *Resolver) *Checker {
 // as display, whose page is at pagePath. An article set again with the
 // same page and links is left as it is.
 func (c *Checker) Set(file, display, pagePath string, links []markdown.Link) {
-	if a := c.arts[file]; a != nil && a.page == pagePath && a.display == display && slices.Equal(a.links, links) {
+	old := c.arts[file]
+	if old != nil && old.page == pagePath && old.display == display && slices.Equal(old.links, links) {
 		return
 	}
-	c.Remove(file)
 	a := &article{display: display, page: pagePath, links: links}
 	for _, l := range links {
-		r := c.res.Resolve(pagePath, l)
-		a.refs = append(a.refs, r)
-		if r.Kind != Internal {
-			continue
-		}
-		set := c.refs[r.Key]
-		if set == nil {
-			set = map[string]struct{}{}
-			c.refs[r.Key] = set
-		}
-		set[file] = struct{}{}
-		if r.Fragment != "" {
-			c.frags[r.Key]++
-		}
+		a.refs = append(a.refs, c.res.Resolve(pagePath, l))
+	}
+	// The new links are counted before the old ones are dropped, so that
+	// the IDs of a page both point into are kept.
+	c.index(file, a.refs, 1)
+	if old != nil {
+		c.index(file, old.refs, -1)
 	}
 	c.arts[file] = a
 	c.dirty[file] = true
@@ -73,15 +66,27 @@ func (c *Checker) Set(file, display, pagePath string, links []markdown.Link) {
 
 // Remove forgets the article in file.
 func (c *Checker) Remove(file string) {
-	a := c.arts[file]
-	if a == nil {
-		return
+	if a := c.arts[file]; a != nil {
+		c.index(file, a.refs, -1)
+		delete(c.arts, file)
+		delete(c.dirty, file)
+		delete(c.bad, file)
 	}
-	for _, r := range a.refs {
+}
+
+// index counts file's internal links in refs and frags (by is 1), or
+// stops counting them (by is -1), forgetting what no link needs.
+func (c *Checker) index(file string, refs []Ref, by int) {
+	for _, r := range refs {
 		if r.Kind != Internal {
 			continue
 		}
-		if set := c.refs[r.Key]; set != nil {
+		set := c.refs[r.Key]
+		if set == nil {
+			set = map[string]int{}
+			c.refs[r.Key] = set
+		}
+		if set[file] += by; set[file] <= 0 {
 			delete(set, file)
 			if len(set) == 0 {
 				delete(c.refs, r.Key)
@@ -89,15 +94,12 @@ func (c *Checker) Remove(file string) {
 			}
 		}
 		if r.Fragment != "" {
-			if c.frags[r.Key]--; c.frags[r.Key] <= 0 {
+			if c.frags[r.Key] += by; c.frags[r.Key] <= 0 {
 				delete(c.frags, r.Key)
 				delete(c.ids, r.Key)
 			}
 		}
 	}
-	delete(c.arts, file)
-	delete(c.dirty, file)
-	delete(c.bad, file)
 }
 
 // Files lists the articles set, in no order.

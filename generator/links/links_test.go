@@ -109,6 +109,16 @@ func TestCheckerRechecksOnlyWhatChanged(t *testing.T) {
 	if len(found) != 1 || found[0].Line != 5 || !strings.Contains(found[0].Msg, `points at #rincian, but /2025/04/27/kedua/ has no element with that id`) {
 		t.Errorf("findings %v; want the fragment on line 5", found)
 	}
+	// The article is edited, keeping its link into kedua: the IDs known
+	// stay, so that page need not be rendered again to learn them.
+	c.Set("a.md", "content/a.md", "/2025/04/28/a/", []markdown.Link{{Dest: "/2025/04/27/kedua/#lain", Line: 9, Column: 3}})
+	c.Sync(site, false)
+	if m := c.Missing(); len(m) != 0 {
+		t.Errorf("after an edit, IDs wanted again for %v", m)
+	}
+	if found := c.Check(); len(found) != 0 {
+		t.Errorf("findings %v after the edit", found)
+	}
 	// The article goes: so do its findings and its interest in IDs.
 	c.Remove("a.md")
 	if found := c.Check(); len(found) != 0 || c.WantsIDs("2025/04/27/kedua/index.html") || len(c.ids) != 0 {
