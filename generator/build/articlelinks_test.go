@@ -58,12 +58,16 @@ func TestBrokenLinksAreWarnings(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	res := build(t, Options{SiteDir: dir, OutDir: out})
 	want := []string{
-		`content/awal.md:9: link "/2025/01/01/tidak-ada/" is root-relative, but the site is served under /repo/, and it has no /repo/2025/01/01/tidak-ada/ either: link to a page of the site (written as /repo/... or relative), or write the full address of a page elsewhere`,
-		`content/awal.md:10: link "/repo/2025/04/27/kedua/#tidak-ada" points at #tidak-ada, but /repo/2025/04/27/kedua/ has no element with that id: link to one of its headings' IDs (a heading "Latar Belakang" has the id latar-belakang), or remove the #part`,
-		`content/awal.md:11: image "/repo/img/tidak-ada.jpg" points at /repo/img/tidak-ada.jpg, a file the site does not have: put the file at static/img/tidak-ada.jpg, or correct the path`,
-		`content/awal.md:12: link "/repo/2025/04/27/lain/" points at /repo/2025/04/27/lain/, a page the site does not have: correct the address (the article may have a new slug, or be a draft or dated in the future)`,
+		`content/awal.md:9:36: link "/2025/01/01/tidak-ada/" is root-relative, but the site is served under /repo/, and it has no /repo/2025/01/01/tidak-ada/ either: link to a page of the site (written as /repo/... or relative), or write the full address of a page elsewhere`,
+		`content/awal.md:10:51: link "/repo/2025/04/27/kedua/#tidak-ada" points at #tidak-ada, but /repo/2025/04/27/kedua/ has no element with that id: link to one of its headings' IDs (a heading "Latar Belakang" has the id latar-belakang), or remove the #part`,
+		`content/awal.md:11:1: image "/repo/img/tidak-ada.jpg" points at /repo/img/tidak-ada.jpg, a file the site does not have: put the file at static/img/tidak-ada.jpg, or correct the path`,
+		`content/awal.md:12:54: link "/repo/2025/04/27/lain/" points at /repo/2025/04/27/lain/, a page the site does not have: correct the address (the article may have a new slug, or be a draft or dated in the future)`,
 	}
-	if got := strings.Join(res.Warnings, "\n"); got != strings.Join(want, "\n") {
+	var got []string
+	for _, w := range res.Warnings {
+		got = append(got, w.String())
+	}
+	if got := strings.Join(got, "\n"); got != strings.Join(want, "\n") {
 		t.Errorf("warnings:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
 	if len(res.Links) != 4 || res.Links[0].Column != 36 || res.Links[0].Line != 9 {
@@ -116,7 +120,7 @@ func TestStrictFailsAndKeepsOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Build(Options{SiteDir: dir, OutDir: out, Strict: true})
-	if err == nil || !strings.Contains(err.Error(), `content/awal.md:6: link "/repo/2025/04/27/kedua/#tidak-ada" points at #tidak-ada`) {
+	if err == nil || !strings.Contains(err.Error(), `content/awal.md:6:4: link "/repo/2025/04/27/kedua/#tidak-ada" points at #tidak-ada`) {
 		t.Fatalf("strict build: %v; want the missing fragment on line 6", err)
 	}
 	sameTree(t, "after a strict build that failed", readTree(t, out), before)
@@ -191,19 +195,19 @@ func TestRebuildRechecksLinks(t *testing.T) {
 		}
 		return []string{p}
 	}
-	step("first build", nil, `content/awal.md:6: link "/2025/04/29/baru/" is root-relative`)
+	step("first build", nil, `content/awal.md:6:4: link "/2025/04/29/baru/" is root-relative`)
 	baru := "---\ntitle: Baru\ndate: 2025-04-29\nslug: baru\n---\n\nIsi baru.\n"
 	step("the page it points at appears", write("baru.md", baru))
 	page, _ := os.ReadFile(filepath.Join(out, "2025", "04", "28", "awal", "index.html"))
 	if !strings.Contains(string(page), `href="/repo/2025/04/29/baru/"`) {
 		t.Error("once its target exists, the root-relative link is not put under /repo/")
 	}
-	step("the page goes again", write("baru.md", ""), `content/awal.md:6: link "/2025/04/29/baru/" is root-relative`)
+	step("the page goes again", write("baru.md", ""), `content/awal.md:6:4: link "/2025/04/29/baru/" is root-relative`)
 	step("the target page loses its heading", write("kedua.md", "---\ntitle: Kedua\ndate: 2025-04-27\nslug: kedua\n---\n\n## Lain\n\nIsi kedua.\n"),
-		`content/awal.md:6: link "/2025/04/29/baru/" is root-relative`, `content/awal.md:6: link "/repo/2025/04/27/kedua/#rincian" points at #rincian`)
+		`content/awal.md:6:4: link "/2025/04/29/baru/" is root-relative`, `content/awal.md:6:34: link "/repo/2025/04/27/kedua/#rincian" points at #rincian`)
 	step("the article is fixed", write("awal.md", "---\ntitle: Awal\ndate: 2025-04-28\n---\n\nKe [kedua](/repo/2025/04/27/kedua/#lain).\n"))
 	// A new fragment link into a page not rendered in this build: the
 	// page is rendered to learn its IDs.
 	step("a new link into another page", write("awal.md", "---\ntitle: Awal\ndate: 2025-04-28\n---\n\nKe [kedua](/repo/2025/04/27/kedua/#lain) [x](/repo/tags/#tidak-ada).\n"),
-		`content/awal.md:6: link "/repo/tags/#tidak-ada" points at #tidak-ada, but /repo/tags/ has no element`)
+		`content/awal.md:6:42: link "/repo/tags/#tidak-ada" points at #tidak-ada, but /repo/tags/ has no element`)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/links"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/output"
@@ -122,7 +123,9 @@ func (b *Builder) checkLinks(ids *pageIDs) []links.Finding {
 func linkError(found []links.Finding) error {
 	errs := make([]error, len(found))
 	for i, f := range found {
-		errs[i] = f
+		d := f.Diag()
+		d.Severity = diag.Error
+		errs[i] = &d
 	}
 	return errors.Join(errs...)
 }

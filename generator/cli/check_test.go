@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -28,7 +29,7 @@ func TestCheckCommand(t *testing.T) {
 	}
 	writeArticle(t, siteDir, "uji.md", "Lihat [arsip](/2025/04/01/tidak-ada/).\n")
 	code, stdout, _ = cli("check", "--site", siteDir)
-	want := `content/nasional/uji.md:7: link "/2025/04/01/tidak-ada/" is root-relative, but the site is served under /kabar/, and it has no /kabar/2025/04/01/tidak-ada/ either: link to a page of the site`
+	want := `content/nasional/uji.md:7:7: link "/2025/04/01/tidak-ada/" is root-relative, but the site is served under /kabar/, and it has no /kabar/2025/04/01/tidak-ada/ either: link to a page of the site`
 	if code != 1 || !strings.Contains(stdout, want) || !strings.Contains(stdout, "1 broken link") {
 		t.Errorf("check with a broken link: exit %d, stdout %q; want 1 and %q", code, stdout, want)
 	}
@@ -51,14 +52,14 @@ func TestBuildStrict(t *testing.T) {
 	index, _ := os.ReadFile(filepath.Join(out, "index.html"))
 	writeArticle(t, siteDir, "uji.md", "Lihat ![grafik](/img/tidak-ada.png).\n")
 	code, stdout, stderr := cli("build", "--site", siteDir, "--out", out, "--strict")
-	if code != 1 || !strings.Contains(stderr, `content/nasional/uji.md:7: image "/img/tidak-ada.png" is root-relative, but the site is served under /kabar/, and it has no /kabar/img/tidak-ada.png either: put the file at static/img/tidak-ada.png (the link is then put under /kabar/)`) {
+	if code != 1 || !strings.Contains(stderr, `content/nasional/uji.md:7:7: image "/img/tidak-ada.png" is root-relative, but the site is served under /kabar/, and it has no /kabar/img/tidak-ada.png either: put the file at static/img/tidak-ada.png (the link is then put under /kabar/)`) {
 		t.Errorf("strict build with a broken image: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	if now, _ := os.ReadFile(filepath.Join(out, "index.html")); string(now) != string(index) {
 		t.Error("a failed strict build changed the output")
 	}
 	code, stdout, stderr = cli("build", "--site", siteDir, "--out", out)
-	if code != 0 || !strings.Contains(stdout, "(1 warning)") || !strings.Contains(stderr, "kabar build: warning: content/nasional/uji.md:7: image") {
+	if code != 0 || !strings.Contains(stdout, "(1 warning)") || !strings.Contains(stderr, "kabar build: warning: content/nasional/uji.md:7:7: image") {
 		t.Errorf("build with a broken image: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
@@ -98,9 +99,9 @@ func TestCheckExternal(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		`content/nasional/sumber.md:5: link "` + srv.URL + `/dihapus" is dead (404 Not Found): correct the address, link to an archived copy`,
-		`content/nasional/uji.md:7: link "` + srv.URL + `/hilang" is dead (404 Not Found): correct the address, link to an archived copy`,
-		`content/nasional/uji.md:8: link "` + srv.URL + `/hilang" is dead (404 Not Found)`,
+		`content/nasional/sumber.md:5:1: link "` + srv.URL + `/dihapus" is dead (404 Not Found): correct the address, link to an archived copy`,
+		fmt.Sprintf("content/nasional/uji.md:7:%d: ", len("Sumber [hidup]("+srv.URL+"/hidup), ")+1) + `link "` + srv.URL + `/hilang" is dead (404 Not Found): correct the address, link to an archived copy`,
+		fmt.Sprintf("content/nasional/uji.md:8:%d: ", len("[tanpa HEAD]("+srv.URL+"/tanpa-head) dan ")+1) + `link "` + srv.URL + `/hilang" is dead (404 Not Found)`,
 		"checked the links of 2 articles, 4 addresses elsewhere (2 dead): 3 broken links",
 	}
 	for run := 1; run <= 2; run++ {

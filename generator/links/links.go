@@ -13,11 +13,11 @@
 package links
 
 import (
-	"fmt"
 	"net/url"
 	"slices"
 	"strings"
 
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/markdown"
 )
 
@@ -30,12 +30,13 @@ type Finding struct {
 	Fix    string
 }
 
-// String is "file:line: what: fix".
-func (f Finding) String() string {
-	return fmt.Sprintf("%s:%d: %s: %s", f.File, f.Line, f.Msg, f.Fix)
+// Diag is the finding as a warning.
+func (f Finding) Diag() diag.Diag {
+	return diag.Diag{File: f.File, Line: f.Line, Column: f.Column, Severity: diag.Warning, Message: f.Msg, Fix: f.Fix}
 }
 
-func (f Finding) Error() string { return f.String() }
+// String is "file:line:column: what: fix".
+func (f Finding) String() string { return f.Diag().String() }
 
 // Kind says how a link is checked.
 type Kind uint8
