@@ -1,0 +1,116 @@
+package markdown
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "write the theme's highlighting CSS")
+
+// themeCSS is the built-in theme's stylesheet, which carries HighlightCSS
+// between two marker lines.
+const themeCSS = "../../static/css/style.css"
+
+const (
+	cssBegin = "/* begin highlight */\n"
+	cssEnd   = "/* end highlight */\n"
+)
+
+// TestThemeHasHighlightCSS: the theme's stylesheet holds what
+// HighlightCSS makes today; go test -run ThemeHas -update writes it.
+func TestThemeHasHighlightCSS(t *testing.T) {
+	data, err := os.ReadFile(themeCSS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	css := string(data)
+	before, rest, ok1 := strings.Cut(css, cssBegin)
+	_, after, ok2 := strings.Cut(rest, cssEnd)
+	if !ok1 || !ok2 {
+		before, after = css, ""
+	}
+	want := before + cssBegin + HighlightCSS() + cssEnd + after
+	if *update {
+		if err := os.WriteFile(themeCSS, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if css != want {
+		t.Fatalf("%s lacks the current highlighting CSS: run go test ./generator/markdown/ -run ThemeHas -update", themeCSS)
+	}
+}
+
+var (
+	ruleRe  = regexp.MustCompile(`(?m)^\s*(\.chroma[^{]*)\{([^}]*)\}`)
+	colorRe = regexp.MustCompile(`(?:^|;)\s*(color|background-color):\s*#([0-9a-fA-F]{6})`)
+)
+
+// TestHighlightContrast: every colour of both palettes reads on its
+// background at the 4.5:1 that WCAG AA (and axe-core) ask of text.
+func TestHighlightContrast(t *testing.T) {
+	light, dark, ok := strings.Cut(HighlightCSS(), "@media (prefers-color-scheme: dark)")
+	if !ok {
+		t.Fatal("no dark palette")
+	}
+	for name, css := range map[string]string{"light": light, "dark": dark} {
+		rules := ruleRe.FindAllStringSubmatch(css, -1)
+		if len(rules) < 20 {
+			t.Fatalf("%s: only %d rules", name, len(rules))
+		}
+		colors := func(decl string) (fg, bg string) {
+			for _, m := range colorRe.FindAllStringSubmatch(decl, -1) {
+				if m[1] == "color" {
+					fg = m[2]
+				} else {
+					bg = m[2]
+				}
+			}
+			return
+		}
+		_, base := colors(rules[0][2])
+		if strings.TrimSpace(rules[0][1]) != ".chroma" || base == "" {
+			t.Fatalf("%s: the first rule %q does not set the background", name, rules[0][0])
+		}
+		for _, r := range rules {
+			fg, bg := colors(r[2])
+			if fg == "" {
+				continue
+			}
+			if bg == "" {
+				bg = base
+			}
+			if c := contrast(fg, bg); c < 4.5 {
+				t.Errorf("%s: %s: #%s on #%s has contrast %.2f, below 4.5", name, strings.TrimSpace(r[1]), fg, bg, c)
+			}
+		}
+	}
+}
+
+// contrast is WCAG's contrast ratio of two sRGB colours.
+func contrast(a, b string) float64 {
+	la, lb := luminance(a), luminance(b)
+	return (math.Max(la, lb) + 0.05) / (math.Min(la, lb) + 0.05)
+}
+
+func luminance(hex string) float64 {
+	var c [3]float64
+	for i := range c {
+		v, _ := strconv.ParseUint(hex[2*i:2*i+2], 16, 8)
+		s := float64(v) / 255
+		if s <= 0.03928 {
+			c[i] = s / 12.92
+		} else {
+			c[i] = math.Pow((s+0.055)/1.055, 2.4)
+		}
+	}
+	return 0.2126*c[0] + 0.7152*c[1] + 0.0722*c[2]
+}
+
+var _ = fmt.Sprint
