@@ -53,7 +53,7 @@ func TestHugoAndJekyllFieldNames(t *testing.T) {
 
 func TestBadLastmodNamesTheField(t *testing.T) {
 	_, err := Parse("a.md", "content/a.md", []byte("---\ntitle: A\ndate: 2025-04-28\nlastmod: kemarin\n---\n"), Options{Location: time.UTC, Markdown: markdown.New(false)})
-	if err == nil || err.Error() != `content/a.md:4: lastmod "kemarin" is not a date I can read: write it as 2025-04-28 or 2025-04-28T14:30:00+07:00` {
+	if err == nil || err.Error() != `content/a.md:4: lastmod "kemarin" is not a date I can read: write it as 2025-04-28, 2025-04-28 14:30, 2025-04-28T14:30:00+07:00 or Mon, 28 Apr 2025 14:30:00 +0700` {
 		t.Fatalf("err = %v", err)
 	}
 }
