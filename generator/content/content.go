@@ -357,6 +357,9 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 		a.Content = template.HTML(x.Fill(string(a.Content)))
 		a.Summary = strings.Join(strings.Fields(x.Plain(a.Summary)), " ")
 		a.Links, a.LinkMark = x.Links, x.Mark
+		for i := range a.Links {
+			a.Links[i].Line += bodyLine - 1 // a line of the file
+		}
 		for _, w := range x.Warnings {
 			a.Warnings = append(a.Warnings, &Error{Path: displayPath, Line: bodyLine + w.Line - 1, Msg: w.Msg})
 		}

@@ -405,6 +405,9 @@ func (e *expander) highlight(t tag, args string, kind byte, end string) int {
 	}
 	code := stripRaw(string(e.src[t.end:endStart]))
 	code = strings.TrimPrefix(code, "\n")
+	if i := strings.LastIndexByte(code, '\n'); i >= 0 && strings.TrimLeft(code[i+1:], " \t") == "" {
+		code = code[:i+1] // the closing tag's indent
+	}
 	if code != "" && !strings.HasSuffix(code, "\n") {
 		code += "\n"
 	}
@@ -443,6 +446,7 @@ func (e *expander) figure(t tag, args string) {
 		e.literal(e.text(t))
 		return
 	}
+	src = e.onSite(src)
 	alt, caption, title := unquote(named(args, "alt", -1)), unquote(named(args, "caption", -1)), unquote(named(args, "title", -1))
 	if caption == "" {
 		caption = title
@@ -460,7 +464,7 @@ func (e *expander) figure(t tag, args string) {
 	}
 	img += `>`
 	if l := unquote(named(args, "link", -1)); l != "" && pathOrWeb(l) {
-		img = fmt.Sprintf(`<a href="%s">%s</a>`, html.EscapeString(l), img)
+		img = fmt.Sprintf(`<a href="%s">%s</a>`, html.EscapeString(e.onSite(l)), img)
 	}
 	fig := "<figure>" + img
 	if caption != "" {
@@ -486,6 +490,14 @@ func (e *expander) youtube(t tag, args string) {
 	}
 	a := fmt.Sprintf(`<a class="video" href="https://www.youtube.com/watch?v=%s">▶ %s</a>`, id, html.EscapeString(label))
 	e.token(piece{html: "<p>" + a + "</p>", inline: a, text: label})
+}
+
+// onSite puts a path from the site's root (/img/x.jpg) under its base path.
+func (e *expander) onSite(p string) string {
+	if strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") {
+		return strings.TrimSuffix(e.opt.BasePath, "/") + p
+	}
+	return p
 }
 
 // pathOrWeb reports whether s is a path on the site or an http(s) address.
