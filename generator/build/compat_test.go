@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kabar-news/kabar/generator/output"
 )
 
 // TestMovedInPosts builds testdata/pindahan: posts written for Jekyll and
@@ -96,5 +98,69 @@ func TestBrokenLinkNamesItsLine(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "public")); err == nil {
 		t.Error("a failed build wrote the output")
+	}
+}
+
+// TestLinkFollowsItsTarget: an article that links to another shows the
+// other's new URL after a rebuild that changed only the other, whichever
+// way the rebuild went (the model kept or made again), as a clean build.
+func TestLinkFollowsItsTarget(t *testing.T) {
+	dir := t.TempDir()
+	write := func(rel, data string) string {
+		p := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// B and C are far from A, so that A's page shows them through no
+	// neighbour: only through its links.
+	write("content/dunia/2024-01-01-a.md", "---\ntitle: A\n---\nLihat [b]({% post_url 2024-03-01-b %}) dan [c]({{< ref \"c\" >}}).\n")
+	write("content/2024-01-10-isi.md", "---\ntitle: Isi\n---\nSela.\n")
+	write("content/2024-01-11-isi-lagi.md", "---\ntitle: Isi lagi\n---\nSela.\n")
+	write("content/2024-03-01-b.md", "---\ntitle: B\n---\nDua.\n")
+	write("content/lain/c.md", "---\ntitle: C\ndate: 2024-04-01\n---\nTiga.\n")
+	now := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	out := filepath.Join(dir, "public")
+	b, err := NewBuilder(Options{SiteDir: dir, OutDir: out, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := b.Build(nil); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name, file, data, want string
+	}{
+		{"the target's slug", "content/2024-03-01-b.md", "---\ntitle: B\nslug: b-baru\n---\nDua.\n", `href="/2024/03/01/b-baru/"`},
+		{"the target's date", "content/2024-03-01-b.md", "---\ntitle: B\nslug: b-baru\ndate: 2024-03-05\n---\nDua.\n", `href="/2024/03/05/b-baru/"`},
+		{"a nearer article for ref", "content/dunia/c.md", "---\ntitle: C dekat\ndate: 2024-04-02\n---\nEmpat.\n", `href="/2024/04/02/c/"`},
+		{"the link's own text, the model kept", "content/dunia/2024-01-01-a.md", "---\ntitle: A\n---\nLihat [b]({{< relref \"/lain/c.md\" >}}).\n", `href="/2024/04/01/c/"`},
+	}
+	for _, st := range steps {
+		rb, err := b.Build([]string{write(st.file, st.data)})
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		got, err := os.ReadFile(filepath.Join(out, "2024/01/01/a/index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(got), st.want) {
+			t.Errorf("after a change of %s, the linking page lacks %s", st.name, st.want)
+		}
+		clean, err := cleanBuild(t, Options{SiteDir: dir, OutDir: filepath.Join(t.TempDir(), "clean"), Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inc := readOutput(t, out)
+		delete(inc, output.Marker)
+		if diffs := sameOutput(inc, clean); len(diffs) > 0 {
+			t.Errorf("after a change of %s (kept=%v) the output is not the clean build's: %v", st.name, rb.Kept, diffs)
+		}
 	}
 }
