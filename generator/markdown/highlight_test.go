@@ -2,7 +2,6 @@ package markdown
 
 import (
 	"flag"
-	"fmt"
 	"math"
 	"os"
 	"regexp"
@@ -113,4 +112,29 @@ func luminance(hex string) float64 {
 	return 0.2126*c[0] + 0.7152*c[1] + 0.0722*c[2]
 }
 
-var _ = fmt.Sprint
+func TestHighlighting(t *testing.T) {
+	cases := []struct{ name, src, want string }{
+		{"go", "```go\nfunc f() {} // x\n```\n",
+			`<pre tabindex="0" class="chroma"><code class="language-go" data-lang="go"><span class="kd">func</span><span class="w"> </span><span class="nf">f</span><span class="p">()</span><span class="w"> </span><span class="p">{}</span><span class="w"> </span><span class="c1">// x</span><span class="w">` + "\n" + `</span></code></pre>`},
+		{"info with attributes", "``` Python {.x}\nx = 1\n```\n", `<code class="language-python" data-lang="python"><span class="n">x</span>`},
+		{"a language chroma lacks", "```kabarscript\n<b>x</b>\n```\n", `<pre tabindex="0" class="chroma"><code class="language-kabarscript" data-lang="kabarscript">&lt;b&gt;x&lt;/b&gt;` + "\n</code></pre>"},
+		{"no language", "```\n<b>x</b>\n```\n", "<pre tabindex=\"0\"><code>&lt;b&gt;x&lt;/b&gt;\n</code></pre>"},
+		{"indented", "Teks.\n\n    a && b\n", "<pre tabindex=\"0\"><code>a &amp;&amp; b\n</code></pre>"},
+		{"an info string that is no name", "```\"><script>\nx\n```\n", "<pre tabindex=\"0\"><code>x\n</code></pre>"},
+	}
+	for _, unsafe := range []bool{false, true} {
+		r := New(unsafe)
+		for _, c := range cases {
+			res, err := r.Convert([]byte(c.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(res.HTML), c.want) {
+				t.Errorf("unsafe=%v %s:\n%s\nlacks\n%s", unsafe, c.name, res.HTML, c.want)
+			}
+			if strings.Contains(string(res.HTML), "<script") || strings.Contains(string(res.HTML), "style=") {
+				t.Errorf("unsafe=%v %s: %s", unsafe, c.name, res.HTML)
+			}
+		}
+	}
+}
