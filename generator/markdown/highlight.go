@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/alecthomas/chroma/v2"
@@ -94,14 +95,24 @@ func renderCode(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.Wa
 func HighlightCSS() string {
 	var b strings.Builder
 	b.WriteString("/* Code highlighting: made by markdown.HighlightCSS from chroma's " + lightStyle + " and " + darkStyle + " styles. */\n")
-	writeCSS(&b, lightStyle, "", "#ffffff")
+	light := writeCSS(&b, lightStyle, "", "#ffffff", false)
 	b.WriteString("@media (prefers-color-scheme: dark) {\n")
-	writeCSS(&b, darkStyle, "  ", "")
+	dark := writeCSS(&b, darkStyle, "  ", "", true)
+	// The light rules hold in dark too, where the dark style sets nothing
+	// for a class: those classes take the dark text colour.
+	for _, sel := range light {
+		if !slices.Contains(dark, sel) && sel != ".chroma" {
+			b.WriteString("  " + sel + " { color: inherit; background-color: transparent; font-weight: inherit; font-style: inherit }\n")
+		}
+	}
 	b.WriteString("}\n")
 	return b.String()
 }
 
-var bgColor = regexp.MustCompile(`background-color: #[0-9a-fA-F]+`)
+var (
+	bgColor = regexp.MustCompile(`background-color: #[0-9a-fA-F]+`)
+	fgColor = regexp.MustCompile(`(^|[;\s])color:`)
+)
 
 // unused are the rules for what renderCode never writes: line numbers,
 // marked lines, a page of code; and whitespace, which has no colour.
@@ -111,7 +122,11 @@ var unused = map[string]bool{".bg": true, ".chroma .lnlinks": true, ".chroma .ln
 // writeCSS writes one style's rules; background, when set, replaces the
 // style's own (GitHub's light grey leaves its grey-blue just short of
 // 4.5:1).
-func writeCSS(b *strings.Builder, style, indent, background string) {
+// With reset, a rule that sets no colour or background says so, for the
+// light rules below it not to show through. It returns the selectors it
+// wrote.
+func writeCSS(b *strings.Builder, style, indent, background string, reset bool) []string {
+	var sels []string
 	var buf bytes.Buffer
 	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithCSSComments(false))
 	_ = f.WriteCSS(&buf, styles.Get(style))
@@ -124,6 +139,18 @@ func writeCSS(b *strings.Builder, style, indent, background string) {
 		if sel == ".chroma" && background != "" {
 			line = sel + " {" + bgColor.ReplaceAllString(decl, "background-color: "+background)
 		}
+		if reset && sel != ".chroma" {
+			body := strings.TrimSuffix(strings.TrimSpace(decl), "}")
+			if !fgColor.MatchString(body) {
+				body = strings.TrimSpace(body) + "; color: inherit"
+			}
+			if !strings.Contains(body, "background-color:") {
+				body = strings.TrimSpace(body) + "; background-color: transparent"
+			}
+			line = sel + " { " + strings.TrimPrefix(strings.TrimSpace(body), "; ") + " }"
+		}
 		b.WriteString(indent + line + "\n")
+		sels = append(sels, sel)
 	}
+	return sels
 }

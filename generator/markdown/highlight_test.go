@@ -48,48 +48,73 @@ func TestThemeHasHighlightCSS(t *testing.T) {
 
 var (
 	ruleRe  = regexp.MustCompile(`(?m)^\s*(\.chroma[^{]*)\{([^}]*)\}`)
-	colorRe = regexp.MustCompile(`(?:^|;)\s*(color|background-color):\s*#([0-9a-fA-F]{6})`)
+	colorRe = regexp.MustCompile(`(?:^|;)\s*(color|background-color):\s*#?([0-9a-fA-F]{6}|inherit|transparent)`)
 )
 
 // TestHighlightContrast: every colour of both palettes reads on its
-// background at the 4.5:1 that WCAG AA (and axe-core) ask of text.
+// background at the 4.5:1 that WCAG AA (and axe-core) ask of text, in
+// light mode and in dark, where the light rules still hold for what the
+// dark ones do not set.
 func TestHighlightContrast(t *testing.T) {
-	light, dark, ok := strings.Cut(HighlightCSS(), "@media (prefers-color-scheme: dark)")
+	lightCSS, darkCSS, ok := strings.Cut(HighlightCSS(), "@media (prefers-color-scheme: dark)")
 	if !ok {
 		t.Fatal("no dark palette")
 	}
-	for name, css := range map[string]string{"light": light, "dark": dark} {
-		rules := ruleRe.FindAllStringSubmatch(css, -1)
-		if len(rules) < 20 {
-			t.Fatalf("%s: only %d rules", name, len(rules))
-		}
-		colors := func(decl string) (fg, bg string) {
-			for _, m := range colorRe.FindAllStringSubmatch(decl, -1) {
-				if m[1] == "color" {
-					fg = m[2]
-				} else {
-					bg = m[2]
-				}
+	light := palette(t, lightCSS)
+	dark := map[string][2]string{}
+	for sel, c := range light {
+		dark[sel] = c
+	}
+	for sel, c := range palette(t, darkCSS) {
+		old := dark[sel]
+		for i := range c {
+			if c[i] != "" {
+				old[i] = c[i]
 			}
-			return
 		}
-		_, base := colors(rules[0][2])
-		if strings.TrimSpace(rules[0][1]) != ".chroma" || base == "" {
-			t.Fatalf("%s: the first rule %q does not set the background", name, rules[0][0])
+		dark[sel] = old
+	}
+	for name, p := range map[string]map[string][2]string{"light": light, "dark": dark} {
+		base := p[".chroma"]
+		if base[1] == "" || len(p) < 20 {
+			t.Fatalf("%s: %d rules, background %q", name, len(p), base[1])
 		}
-		for _, r := range rules {
-			fg, bg := colors(r[2])
-			if fg == "" {
-				continue
+		if base[0] == "" {
+			base[0] = "1a1a1a" // the theme's ink
+		}
+		for sel, c := range p {
+			fg, bg := c[0], c[1]
+			if fg == "" || fg == "inherit" {
+				fg = base[0]
 			}
-			if bg == "" {
-				bg = base
+			if bg == "" || bg == "transparent" {
+				bg = base[1]
 			}
-			if c := contrast(fg, bg); c < 4.5 {
-				t.Errorf("%s: %s: #%s on #%s has contrast %.2f, below 4.5", name, strings.TrimSpace(r[1]), fg, bg, c)
+			if r := contrast(fg, bg); r < 4.5 {
+				t.Errorf("%s: %s: #%s on #%s has contrast %.2f, below 4.5", name, sel, fg, bg, r)
 			}
 		}
 	}
+}
+
+// palette reads the colour and background of each rule of css.
+func palette(t *testing.T, css string) map[string][2]string {
+	out := map[string][2]string{}
+	for _, r := range ruleRe.FindAllStringSubmatch(css, -1) {
+		var c [2]string
+		for _, m := range colorRe.FindAllStringSubmatch(r[2], -1) {
+			if m[1] == "color" {
+				c[0] = m[2]
+			} else {
+				c[1] = m[2]
+			}
+		}
+		out[strings.TrimSpace(r[1])] = c
+	}
+	if len(out) == 0 {
+		t.Fatal("no rules")
+	}
+	return out
 }
 
 // contrast is WCAG's contrast ratio of two sRGB colours.
