@@ -158,3 +158,26 @@ func TestTagLines(t *testing.T) {
 		t.Errorf("indented code: %s", a.Content)
 	}
 }
+
+// BenchmarkParseTags compares the parse of a post full of Jekyll and Hugo
+// tags, which Markdown reads twice (once to find the code), with the same
+// post without them. Highlighting costs the same either way, so neither
+// has a code block.
+func BenchmarkParseTags(b *testing.B) {
+	opt := Options{Location: time.UTC, Markdown: markdown.New(false), BasePath: "/blog/"}
+	para := "Air sungai naik dua meter dalam semalam dan merendam tiga desa di hulu; warga mengungsi ke balai desa.\n\n"
+	tags := "Baca [laporan]({% post_url 2024-04-10-bantuan %}) dan ![peta]({{ site.baseurl }}/img/peta.png).\n\n" +
+		"Tulis `{{ page.title }}` di templat.\n\n{{< figure src=\"/img/a.jpg\" caption=\"Los\" >}}\n\n"
+	plain := "Baca [laporan](/2024/04/10/bantuan/) dan ![peta](/blog/img/peta.png).\n\nTulis `page.title` di templat.\n\n![Los](/img/a.jpg)\n\n"
+	for _, c := range []struct{ name, body string }{{"plain", plain}, {"tags", tags}} {
+		src := []byte("---\ntitle: A\ndate: 2024-04-09\n---\n" + strings.Repeat(para+c.body, 20))
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			for b.Loop() {
+				if _, err := Parse("a.md", "content/a.md", src, opt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

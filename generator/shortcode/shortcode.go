@@ -6,7 +6,8 @@
 //	{% highlight go %}…{% endhighlight %}, {{< highlight go >}}…{{< /highlight >}}
 //	                                 a fenced code block
 //	{% link path %}, {% post_url name %}, {{< ref "x" >}}, {{< relref "x" >}}
-//	                                 the URL of another article
+//	                                 the URL of another article ({% link %}
+//	                                 of a file that is no article: its path)
 //	{{ site.baseurl }}, {{ "/x/" | relative_url }}
 //	                                 the site's base path
 //	{{< figure src= alt= caption= >}} a figure
@@ -31,6 +32,7 @@ import (
 	"fmt"
 	"html"
 	"net/url"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -276,6 +278,11 @@ func (e *expander) handle(t tag) int {
 			if target == "" {
 				e.warn(t.start, "%s names no %s: write {%% %s %s %%}; it is shown as it is", e.text(t), map[string]string{"link": "file", "post_url": "post"}[name], name, map[string]string{"link": "path/to/file.md", "post_url": "2024-04-09-title"}[name])
 				e.literal(e.text(t))
+				return t.end
+			}
+			if ext := path.Ext(target); name == "link" && ext != ".md" && ext != ".markdown" {
+				// A file of static/, such as a PDF: its path on the site.
+				e.out.WriteString(e.onSite(path.Clean("/" + target)))
 				return t.end
 			}
 			e.link(t, name, target)

@@ -42,6 +42,7 @@ func TestEachTag(t *testing.T) {
 		{"baseurl before a link is the link's", "[x]({{ site.baseurl }}{% link _posts/2024-04-08-banjir.md %})\n", nil,
 			"[x](L0)\n", []string{"link _posts/2024-04-08-banjir.md"}},
 		{"baseurl", "![peta]({{ site.baseurl }}/img/peta.png) {{site.baseurl}}\n", nil, "![peta](/blog/img/peta.png) /blog\n", nil},
+		{"link to a static file", "[PDF]({% link /dokumen/laporan.pdf %})\n", nil, "[PDF](/blog/dokumen/laporan.pdf)\n", nil},
 		{"relative_url", "[arsip]({{ '/arsip/' | relative_url }})\n", nil, "[arsip](/blog/arsip/)\n", nil},
 		{"ref and relref", "[a]({{< ref \"dunia/a.md\" >}}) [b]({{< relref \"b#latar\" >}}) [c]({{% ref c %}})\n", nil,
 			"[a](L0) [b](L1) [c](L2)\n", []string{"ref dunia/a.md", "relref b#latar", "ref c"}},
@@ -154,4 +155,23 @@ func BenchmarkBraces(b *testing.B) {
 	for b.Loop() {
 		Expand(src, Options{BasePath: "/"})
 	}
+}
+
+// FuzzExpand: any text expands without a panic; text without a brace
+// is left as it is, and no token is left over after Fill and Links.
+func FuzzExpand(f *testing.F) {
+	for _, s := range []string{"{% raw %}{{x}}", "{{< figure src=\"/a.jpg\" >}}", "{% highlight go %}\nx\n", "{{</* x */>}}", "a {{ site.baseurl }}{% post_url x %}", "{{% ref \"a#b\" %}}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		r := Expand([]byte(src), Options{BasePath: "/b/"})
+		if !strings.Contains(src, "{") && string(r.Src) != src {
+			t.Fatalf("%q became %q", src, r.Src)
+		}
+		urls := make([]string, len(r.Links))
+		h := Links(r.Fill(string(r.Src)), r.Mark, urls)
+		if strings.Contains(h, r.Mark) {
+			t.Fatalf("a token is left in %q", h)
+		}
+	})
 }
