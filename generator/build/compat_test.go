@@ -77,15 +77,7 @@ func TestMovedInPosts(t *testing.T) {
 // the file and line of the link, as Jekyll and Hugo fail.
 func TestBrokenLinkNamesItsLine(t *testing.T) {
 	dir := t.TempDir()
-	write := func(rel, data string) {
-		p := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(rel, data string) string { return writeFile(t, dir, rel, data) }
 	write("content/2024-01-01-a.md", "---\ntitle: A\n---\nSatu.\n\nLihat [b]({% post_url 2024-01-02-b %}).\n")
 	write("content/2024-01-02-x/b.md", "---\ntitle: B1\ndate: 2024-01-02\n---\nDua.\n")
 	write("content/2024-01-03-c.md", "---\ntitle: C\n---\n[a]({{< ref \"b\" >}})\n")
@@ -106,16 +98,7 @@ func TestBrokenLinkNamesItsLine(t *testing.T) {
 // way the rebuild went (the model kept or made again), as a clean build.
 func TestLinkFollowsItsTarget(t *testing.T) {
 	dir := t.TempDir()
-	write := func(rel, data string) string {
-		p := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(rel, data string) string { return writeFile(t, dir, rel, data) }
 	// B and C are far from A, so that A's page shows them through no
 	// neighbour: only through its links.
 	write("content/dunia/2024-01-01-a.md", "---\ntitle: A\n---\nLihat [b]({% post_url 2024-03-01-b %}) dan [c]({{< ref \"c\" >}}).\n")
@@ -163,4 +146,17 @@ func TestLinkFollowsItsTarget(t *testing.T) {
 			t.Errorf("after a change of %s (kept=%v) the output is not the clean build's: %v", st.name, rb.Kept, diffs)
 		}
 	}
+}
+
+// writeFile writes dir/rel, making its folders, and returns its path.
+func writeFile(t *testing.T, dir, rel, data string) string {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
