@@ -242,7 +242,7 @@ func (e *expander) handle(t tag) int {
 	if t.comment {
 		// {{</* x */>}} shows {{< x >}}, in code and out.
 		lit := "{{< " + t.body + " >}}"
-		if strings.HasPrefix(string(e.src[t.start:]), "{{%") {
+		if bytes.HasPrefix(e.src[t.start:], []byte("{{%")) {
 			lit = "{{% " + t.body + " %}}"
 		}
 		if e.inCode(t.start) {

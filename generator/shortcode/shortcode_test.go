@@ -55,6 +55,7 @@ func TestEachTag(t *testing.T) {
 		{"youtube by name with a title", "{{< youtube id=\"dQw4w9WgXcQ\" title=\"Wawancara\" >}}\n", nil,
 			"<p><a class=\"video\" href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\">▶ Wawancara</a></p>\n", nil},
 		{"hugo comment form", "Tulis {{</* figure src=\"x\" */>}} saja.\n", nil, "Tulis {{&lt; figure src=&#34;x&#34; &gt;}} saja.\n", nil},
+		{"hugo comment form with %", "Tulis {{%/* ref a */%}}.\n", nil, "Tulis {{% ref a %}}.\n", nil},
 		{"hugo comment form in code", "```\n{{</* ref \"a\" */>}}\n```\n", []string{"{{</* ref \"a\" */>}}\n"}, "```\n{{< ref \"a\" >}}\n```\n", nil},
 		{"tags in code are text", "Pakai `{% post_url x %}` dan `{{ page.title }}`.\n", []string{"{% post_url x %}", "{{ page.title }}"},
 			"Pakai `{% post_url x %}` dan `{{ page.title }}`.\n", nil},
