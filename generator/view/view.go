@@ -50,7 +50,7 @@ func (k Key) ID() uint32 { return uint32(k / slots) }
 const (
 	// articles
 	aMeta    = iota // front matter fields, summary, path, terms, day
-	aText           // the body: Content, Words, ReadingTime
+	aText           // the body: Content, Words, ReadingTime, and where its links lead
 	aLinks          // Older, Newer
 	aRelated        // Related
 	aCard           // the bytes of its card
