@@ -22,6 +22,7 @@ import (
 	kabar "github.com/kabar-news/kabar"
 	"github.com/kabar-news/kabar/generator/config"
 	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/feeds"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/output"
@@ -71,7 +72,7 @@ type Builder struct {
 	cards  *view.Cards
 	others map[string]outState // by output name: feeds, machine and static files
 	warned map[string]bool     // warnings given since the templates last changed
-	said   []string            // the warnings of the articles parsed in this build
+	said   []diag.Diag         // the warnings of the articles parsed in this build
 
 	// The last build's model and pages, and what each page was made from.
 	model       *site.Site
@@ -705,14 +706,14 @@ func (b *Builder) sameShape(opt Options, old map[string]*source, static []output
 
 // warnings says, once per template change, which page templates read the
 // whole list of articles.
-func (b *Builder) warnings(readsAll map[string]int, pages []*site.Page) []string {
+func (b *Builder) warnings(readsAll map[string]int, pages []*site.Page) []diag.Diag {
 	if len(readsAll) == 0 {
 		return nil
 	}
 	if b.warned == nil {
 		b.warned = map[string]bool{}
 	}
-	var out []string
+	var out []diag.Diag
 	for _, name := range sortedKeys(readsAll) {
 		if b.warned[name] {
 			continue
@@ -724,7 +725,9 @@ func (b *Builder) warnings(readsAll map[string]int, pages []*site.Page) []string
 				total++
 			}
 		}
-		out = append(out, fmt.Sprintf("templates/%s (or a partial it runs) reads .Site.Articles: its pages depend on every article, so each change to any article renders all %d of them again; show a page's own articles (.Articles, .Term.Articles, .Day.Articles) to keep rebuilds quick", name, total))
+		out = append(out, diag.Diag{File: "templates/" + name, Severity: diag.Warning,
+			Message: fmt.Sprintf("it (or a partial it runs) reads .Site.Articles: its pages depend on every article, so each change to any article renders all %d of them again", total),
+			Fix:     "show a page's own articles (.Articles, .Term.Articles, .Day.Articles) to keep rebuilds quick"})
 	}
 	return out
 }
@@ -1140,7 +1143,9 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 			n++
 			if a := srcs[i].article; a != nil {
 				for _, w := range a.Warnings {
-					b.said = append(b.said, w.Error())
+					d := w.Diag()
+					d.Severity = diag.Warning
+					b.said = append(b.said, d)
 				}
 			}
 		}
@@ -1217,14 +1222,14 @@ func (b *Builder) readStatic(changed []string) error {
 		} else {
 			r, err := f.From.Open(f.FromName)
 			if err != nil {
-				return fmt.Errorf("static/%s: %w", f.FromName, err)
+				return &diag.Diag{File: "static/" + f.FromName, Message: err.Error(), Err: err}
 			}
 			var h maphash.Hash
 			h.SetSeed(b.seed)
 			_, err = io.Copy(&h, r)
 			r.Close()
 			if err != nil {
-				return fmt.Errorf("static/%s: %w", f.FromName, err)
+				return &diag.Diag{File: "static/" + f.FromName, Message: err.Error(), Err: err}
 			}
 			sf.sum = h.Sum64() | 1
 		}

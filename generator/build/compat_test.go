@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/output"
 )
 
@@ -65,11 +66,18 @@ func TestMovedInPosts(t *testing.T) {
 		}
 	}
 	want := []string{
-		`content/hugo/pasar-ikan/index.md:21: {{< tweet user="x" id="1" >}} is not understood: it is shown as it is; replace it with the text or Markdown it stands for`,
-		`content/jekyll/2024-4-9-banjir-bandang-di-hulu.md:22: {% include iklan.html %} is not understood: it is shown as it is; replace it with the text or Markdown it stands for`,
+		`content/hugo/pasar-ikan/index.md:21: {{< tweet user="x" id="1" >}} is not understood, so it is shown as it is: replace it with the text or Markdown it stands for`,
+		`content/jekyll/2024-4-9-banjir-bandang-di-hulu.md:22: {% include iklan.html %} is not understood, so it is shown as it is: replace it with the text or Markdown it stands for`,
 	}
-	if strings.Join(res.Warnings, "\n") != strings.Join(want, "\n") {
-		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(res.Warnings, "\n"), strings.Join(want, "\n"))
+	var got []string
+	for _, w := range res.Warnings {
+		if w.Severity != diag.Warning {
+			t.Errorf("%s is no warning but %q", w, w.Severity)
+		}
+		got = append(got, w.String())
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

@@ -148,7 +148,7 @@ func TestTagLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(a.Warnings) != 1 || a.Warnings[0].Error() != "content/a.md:7: {% include x.html %} is not understood: it is shown as it is; replace it with the text or Markdown it stands for" {
+	if len(a.Warnings) != 1 || a.Warnings[0].Error() != "content/a.md:7: {% include x.html %} is not understood, so it is shown as it is: replace it with the text or Markdown it stands for" {
 		t.Errorf("warnings %v", a.Warnings)
 	}
 	if len(a.Links) != 1 || a.Links[0].Line != 9 || a.Links[0].Target != "2024-01-01-b" {

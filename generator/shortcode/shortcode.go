@@ -56,6 +56,7 @@ type Link struct {
 type Warning struct {
 	Line int
 	Msg  string
+	Fix  string // what to do
 }
 
 // Result is one expanded body.
@@ -128,8 +129,8 @@ func (e *expander) line(off int) int {
 	return e.lineNo
 }
 
-func (e *expander) warn(off int, format string, args ...any) {
-	e.res.Warnings = append(e.res.Warnings, Warning{Line: e.line(off), Msg: fmt.Sprintf(format, args...)})
+func (e *expander) warn(off int, fix, format string, args ...any) {
+	e.res.Warnings = append(e.res.Warnings, Warning{Line: e.line(off), Msg: fmt.Sprintf(format, args...), Fix: fix})
 }
 
 // inCode reports whether offset off is inside code.
@@ -265,7 +266,7 @@ func (e *expander) handle(t tag) int {
 		case "raw":
 			endStart, endEnd, ok := e.find(t.end, '%', "endraw")
 			if !ok {
-				e.warn(t.start, "{%% raw %%} is never closed: add {%% endraw %%} where the literal text ends; the rest of the article is shown as it is")
+				e.warn(t.start, "add {% endraw %} where the literal text ends", "{%% raw %%} is never closed, so the rest of the article is shown as it is")
 				e.out.Write(e.src[t.end:])
 				return len(e.src)
 			}
@@ -276,7 +277,7 @@ func (e *expander) handle(t tag) int {
 		case "link", "post_url":
 			target := unquote(args)
 			if target == "" {
-				e.warn(t.start, "%s names no %s: write {%% %s %s %%}; it is shown as it is", e.text(t), map[string]string{"link": "file", "post_url": "post"}[name], name, map[string]string{"link": "path/to/file.md", "post_url": "2024-04-09-title"}[name])
+				e.warn(t.start, fmt.Sprintf("write {%% %s %s %%}", name, map[string]string{"link": "path/to/file.md", "post_url": "2024-04-09-title"}[name]), "%s names no %s, so it is shown as it is", e.text(t), map[string]string{"link": "file", "post_url": "post"}[name])
 				e.literal(e.text(t))
 				return t.end
 			}
@@ -303,7 +304,7 @@ func (e *expander) handle(t tag) int {
 		case "ref", "relref":
 			target := unquote(named(args, "path", 0))
 			if target == "" {
-				e.warn(t.start, "%s names no page: write {{< %s \"other-article.md\" >}}; it is shown as it is", e.text(t), name)
+				e.warn(t.start, fmt.Sprintf("write {{< %s \"other-article.md\" >}}", name), "%s names no page, so it is shown as it is", e.text(t))
 				e.literal(e.text(t))
 				return t.end
 			}
@@ -319,7 +320,7 @@ func (e *expander) handle(t tag) int {
 			return t.end
 		}
 	}
-	e.warn(t.start, "%s is not understood: it is shown as it is; replace it with the text or Markdown it stands for", e.text(t))
+	e.warn(t.start, "replace it with the text or Markdown it stands for", "%s is not understood, so it is shown as it is", e.text(t))
 	e.literal(e.text(t))
 	return t.end
 }
@@ -402,7 +403,7 @@ func (e *expander) link(t tag, kind, target string) {
 func (e *expander) highlight(t tag, args string, kind byte, end string) int {
 	endStart, endEnd, ok := e.find(t.end, kind, end)
 	if !ok {
-		e.warn(t.start, "%s is never closed: add %s after the code; it is shown as it is", e.text(t), map[byte]string{'%': "{% endhighlight %}", '<': "{{< /highlight >}}"}[kind])
+		e.warn(t.start, "add "+map[byte]string{'%': "{% endhighlight %}", '<': "{{< /highlight >}}"}[kind]+" after the code", "%s is never closed, so it is shown as it is", e.text(t))
 		e.literal(e.text(t))
 		return t.end
 	}
@@ -449,7 +450,7 @@ var rawMarker = regexp.MustCompile(`\{%-?\s*(?:end)?raw\s*-?%\}`)
 func (e *expander) figure(t tag, args string) {
 	src := unquote(named(args, "src", -1))
 	if src == "" || !pathOrWeb(src) {
-		e.warn(t.start, "%s has no src that is a path or a web address: write src=\"/img/photo.jpg\"; it is shown as it is", e.text(t))
+		e.warn(t.start, `write src="/img/photo.jpg" (a file under static/) or an https:// address`, "%s has no src that is a path or a web address, so it is shown as it is", e.text(t))
 		e.literal(e.text(t))
 		return
 	}
@@ -487,7 +488,7 @@ var videoID = regexp.MustCompile(`^[A-Za-z0-9_-]{6,20}$`)
 func (e *expander) youtube(t tag, args string) {
 	id := unquote(named(args, "id", 0))
 	if !videoID.MatchString(id) {
-		e.warn(t.start, "%s has no YouTube video ID: write {{< youtube dQw4w9WgXcQ >}}; it is shown as it is", e.text(t))
+		e.warn(t.start, "write {{< youtube dQw4w9WgXcQ >}}, with the ID from the video's address", "%s has no YouTube video ID, so it is shown as it is", e.text(t))
 		e.literal(e.text(t))
 		return
 	}

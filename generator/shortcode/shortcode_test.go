@@ -117,11 +117,11 @@ func TestWarningsNameTheLine(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("warnings %q, want %q\n%v", got, want, r.Warnings)
 	}
-	if w := r.Warnings[0].Msg; w != "{% include iklan.html %} is not understood: it is shown as it is; replace it with the text or Markdown it stands for" {
-		t.Errorf("message %q", w)
+	if w := r.Warnings[0]; w.Msg != "{% include iklan.html %} is not understood, so it is shown as it is" || w.Fix != "replace it with the text or Markdown it stands for" {
+		t.Errorf("message %+v", w)
 	}
-	if w := r.Warnings[4].Msg; !strings.Contains(w, "never closed") || !strings.Contains(w, "{% endhighlight %}") {
-		t.Errorf("unclosed highlight: %q", w)
+	if w := r.Warnings[4]; !strings.Contains(w.Msg, "never closed") || !strings.Contains(w.Fix, "{% endhighlight %}") {
+		t.Errorf("unclosed highlight: %+v", w)
 	}
 }
 
