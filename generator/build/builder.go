@@ -29,6 +29,7 @@ import (
 	"github.com/kabar-news/kabar/generator/output"
 	"github.com/kabar-news/kabar/generator/progress"
 	"github.com/kabar-news/kabar/generator/render"
+	"github.com/kabar-news/kabar/generator/shortcode"
 	"github.com/kabar-news/kabar/generator/site"
 	"github.com/kabar-news/kabar/generator/view"
 )
@@ -74,6 +75,7 @@ type Builder struct {
 	warned map[string]bool     // warnings given since the templates last changed
 	links  *links.Checker      // the articles' links and what they point at
 	outs   *outputs            // the names of the last model's files
+	said   []diag.Diag         // the warnings of the articles parsed in this build
 
 	// The last build's model and pages, and what each page was made from.
 	model       *site.Site
@@ -335,8 +337,12 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 			if n.article == nil || !included(opt, n.article) {
 				continue
 			}
-			b.byFile[rel].Article = n.article
-			swapped = append(swapped, b.byFile[rel])
+			sa := b.byFile[rel]
+			sa.Article = n.article
+			if err := s.ResolveLinks(sa); err != nil {
+				return rb, err
+			}
+			swapped = append(swapped, sa)
 			if !o.article.Updated.Equal(n.article.Updated) {
 				lastMods = true
 			}
@@ -524,7 +530,8 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		}
 		cards.Seal(values)
 	}
-	warnings := b.warnings(readsAll, pages)
+	// An article's warnings are said when it is read, so once per edit.
+	warnings := append(slices.Clip(b.said), b.warnings(readsAll, pages)...)
 	for _, f := range broken {
 		warnings = append(warnings, f.Diag())
 	}
@@ -874,14 +881,28 @@ func machineNames(cfg *config.Config, pages []*site.Page) []string {
 	return names
 }
 
-// body is an article's rendered body, from the spool.
+// body is an article's rendered body, from the spool, with the URLs of
+// the articles it links to.
 func (b *Builder) body(a *site.Article) (template.HTML, error) {
 	src := b.sources[a.File]
 	if src == nil {
 		return "", fmt.Errorf("content/%s: the article is gone", a.File)
 	}
-	body, err := b.bodies.get(src.body)
-	return b.rebase(a, body), err
+	h, err := b.bodies.get(src.body)
+	if err != nil {
+		return h, err
+	}
+	// Root-relative links go under the base path first; the links to
+	// other articles are tokens until then, and get URLs that have it.
+	h = b.rebase(a, h)
+	if len(a.Refs) == 0 {
+		return h, nil
+	}
+	urls := make([]string, len(a.Refs))
+	for i, r := range a.Refs {
+		urls[i] = b.cfg.RelURL(r.Article.Path) + r.Anchor
+	}
+	return template.HTML(shortcode.Links(string(h), a.LinkMark, urls)), nil
 }
 
 // sums are an article's own hashes, for package view.
@@ -1112,7 +1133,8 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 			return 0, nil, false, err
 		}
 	}
-	opts := content.Options{Location: b.cfg.Location, Markdown: b.md}
+	slices.Sort(todo) // so that warnings come in the order of the files
+	opts := content.Options{Location: b.cfg.Location, Markdown: b.md, BasePath: b.cfg.BasePath}
 	srcs := make([]*source, len(todo))
 	parsed := make([]bool, len(todo))
 	parallel(len(todo), func(i int) {
@@ -1130,7 +1152,14 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 		src := &source{sum: sum, article: a, err: err}
 		if err == nil {
 			// The body waits in the spool until its page is rendered.
-			src.text = maphash.String(b.seed, string(a.Content))
+			// Its links are part of it: the tokens they leave are
+			// the same whatever they name.
+			h := b.hash()
+			h.WriteString(string(a.Content))
+			for _, l := range a.LinkTags {
+				h.WriteString("\x00" + l.Kind + "\x00" + l.Target)
+			}
+			src.text = h.Sum64()
 			src.body, src.err = b.bodies.put(string(a.Content))
 			a.Content = ""
 			src.meta = b.metaSum(a)
@@ -1141,10 +1170,18 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 	})
 	n := 0
 	added := false
+	b.said = b.said[:0]
 	for i, rel := range todo {
 		b.sources[rel] = srcs[i]
 		if parsed[i] {
 			n++
+			if a := srcs[i].article; a != nil {
+				for _, w := range a.Warnings {
+					d := w.Diag()
+					d.Severity = diag.Warning
+					b.said = append(b.said, d)
+				}
+			}
 		}
 		if old[rel] == nil {
 			added = true

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -83,6 +84,11 @@ func (s *fakeSite) save(a testsite.Article) string {
 // step makes one random change and returns its name and the paths it
 // touched.
 func (s *fakeSite) step() (string, []string) {
+	if rel := s.dangling(); rel != "" && s.r.IntN(2) == 0 {
+		a := s.articles[rel]
+		a.Body = unlinked(a.Body)
+		return "unlink " + rel, []string{s.save(a)}
+	}
 	if len(s.broken) > 0 && s.r.IntN(2) == 0 {
 		rel := sortedKeys(s.broken)[0]
 		return "fix " + rel, []string{s.save(s.articles[rel])}
@@ -97,6 +103,15 @@ func (s *fakeSite) step() (string, []string) {
 		return "add links to " + a.File, []string{s.save(a)}
 	}
 	switch k := s.r.IntN(100); {
+	case k < 5:
+		// A link to another article, whose URL later steps may change.
+		a, to := s.articles[s.pick()], s.pick()
+		tag := fmt.Sprintf("{%% post_url %s %%}", strings.TrimSuffix(path.Base(to), ".md"))
+		if s.r.IntN(2) == 0 {
+			tag = fmt.Sprintf(`{{< ref "/%s" >}}`, to)
+		}
+		a.Body = linkLine + tag + ").\n\n" + unlinked(a.Body)
+		return "link " + a.File + " to " + to, []string{s.save(a)}
 	case k < 15:
 		a := s.articles[s.pick()]
 		a.Body = s.gen.Words(30) + ".\n\n" + a.Body
@@ -232,6 +247,40 @@ func (s *fakeSite) step() (string, []string) {
 	default:
 		return "change the config", []string{s.write("site.yaml", fmt.Sprintf("title: Uji %d\nbase_url: https://example.github.io/uji/\nper_page: %d\n", s.r.IntN(9), 2+s.r.IntN(4)))}
 	}
+}
+
+// linkLine starts the body of an article that links to another.
+const linkLine = "Lihat juga [artikel lain]("
+
+func unlinked(body string) string {
+	if strings.HasPrefix(body, linkLine) {
+		_, rest, _ := strings.Cut(body, "\n\n")
+		return rest
+	}
+	return body
+}
+
+// dangling returns an article whose link leads to no article, or to
+// more than one, or to one held back: what a build refuses.
+func (s *fakeSite) dangling() string {
+	for _, rel := range sortedKeys(s.articles) {
+		body := s.articles[rel].Body
+		if !strings.HasPrefix(body, linkLine) {
+			continue
+		}
+		line, _, _ := strings.Cut(body, "\n")
+		n, held := 0, false
+		for _, o := range s.articles {
+			if strings.Contains(line, `"/`+o.File+`"`) || strings.Contains(line, "post_url "+strings.TrimSuffix(path.Base(o.File), ".md")+" ") {
+				n++
+				held = held || o.Date.After(testNow)
+			}
+		}
+		if n != 1 || held {
+			return rel
+		}
+	}
+	return ""
 }
 
 // hostileTheme is a whole theme that reads site-wide data from every page

@@ -30,8 +30,12 @@ type Renderer struct {
 type Result struct {
 	HTML           template.HTML
 	FirstParagraph string // plain text of the first paragraph, for summaries
-	Words          int
-	Links          []Link // in the order of the text
+	// More is the plain text before a <!--more--> line, and HasMore
+	// whether the body has one.
+	More    string
+	HasMore bool
+	Words   int
+	Links   []Link // in the order of the text
 }
 
 // Link is a link or an image of the Markdown, as written, with where it is.
@@ -45,7 +49,7 @@ type Link struct {
 // New returns a Renderer with GFM, footnotes, heading IDs and typographic
 // punctuation. Raw HTML is shown escaped unless unsafe is set.
 func New(unsafe bool) *Renderer {
-	opts := []renderer.Option{}
+	opts := []renderer.Option{renderer.WithNodeRenderers(util.Prioritized(highlighter{}, 100))}
 	if unsafe {
 		opts = append(opts, html.WithUnsafe())
 	} else {
@@ -66,12 +70,22 @@ func (r *Renderer) Convert(src []byte) (Result, error) {
 		return Result{}, err
 	}
 	doc := r.md.Parser().Parse(text.NewReader(src))
+	var res Result
+	if more := moreBlock(doc, src); more != nil {
+		var before strings.Builder
+		for c := doc.FirstChild(); c != more; c = c.NextSibling() {
+			before.WriteString(textOf(c, src))
+			before.WriteByte(' ')
+		}
+		res.More, res.HasMore = collapse(before.String()), true
+		doc.RemoveChild(doc, more)
+	}
 	var buf bytes.Buffer
 	buf.Grow(len(src) + len(src)/4)
 	if err := r.md.Renderer().Render(&buf, src, doc); err != nil {
 		return Result{}, err
 	}
-	res := Result{HTML: template.HTML(buf.String())}
+	res.HTML = template.HTML(buf.String())
 	var plain strings.Builder
 	var lines []int // offsets of line starts, made at the first link
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -151,6 +165,57 @@ func lineStarts(src []byte) []int {
 func position(starts []int, off int) (line, col int) {
 	i := sort.Search(len(starts), func(i int) bool { return starts[i] > off }) - 1
 	return i + 1, off - starts[i] + 1
+}
+
+// moreBlock is the first top-level <!--more--> standing on a line of its
+// own (Hugo also writes <!-- more -->), or nil. One inside a paragraph, a
+// code block or a quote is text, not a marker.
+func moreBlock(doc ast.Node, src []byte) ast.Node {
+	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
+		b, ok := c.(*ast.HTMLBlock)
+		if !ok || b.HTMLBlockType != ast.HTMLBlockType2 || b.Lines().Len() != 1 {
+			continue
+		}
+		seg := b.Lines().At(0)
+		line := strings.Join(strings.Fields(string(seg.Value(src))), "")
+		if line == "<!--more-->" {
+			return c
+		}
+	}
+	return nil
+}
+
+// CodeRanges returns the byte ranges of src that are code: the text of
+// fenced and indented code blocks and of code spans, in order. Markdown
+// over the limits (see Check) is refused with a *LimitError.
+func (r *Renderer) CodeRanges(src []byte) ([][2]int, error) {
+	if err := Check(src); err != nil {
+		return nil, err
+	}
+	doc := r.md.Parser().Parse(text.NewReader(src))
+	var out [][2]int
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			if l := n.Lines(); l.Len() > 0 {
+				out = append(out, [2]int{l.At(0).Start, l.At(l.Len() - 1).Stop})
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.CodeSpan:
+			first, last := n.FirstChild(), n.LastChild()
+			if t, ok := first.(*ast.Text); ok {
+				if u, ok := last.(*ast.Text); ok {
+					out = append(out, [2]int{t.Segment.Start, u.Segment.Stop})
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return out, nil
 }
 
 // PlainText renders src and returns its text only, as one line; "" when
