@@ -54,8 +54,9 @@ type Options struct {
 // Result counts what a build did.
 type Result struct {
 	Articles int
-	Pages    int // HTML pages
-	Files    int // every file written, pages included
+	Pages    int   // HTML pages
+	Files    int   // every file written, pages included
+	Bytes    int64 // the size of the output, every file added up
 	OutDir   string
 	Duration time.Duration
 	Warnings []string // what makes the site slow to rebuild, said once

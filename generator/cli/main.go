@@ -148,9 +148,32 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		reportError(stderr, err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "built %d articles into %d pages (%d files) in %s: %s\n",
-		res.Articles, res.Pages, res.Files, res.Duration.Round(time.Millisecond), res.OutDir)
+	fmt.Fprintf(stdout, "built %d articles into %d pages (%d files, %s) in %s: %s\n",
+		res.Articles, res.Pages, res.Files, megabytes(res.Bytes), res.Duration.Round(time.Millisecond), res.OutDir)
+	if w := pagesWarning(res.Bytes); w != "" {
+		fmt.Fprintf(stderr, "kabar build: warning: %s\n", w)
+	}
 	return 0
+}
+
+// pagesLimit is the most a site published on GitHub Pages may weigh.
+const pagesLimit = 1 << 30
+
+// pagesWarning says, once a site passes 80% of GitHub Pages' limit, that
+// it will soon not fit there and what to do; else "".
+func pagesWarning(size int64) string {
+	if size*5 < pagesLimit*4 {
+		return ""
+	}
+	return fmt.Sprintf("the site is %s, %d%% of the 1 GB GitHub Pages publishes: move it to object storage with \"kabar deploy\" (see \"When the digest outgrows GitHub Pages\" in the README)", megabytes(size), size*100/pagesLimit)
+}
+
+// megabytes writes a size as people read it: 152.4 MB.
+func megabytes(n int64) string {
+	if n < 1e6 {
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 }
 
 // reportError prints every error of a failed build, one per line.

@@ -39,6 +39,11 @@ type Config struct {
 	UnsafeHTML bool           `yaml:"unsafe_html" toml:"unsafe_html"`
 	Author     string         `yaml:"author" toml:"author"`
 	Params     map[string]any `yaml:"params" toml:"params"`
+	// Minify, when set to false, writes HTML, CSS, XML and JSON as
+	// rendered instead of minified.
+	Minify *bool `yaml:"minify" toml:"minify"`
+	// Deploy names the stores the deploy command can upload the site to.
+	Deploy []Target `yaml:"deploy" toml:"deploy"`
 
 	// File is the config file that was read, or "" when none exists.
 	File string `yaml:"-" toml:"-"`
@@ -91,7 +96,7 @@ func Load(fsys fs.FS) (*Config, error) {
 }
 
 // settings lists the config's field names, for the fix of an unknown one.
-const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, params"
+const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, params, minify, deploy"
 
 var unknownYAML = regexp.MustCompile(`^field (.+) not found in type`)
 
@@ -150,6 +155,9 @@ func decodeTOML(name string, data []byte, c *Config) error {
 	return nil
 }
 
+// Minified reports whether the build minifies its output (the default).
+func (c *Config) Minified() bool { return c.Minify == nil || *c.Minify }
+
 // SetBaseURL overrides the base URL (from --base-url) and recomputes BasePath.
 func (c *Config) SetBaseURL(raw string) error {
 	c.BaseURL = raw
@@ -206,7 +214,7 @@ func (c *Config) finish() error {
 	if strings.ContainsAny(c.Domain, "/: ") {
 		return fmt.Errorf("domain %q must be a bare host name such as news.example.id", c.Domain)
 	}
-	return nil
+	return checkTargets(c.Deploy)
 }
 
 func checkPermalink(p string) error {
