@@ -29,6 +29,7 @@ Usage:
   kabar build [flags]    build the site into the output folder
   kabar serve [flags]    build, serve on 127.0.0.1:1313, rebuild and reload on every change
   kabar watch [flags]    rebuild on every change, without a server
+  kabar deploy [flags]   upload the built site to a bucket (S3, R2, GCS), only what changed
   kabar version          print the version and the revision it was built from
   kabar help [command]   show help for a command
 
@@ -58,6 +59,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runServe(rest, stdout, stderr)
 	case "watch":
 		return runWatch(rest, stdout, stderr)
+	case "deploy":
+		return runDeploy(rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fs := newFlagSet("version", "Prints the version of the generator.")
 		if code := parse(fs, rest, stdout, stderr); code >= 0 {

@@ -21,9 +21,6 @@ type Target struct {
 	CacheControl map[string]string `yaml:"cache_control" toml:"cache_control"`
 	// Gzip stores text files gzipped, with Content-Encoding: gzip.
 	Gzip bool `yaml:"gzip" toml:"gzip"`
-	// CloudFront is a CloudFront distribution ID whose cache is cleared
-	// for the changed paths after a deploy.
-	CloudFront string `yaml:"cloudfront" toml:"cloudfront"`
 }
 
 // checkTargets refuses a deploy list the deploy command could not use.
