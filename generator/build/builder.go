@@ -559,9 +559,12 @@ func (w *writer) note(name string, err error) {
 }
 
 // write writes one file and returns its size as written.
-func (w *writer) write(name string, data []byte) int64 {
+func (w *writer) write(name string, data []byte) int64 { return w.writeFrom(name, name, data) }
+
+// writeFrom writes one file made from source, the name an error gives.
+func (w *writer) writeFrom(name, source string, data []byte) int64 {
 	if w.min != nil {
-		small, done, err := w.min.Minify(name, data)
+		small, done, err := w.min.Minify(source, data)
 		if err != nil {
 			w.note(name, err)
 			return 0
@@ -583,7 +586,7 @@ func (w *writer) put(f output.File, size int64) int64 {
 			w.note(f.Name, fmt.Errorf("static/%s: %w", f.FromName, err))
 			return 0
 		}
-		return w.write(f.Name, data)
+		return w.writeFrom(f.Name, "static/"+f.FromName, data)
 	}
 	w.note(f.Name, output.Put(w.txn, f))
 	w.bytes.Add(size)

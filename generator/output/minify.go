@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"github.com/tdewolff/minify/v2/html"
 	"github.com/tdewolff/minify/v2/json"
 	"github.com/tdewolff/minify/v2/xml"
+	"github.com/tdewolff/parse/v2"
 )
 
 // Minifier makes HTML, CSS, XML and JSON files smaller without changing
@@ -66,7 +68,12 @@ func (mf *Minifier) Minify(name string, data []byte) (out []byte, done func(), e
 	buf.Grow(len(data))
 	if err := mf.m.Minify(mt, buf, bytes.NewReader(data)); err != nil {
 		minPool.Put(buf)
-		return nil, nil, fmt.Errorf("%s: cannot be minified: %v: fix the template or static file it comes from, or set minify: false in the config", name, err)
+		where, msg := name, err.Error()
+		var pe *parse.Error
+		if errors.As(err, &pe) {
+			where, msg = fmt.Sprintf("%s:%d:%d", name, pe.Line, pe.Column), pe.Message
+		}
+		return nil, nil, fmt.Errorf("%s: cannot be minified: %s: fix the template or static file it comes from, or set minify: false in the config", where, msg)
 	}
 	return buf.Bytes(), func() { minPool.Put(buf) }, nil
 }
