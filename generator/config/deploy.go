@@ -12,8 +12,8 @@ import (
 type Target struct {
 	Name string `yaml:"name" toml:"name"`
 	// URL is a gocloud.dev blob URL: s3://bucket?region=..., gs://bucket,
-	// or s3://bucket?endpoint=...&use_path_style=true for any
-	// S3-compatible store.
+	// s3://bucket?endpoint=...&use_path_style=true for any S3-compatible
+	// store, or file:///folder to try a deploy on disk.
 	URL string `yaml:"url" toml:"url"`
 	// CacheControl maps file patterns (path.Match, against the path below
 	// the site root; a pattern without "/" matches the file name in any
@@ -37,7 +37,7 @@ func checkTargets(list []Target) error {
 		}
 		seen[t.Name] = true
 		u, err := url.Parse(t.URL)
-		if t.URL == "" || err != nil || u.Scheme == "" || u.Host == "" {
+		if t.URL == "" || err != nil || u.Scheme == "" || u.Host == "" && u.Scheme != "file" {
 			return fmt.Errorf("%s: url %q is not a bucket URL: write it like s3://bucket?region=us-east-1 or gs://bucket", where, t.URL)
 		}
 		for pat := range t.CacheControl {
