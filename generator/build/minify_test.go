@@ -16,6 +16,8 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/kabar-news/kabar/generator/feeds"
+	"github.com/kabar-news/kabar/generator/internal/testsite"
 	"github.com/kabar-news/kabar/generator/output"
 )
 
@@ -224,4 +226,46 @@ func TestBrokenStaticJSONNamesTheFile(t *testing.T) {
 		t.Fatalf("a broken static/data.json: %v", err)
 	}
 	sameTree(t, "after the failed build", readTree(t, out), before)
+}
+
+// TestTermFeedsCarryTheNewest: a section's feed carries its newest
+// termFeedLimit articles, the site's feed feeds.Limit.
+func TestTermFeedsCarryTheNewest(t *testing.T) {
+	dir := t.TempDir()
+	list, err := testsite.Write(dir, 240, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, Options{SiteDir: dir, OutDir: out})
+	var newest string // the last generated article of Nasional is its newest
+	total := 0
+	for _, a := range list {
+		if a.Section == "Nasional" {
+			newest, total = a.Title, total+1
+		}
+	}
+	if total <= termFeedLimit {
+		t.Fatalf("only %d articles in Nasional", total)
+	}
+	for name, want := range map[string]int{"sections/nasional/feed.xml": termFeedLimit, "feed.xml": feeds.Limit} {
+		data, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rss struct {
+			Items []struct {
+				Title string `xml:"title"`
+			} `xml:"channel>item"`
+		}
+		if err := xml.Unmarshal(data, &rss); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(rss.Items) != want {
+			t.Errorf("%s has %d items; want %d", name, len(rss.Items), want)
+		}
+		if name != "feed.xml" && (len(rss.Items) == 0 || rss.Items[0].Title != newest) {
+			t.Errorf("%s does not start with the newest article %q", name, newest)
+		}
+	}
 }
