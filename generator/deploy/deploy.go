@@ -21,6 +21,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -182,11 +183,11 @@ func Run(ctx context.Context, opt Options) (Summary, error) {
 		}
 	}
 	for _, batch := range [][]*local{assets, pages} {
-		if err := r.each(ctx, len(batch), func(i int) error { return r.upload(ctx, batch[i]) }); err != nil {
+		if err := each(ctx, opt.Workers, len(batch), func(i int) error { return r.upload(ctx, batch[i]) }); err != nil {
 			return sum, err
 		}
 	}
-	if err := r.each(ctx, len(deletes), func(i int) error { return r.delete(ctx, deletes[i]) }); err != nil {
+	if err := each(ctx, opt.Workers, len(deletes), func(i int) error { return r.delete(ctx, deletes[i]) }); err != nil {
 		return sum, err
 	}
 	sum.Duration = time.Since(start)
@@ -220,19 +221,18 @@ func scan(opt Options) ([]*local, error) {
 	if err != nil {
 		return nil, err
 	}
-	errs := make([]error, len(files))
-	parallelCPU(len(files), func(i int) {
+	err = each(context.Background(), runtime.GOMAXPROCS(0), len(files), func(i int) error {
 		f := files[i]
 		f.head = HeadersFor(f.key, opt.CacheControl, opt.Gzip)
 		data, err := f.body()
 		if err != nil {
-			errs[i] = err
-			return
+			return err
 		}
 		h := md5.Sum(data)
 		f.md5, f.size = h[:], int64(len(data))
+		return nil
 	})
-	return files, errors.Join(errs...)
+	return files, err
 }
 
 // body is what is stored for f: the file, or the file gzipped.
@@ -357,16 +357,16 @@ func (r *runner) retry(ctx context.Context, what string, do func() error) error 
 	}
 }
 
-// each runs do(0..n-1) on opt.Workers goroutines; the first error stops
+// each runs do(0..n-1) on workers goroutines; the first error stops
 // handing out more work.
-func (r *runner) each(ctx context.Context, n int, do func(i int) error) error {
+func each(ctx context.Context, workers, n int, do func(i int) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := make(chan int)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var errs []error
-	for range min(n, r.opt.Workers) {
+	for range min(n, workers) {
 		wg.Go(func() {
 			for i := range next {
 				if err := do(i); err != nil {
