@@ -381,3 +381,27 @@ func jakarta(t testing.TB) *time.Location {
 	}
 	return loc
 }
+
+// TestDeployStoppedHalfWayGoesOnWhenRunAgain: the store goes away after
+// some uploads; the deploy fails saying to run it again, and the next
+// run uploads only what the first did not.
+func TestDeployStoppedHalfWayGoesOnWhenRunAgain(t *testing.T) {
+	st := startStore(t)
+	s := newSite(t, 20)
+	proxy := startProxy(t, st.addr, 40)
+	url := st.bucket(t, "digest", proxy.addr)
+	_, err := Run(context.Background(), Options{Dir: s.out, URL: url, Attempts: 2, Workers: 4})
+	if err == nil || !strings.Contains(err.Error(), "run the deploy again") {
+		t.Fatalf("a deploy to a store that went away: %v", err)
+	}
+	stored, _ := objects(t, bucketURL("digest", st.addr))
+	total := len(tree(t, s.out))
+	if len(stored) == 0 || len(stored) >= total {
+		t.Fatalf("%d of %d files went up before the store went away: the test needs some", len(stored), total)
+	}
+	sum := run(t, Options{Dir: s.out, URL: bucketURL("digest", st.addr)})
+	if sum.Uploaded != total-len(stored) || sum.Unchanged != len(stored) {
+		t.Errorf("the second run: %s; want the %d files the first did not upload", sum, total-len(stored))
+	}
+	sameAsBuilt(t, bucketURL("digest", st.addr), s.out)
+}

@@ -127,20 +127,26 @@ func bucketURL(name, addr string) string {
 type flaky struct {
 	addr             string
 	requests, failed atomic.Int64
+	// passAll, when above 0, makes the proxy pass that many requests and
+	// fail every one after them: a store that goes away mid-deploy.
+	passAll int64
 }
 
-func startFlaky(t testing.TB, target string) *flaky {
+func startFlaky(t testing.TB, target string) *flaky { return startProxy(t, target, 0) }
+
+func startProxy(t testing.TB, target string, passAll int64) *flaky {
 	t.Helper()
 	u, _ := url.Parse("http://" + target)
 	proxy := httputil.NewSingleHostReverseProxy(u)
-	f := &flaky{}
+	f := &flaky{passAll: passAll}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.addr = l.Addr().String()
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if f.requests.Add(1)%3 == 0 {
+		n := f.requests.Add(1)
+		if f.passAll > 0 && n > f.passAll || f.passAll == 0 && n%3 == 0 {
 			f.failed.Add(1)
 			w.Header().Set("Content-Type", "application/xml")
 			w.WriteHeader(http.StatusServiceUnavailable)
