@@ -311,9 +311,9 @@ func (r *runner) upload(ctx context.Context, f *local) error {
 		CacheControl:    f.head.CacheControl,
 		ContentEncoding: f.head.ContentEncoding,
 		ContentMD5:      f.md5,
-		Metadata:        map[string]string{md5Key: hex.EncodeToString(f.md5)},
-		// One request per file, with an MD5 the store checks and reports.
-		BufferSize:                  max(len(data)+1, 5<<20),
+		// Files past the SDK's multipart threshold get an ETag that is
+		// not their MD5: the metadata keeps it.
+		Metadata:                    map[string]string{md5Key: hex.EncodeToString(f.md5)},
 		DisableContentTypeDetection: true,
 	}
 	return r.retry(ctx, "uploading "+f.key, func() error { return r.bucket.WriteAll(ctx, f.key, data, wo) })

@@ -405,3 +405,37 @@ func TestDeployStoppedHalfWayGoesOnWhenRunAgain(t *testing.T) {
 	}
 	sameAsBuilt(t, bucketURL("digest", st.addr), s.out)
 }
+
+// TestDeployLargeFile: a file past the SDK's multipart threshold (16 MiB)
+// gets an ETag that is not its MD5; the MD5 deploy stored with it tells
+// the next deploy that it is unchanged.
+func TestDeployLargeFile(t *testing.T) {
+	st := startStore(t)
+	s := newSite(t, 3)
+	big := make([]byte, 17<<20)
+	for i := range big {
+		big[i] = byte(i*7919 + i>>11)
+	}
+	if err := os.MkdirAll(filepath.Join(s.dir, "static", "video"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.dir, "static", "video", "banjir.mp4"), big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.build(t)
+	url := st.bucket(t, "digest", st.addr)
+	run(t, Options{Dir: s.out, URL: url})
+	sameAsBuilt(t, url, s.out)
+	b, err := blob.OpenBucket(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _, err := b.ListPage(context.Background(), blob.FirstPageToken, 10, &blob.ListOptions{Prefix: "video/"})
+	b.Close()
+	if err != nil || len(page) != 1 || page[0].MD5 != nil {
+		t.Fatalf("listing video/: %v, %d objects; want one without an MD5 (a multipart upload)", err, len(page))
+	}
+	if sum := run(t, Options{Dir: s.out, URL: url}); sum.Uploaded != 0 {
+		t.Errorf("second deploy: %s; the large file compares unchanged by its stored MD5", sum)
+	}
+}
