@@ -87,6 +87,10 @@ func Load(fsys fs.FS) (*Config, error) {
 		break
 	}
 	if err := c.finish(); err != nil {
+		var le *lineError
+		if c.File != "" && errors.As(err, &le) && le.line > 0 {
+			return nil, fmt.Errorf("%s:%d: %s", c.File, le.line, le.msg)
+		}
 		if c.File != "" {
 			return nil, fmt.Errorf("%s: %w", c.File, err)
 		}
@@ -118,6 +122,7 @@ func decodeYAML(name string, data []byte, c *Config) error {
 		if err != nil {
 			return fmt.Errorf("%s: %v", name, err)
 		}
+		deployLines(&doc, c.Deploy)
 		return nil
 	}
 	errs := make([]error, 0, len(les.Errors))

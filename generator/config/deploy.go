@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+
+	"go.yaml.in/yaml/v4"
 )
 
 // Target is one store the site can be deployed to, from the config's
@@ -21,29 +23,66 @@ type Target struct {
 	CacheControl map[string]string `yaml:"cache_control" toml:"cache_control"`
 	// Gzip stores text files gzipped, with Content-Encoding: gzip.
 	Gzip bool `yaml:"gzip" toml:"gzip"`
+
+	// Line is where the entry starts in a YAML config, for errors; 0 if
+	// unknown.
+	Line int `yaml:"-" toml:"-"`
 }
 
-// checkTargets refuses a deploy list the deploy command could not use.
+// lineError is a problem at one line of the config file.
+type lineError struct {
+	line int
+	msg  string
+}
+
+func (e *lineError) Error() string { return e.msg }
+
+// deployLines notes where each deploy entry starts in the YAML document.
+func deployLines(doc *yaml.Node, list []Target) {
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return
+	}
+	m := doc.Content[0].Content
+	for i := 0; i+1 < len(m); i += 2 {
+		if m[i].Value == "deploy" && m[i+1].Kind == yaml.SequenceNode {
+			for k, item := range m[i+1].Content {
+				if k < len(list) {
+					list[k].Line = item.Line
+				}
+			}
+		}
+	}
+}
+
+// checkTargets refuses a deploy list the deploy command could not use,
+// naming the entry's line when it is known.
 func checkTargets(list []Target) error {
 	seen := map[string]bool{}
 	for i, t := range list {
-		where := fmt.Sprintf("deploy entry %d", i+1)
-		if t.Name == "" {
-			return fmt.Errorf("%s has no name: give each target a name, e.g. name: r2", where)
+		if err := checkTarget(i, t, seen); err != nil {
+			return &lineError{t.Line, err.Error()}
 		}
-		where += fmt.Sprintf(" (%s)", t.Name)
-		if seen[t.Name] {
-			return fmt.Errorf("%s: the name is used twice: give each target its own", where)
-		}
-		seen[t.Name] = true
-		u, err := url.Parse(t.URL)
-		if t.URL == "" || err != nil || u.Scheme == "" || u.Host == "" && u.Scheme != "file" {
-			return fmt.Errorf("%s: url %q is not a bucket URL: write it like s3://bucket?region=us-east-1 or gs://bucket", where, t.URL)
-		}
-		for pat := range t.CacheControl {
-			if _, err := path.Match(pat, ""); err != nil {
-				return fmt.Errorf("%s: cache_control pattern %q is malformed: write it like \"*.html\" or \"css/*\"", where, pat)
-			}
+	}
+	return nil
+}
+
+func checkTarget(i int, t Target, seen map[string]bool) error {
+	where := fmt.Sprintf("deploy entry %d", i+1)
+	if t.Name == "" {
+		return fmt.Errorf("%s has no name: give each target a name, e.g. name: r2", where)
+	}
+	where += fmt.Sprintf(" (%s)", t.Name)
+	if seen[t.Name] {
+		return fmt.Errorf("%s: the name is used twice: give each target its own", where)
+	}
+	seen[t.Name] = true
+	u, err := url.Parse(t.URL)
+	if t.URL == "" || err != nil || u.Scheme == "" || u.Host == "" && u.Scheme != "file" {
+		return fmt.Errorf("%s: url %q is not a bucket URL: write it like s3://bucket?region=us-east-1 or gs://bucket", where, t.URL)
+	}
+	for pat := range t.CacheControl {
+		if _, err := path.Match(pat, ""); err != nil {
+			return fmt.Errorf("%s: cache_control pattern %q is malformed: write it like \"*.html\" or \"css/*\"", where, pat)
 		}
 	}
 	return nil

@@ -33,8 +33,8 @@ deploy:
 
 func TestDeployTargetsRefused(t *testing.T) {
 	for _, c := range []struct{ yaml, want string }{
-		{"deploy:\n  - url: s3://b\n", "deploy entry 1 has no name"},
-		{"deploy:\n  - name: a\n    url: s3://b\n  - name: a\n    url: s3://c\n", "deploy entry 2 (a): the name is used twice"},
+		{"deploy:\n  - url: s3://b\n", "site.yaml:2: deploy entry 1 has no name"},
+		{"deploy:\n  - name: a\n    url: s3://b\n  - name: a\n    url: s3://c\n", "site.yaml:4: deploy entry 2 (a): the name is used twice"},
 		{"deploy:\n  - name: a\n    url: bucket\n", `url "bucket" is not a bucket URL`},
 		{"deploy:\n  - name: a\n    url: s3://b\n    cache_control: {\"[x\": \"no-cache\"}\n", `cache_control pattern "[x" is malformed`},
 		{"deploy:\n  - name: a\n    url: s3://b\n    secret: x\n", `site.yaml:4: unknown setting "secret"`},
