@@ -29,6 +29,10 @@ Usage:
   kabar build [flags]    build the site into the output folder
   kabar serve [flags]    build, serve on 127.0.0.1:1313, rebuild and reload on every change
   kabar watch [flags]    rebuild on every change, without a server
+  kabar import [flags] [FEED ...]
+                         import new items of news feeds as draft articles
+  kabar new [flags] TITLE
+                         write a new draft article
   kabar deploy [flags]   upload the built site to a bucket (S3, R2, GCS), only what changed
   kabar version          print the version and the revision it was built from
   kabar help [command]   show help for a command
@@ -59,6 +63,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runServe(rest, stdout, stderr)
 	case "watch":
 		return runWatch(rest, stdout, stderr)
+	case "import":
+		return runImport(rest, stdout, stderr)
+	case "new":
+		return runNew(rest, stdout, stderr)
 	case "deploy":
 		return runDeploy(rest, stdout, stderr)
 	case "version", "--version", "-version":
@@ -102,6 +110,34 @@ func (f *siteFlags) options() build.Options {
 
 // parse parses a command's flags; it returns -1 to go on, or an exit status.
 func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
+	if code := parseFlags(fs, args, stdout, stderr); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "kabar %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return 2
+	}
+	return -1
+}
+
+// parseArgs parses a command that takes arguments besides its flags, in
+// any order ("import URL --publish" as well as "import --publish URL").
+func parseArgs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) ([]string, int) {
+	var rest []string
+	for {
+		if code := parseFlags(fs, args, stdout, stderr); code >= 0 {
+			return nil, code
+		}
+		if fs.NArg() == 0 {
+			return rest, -1
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// parseFlags parses flags up to the first argument.
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
 	// Parse prints the usage itself, on -h to stdout and after an error
 	// to stderr: hold it until we know which.
 	var msg bytes.Buffer
@@ -114,10 +150,6 @@ func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
 	}
 	stderr.Write(msg.Bytes())
 	if err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "kabar %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
 		return 2
 	}
 	return -1

@@ -225,3 +225,57 @@ func shellWords(t *testing.T, line string) []string {
 	}
 	return words
 }
+
+// TestImportWorkflow checks the scheduled workflow the README shows: it
+// parses, runs on a schedule, may commit and deploy, and imports, commits,
+// builds and uploads in that order, going on when only a feed failed.
+func TestImportWorkflow(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), "<!-- import workflow -->\n```yaml\n")
+	block, _, ok2 := strings.Cut(block, "```")
+	if !ok || !ok2 {
+		t.Fatal("the README shows no import workflow")
+	}
+	var w struct {
+		On struct {
+			Schedule []struct{ Cron string }
+		} `yaml:"on"`
+		Permissions map[string]string
+		Jobs        map[string]struct {
+			Needs string
+			Steps []workflowStep
+		}
+	}
+	if err := yaml.Unmarshal([]byte(block), &w); err != nil {
+		t.Fatalf("the README's import workflow: %v", err)
+	}
+	if len(w.On.Schedule) != 1 || len(strings.Fields(w.On.Schedule[0].Cron)) != 5 {
+		t.Errorf("schedule %+v", w.On.Schedule)
+	}
+	for k, v := range map[string]string{"contents": "write", "pages": "write", "id-token": "write"} {
+		if w.Permissions[k] != v {
+			t.Errorf("permission %s: %q, want %q", k, w.Permissions[k], v)
+		}
+	}
+	steps := w.Jobs["import"].Steps
+	order := []int{}
+	for _, want := range []string{`kabar" import --publish || [ $? -eq 1 ]`, "git push", "./generator build --base-url"} {
+		i := slices.IndexFunc(steps, func(s workflowStep) bool { return strings.Contains(s.Run, want) })
+		if i < 0 {
+			t.Fatalf("no step runs %q", want)
+		}
+		order = append(order, i)
+	}
+	up, _ := action(t, steps, "actions/upload-pages-artifact", 5)
+	if !slices.IsSorted(append(order, up)) {
+		t.Errorf("steps out of order: import, commit, build, upload at %v", append(order, up))
+	}
+	if d := w.Jobs["deploy"]; d.Needs != "import" {
+		t.Errorf("deploy needs %q", d.Needs)
+	} else {
+		action(t, d.Steps, "actions/deploy-pages", 5)
+	}
+}

@@ -44,6 +44,8 @@ type Config struct {
 	Minify *bool `yaml:"minify" toml:"minify"`
 	// Deploy names the stores the deploy command can upload the site to.
 	Deploy []Target `yaml:"deploy" toml:"deploy"`
+	// Feeds are the outlets' feeds the import command reads.
+	Feeds []Feed `yaml:"feeds" toml:"feeds"`
 
 	// File is the config file that was read, or "" when none exists.
 	File string `yaml:"-" toml:"-"`
@@ -51,6 +53,13 @@ type Config struct {
 	Location *time.Location `yaml:"-" toml:"-"`
 	// BasePath is the path part of BaseURL, e.g. "/repo/" or "/".
 	BasePath string `yaml:"-" toml:"-"`
+}
+
+// Feed is one feed to import from.
+type Feed struct {
+	URL     string `yaml:"url" toml:"url"`         // an http(s) address, or a file relative to the site root
+	Source  string `yaml:"source" toml:"source"`   // the outlet's name; "" means the feed's own title
+	Section string `yaml:"section" toml:"section"` // the section its articles go in
 }
 
 // Default returns the configuration used when a site has no config file.
@@ -100,7 +109,10 @@ func Load(fsys fs.FS) (*Config, error) {
 }
 
 // settings lists the config's field names, for the fix of an unknown one.
-const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, params, minify, deploy"
+const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, params, feeds, minify, deploy"
+
+// feedSettings are the fields of one entry of feeds.
+const feedSettings = "url, source, section (in each entry of feeds)"
 
 var unknownYAML = regexp.MustCompile(`^field (.+) not found in type`)
 
@@ -128,7 +140,11 @@ func decodeYAML(name string, data []byte, c *Config) error {
 	errs := make([]error, 0, len(les.Errors))
 	for _, e := range les.Errors {
 		if m := unknownYAML.FindStringSubmatch(e.Message); m != nil {
-			errs = append(errs, fmt.Errorf("%s:%d: unknown setting %q: the settings are %s", name, max(e.Mark.Line, 1), m[1], settings))
+			known := settings
+			if strings.HasSuffix(e.Message, "config.Feed") {
+				known = feedSettings
+			}
+			errs = append(errs, fmt.Errorf("%s:%d: unknown setting %q: the settings are %s", name, max(e.Mark.Line, 1), m[1], known))
 			continue
 		}
 		errs = append(errs, fmt.Errorf("%s:%d: %s: fix the value on this line", name, max(e.Mark.Line, 1), e.Message))
@@ -218,6 +234,11 @@ func (c *Config) finish() error {
 	c.BaseURL = u.String()
 	if strings.ContainsAny(c.Domain, "/: ") {
 		return fmt.Errorf("domain %q must be a bare host name such as news.example.id", c.Domain)
+	}
+	for i, f := range c.Feeds {
+		if strings.TrimSpace(f.URL) == "" {
+			return fmt.Errorf("feeds: entry %d has no url: write it as - url: https://www.example.id/rss.xml", i+1)
+		}
 	}
 	return checkTargets(c.Deploy)
 }
