@@ -438,7 +438,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		}
 	}
 
-	if err := b.syncLinks(s, pages, generated, static, reuse, swapped); err != nil {
+	if err := b.syncLinks(s, pages, generated, copied, reuse, swapped); err != nil {
 		return rb, err
 	}
 
