@@ -249,7 +249,10 @@ func TestPageBundle(t *testing.T) {
 		"content/dunia/lain.md":                  "---\ntitle: Lain\ndate: 2025-04-27\nsection: Dunia\n---\nTeks.\n",
 	})
 	out := filepath.Join(t.TempDir(), "public")
-	build(t, Options{SiteDir: dir, OutDir: out})
+	res := build(t, Options{SiteDir: dir, OutDir: out})
+	for _, w := range res.Warnings {
+		t.Errorf("warning: %s", w) // the link to the bundle's file resolves
+	}
 	tree := readTree(t, out)
 	base := "2025/04/28/gempa-palu/"
 	if tree[base+"data.csv"] != "kota,skala\nPalu,5\n" {
