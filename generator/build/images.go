@@ -257,7 +257,11 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 					Fix: "rename one of the two files"})
 				continue
 			}
-			extra[name] = &staticFile{file: outFile(name, cacheFS, s.File), sum: b.sum([]byte(s.File))}
+			sf := &staticFile{file: outFile(name, cacheFS, s.File), sum: b.sum([]byte(s.File))}
+			if info, err := fs.Stat(cacheFS, s.File); err == nil {
+				sf.size = info.Size() // for the build's count of bytes
+			}
+			extra[name] = sf
 		}
 		addLead(rel, a, lead)
 	}
