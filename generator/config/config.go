@@ -40,6 +40,10 @@ type Config struct {
 	Author     string         `yaml:"author" toml:"author"`
 	Params     map[string]any `yaml:"params" toml:"params"`
 
+	// Logo is the publisher's logo in structured data: a path under
+	// static/ or an absolute http(s) URL.
+	Logo string `yaml:"logo" toml:"logo"`
+
 	// File is the config file that was read, or "" when none exists.
 	File string `yaml:"-" toml:"-"`
 	// Location is TimeZone, loaded.
@@ -91,7 +95,7 @@ func Load(fsys fs.FS) (*Config, error) {
 }
 
 // settings lists the config's field names, for the fix of an unknown one.
-const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, params"
+const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, logo, params"
 
 var unknownYAML = regexp.MustCompile(`^field (.+) not found in type`)
 
@@ -203,10 +207,23 @@ func (c *Config) finish() error {
 	u.RawPath = ""
 	c.BasePath = u.Path
 	c.BaseURL = u.String()
+	if c.Logo != "" && !imageAddress(c.Logo) {
+		return fmt.Errorf("logo %q is not an image address: write a path such as /img/logo.png (a file under static/) or an address starting with https://", c.Logo)
+	}
 	if strings.ContainsAny(c.Domain, "/: ") {
 		return fmt.Errorf("domain %q must be a bare host name such as news.example.id", c.Domain)
 	}
 	return nil
+}
+
+// imageAddress reports whether s is a path on the site or an http(s) URL,
+// not an address with another scheme such as javascript:.
+func imageAddress(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || strings.ContainsAny(s, "\\\x00") {
+		return false
+	}
+	return u.Scheme == "" || (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 func checkPermalink(p string) error {
