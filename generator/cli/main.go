@@ -93,8 +93,9 @@ func (f *siteFlags) register(fs *flag.FlagSet, withBaseURL bool) {
 	fs.BoolVar(&f.future, "future", false, "include articles dated in the future")
 }
 
-func (f *siteFlags) options() build.Options {
-	return build.Options{SiteDir: f.site, OutDir: f.out, BaseURL: f.baseURL, Drafts: f.drafts, Future: f.future}
+func (f *siteFlags) options() (build.Options, error) {
+	now, err := buildNow()
+	return build.Options{SiteDir: f.site, OutDir: f.out, BaseURL: f.baseURL, Drafts: f.drafts, Future: f.future, Now: now}, err
 }
 
 // parse parses a command's flags; it returns -1 to go on, or an exit status.
@@ -136,7 +137,11 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	if code := parse(fs, args, stdout, stderr); code >= 0 {
 		return code
 	}
-	opt := f.options()
+	opt, err := f.options()
+	if err != nil {
+		fmt.Fprintf(stderr, "kabar build: %v\n", err)
+		return 2
+	}
 	opt.Progress = progress.New(stderr)
 	opt.Progress.Start()
 	res, err := build.Build(opt)
