@@ -49,7 +49,9 @@ func TestCorrections(t *testing.T) {
 
 func TestBadCorrections(t *testing.T) {
 	head := []string{"title: x", "date: 2025-04-28T14:30:00+07:00"}
-	doc := func(lines ...string) string { return yamlDoc("Isi.\n", append(append([]string{}, head...), lines...)...) }
+	doc := func(lines ...string) string {
+		return yamlDoc("Isi.\n", append(append([]string{}, head...), lines...)...)
+	}
 	tests := []struct{ name, src, want string }{
 		{"a bad date names its line", doc("correction:", "  - date: 2025-04-29", "    text: Satu.", "  - date: 31-04-2025", "    text: Dua."),
 			`content/a.md:7: correction date "31-04-2025" is not a date I can read: write it as 2025-04-29, 2025-04-29 10:15 or 2025-04-29T10:15:00+07:00`},
