@@ -21,14 +21,7 @@ func TestNewsSitemapFollowsNow(t *testing.T) {
 	a := s.articles[s.pick()]
 	a.Date = testNow.Add(-3 * time.Hour)
 	s.save(a)
-	out := filepath.Join(t.TempDir(), "out")
-	b, err := NewBuilder(Options{SiteDir: s.dir, OutDir: out, Now: testNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.Build(nil); err != nil {
-		t.Fatal(err)
-	}
+	b, out := built(t, s)
 	news := func() string {
 		data, err := os.ReadFile(filepath.Join(out, "sitemap-news.xml"))
 		if err != nil {
@@ -57,15 +50,7 @@ func TestNewsSitemapFollowsNow(t *testing.T) {
 	if !slices.Equal(rb.Changed, []string{"sitemap-news.xml"}) || strings.Contains(news(), a.Title) {
 		t.Errorf("two days later: changed %v, news sitemap:\n%s", rb.Changed, news())
 	}
-	want, err := cleanBuild(t, Options{SiteDir: s.dir, Now: later})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := readOutput(t, out)
-	delete(got, output.Marker)
-	if diffs := sameOutput(got, want); len(diffs) > 0 {
-		t.Errorf("not the clean build: %v", diffs)
-	}
+	sameAsClean(t, s, out, later)
 }
 
 // TestCorrectionRebuild: a correction to an old article keeps the model,
@@ -73,14 +58,7 @@ func TestNewsSitemapFollowsNow(t *testing.T) {
 // the front page as it was.
 func TestCorrectionRebuild(t *testing.T) {
 	s := newFakeSite(t, 22, 30)
-	out := filepath.Join(t.TempDir(), "out")
-	b, err := NewBuilder(Options{SiteDir: s.dir, OutDir: out, Now: testNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.Build(nil); err != nil {
-		t.Fatal(err)
-	}
+	b, out := built(t, s)
 	keys := sortedKeys(s.articles)
 	a := s.articles[keys[3]]
 	at := testNow.Add(-time.Hour)
@@ -115,7 +93,27 @@ func TestCorrectionRebuild(t *testing.T) {
 	if !strings.Contains(first[:strings.Index(first, "</entry>")], a.Title) {
 		t.Errorf("the corrected article is not the first entry of the Atom feed")
 	}
-	want, err := cleanBuild(t, Options{SiteDir: s.dir, Now: testNow})
+	sameAsClean(t, s, out, testNow)
+}
+
+// built is a Builder that has built s at testNow, and its output folder.
+func built(t *testing.T, s *fakeSite) (*Builder, string) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out")
+	b, err := NewBuilder(Options{SiteDir: s.dir, OutDir: out, Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Build(nil); err != nil {
+		t.Fatal(err)
+	}
+	return b, out
+}
+
+// sameAsClean fails unless out holds what a clean build at now writes.
+func sameAsClean(t *testing.T, s *fakeSite, out string, now time.Time) {
+	t.Helper()
+	want, err := cleanBuild(t, Options{SiteDir: s.dir, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

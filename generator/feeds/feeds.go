@@ -201,29 +201,30 @@ func Sitemap(cfg *config.Config, pages []*site.Page, write func(name string, dat
 		index = append(index, URL{Loc: cfg.AbsURL("/" + name)})
 	}
 	index = append(index, URL{Loc: cfg.AbsURL("/" + NewsName)})
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(struct {
+	b, err := encodeXML(struct {
 		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
 		Maps    []URL    `xml:"sitemap"`
-	}{Maps: index}); err != nil {
+	}{Maps: index})
+	if err != nil {
 		return err
 	}
-	buf.WriteByte('\n')
-	return write("sitemap.xml", buf.Bytes())
+	return write("sitemap.xml", b)
 }
 
 func urlset(urls []URL) ([]byte, error) {
+	return encodeXML(struct {
+		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+		URLs    []URL    `xml:"url"`
+	}{URLs: urls})
+}
+
+// encodeXML is v as an indented XML file.
+func encodeXML(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
-	err := enc.Encode(struct {
-		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
-		URLs    []URL    `xml:"url"`
-	}{URLs: urls})
+	err := enc.Encode(v)
 	buf.WriteByte('\n')
 	return buf.Bytes(), err
 }

@@ -1,7 +1,6 @@
 package feeds
 
 import (
-	"bytes"
 	"encoding/xml"
 	"sort"
 	"strings"
@@ -63,17 +62,11 @@ func NewsSitemap(cfg *config.Config, articles []*site.Article) ([]byte, error) {
 		u.News.Date = a.Date.In(cfg.Location).Format(time.RFC3339)
 		u.News.Title = a.Title
 	}
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	err := enc.Encode(struct {
+	return encodeXML(struct {
 		XMLName xml.Name  `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
 		News    string    `xml:"xmlns:news,attr"`
 		URLs    []newsURL `xml:"url"`
 	}{News: "http://www.google.com/schemas/sitemap-news/0.9", URLs: urls})
-	buf.WriteByte('\n')
-	return buf.Bytes(), err
 }
 
 // NewsLanguage is a language tag as Google News wants it: the ISO 639
