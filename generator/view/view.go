@@ -380,26 +380,22 @@ func (a *Article) meta() *site.Article {
 	return a.a
 }
 
-func (a *Article) String() string      { return a.meta().Title }
-func (a *Article) File() string        { return a.meta().File }
-func (a *Article) Title() string       { return a.meta().Title }
-func (a *Article) Date() time.Time     { return a.meta().Date }
-func (a *Article) Updated() time.Time  { return a.meta().Updated }
-func (a *Article) Slug() string        { return a.meta().Slug }
-func (a *Article) Summary() string     { return a.meta().Summary }
-func (a *Article) Authors() []string   { return a.meta().Authors }
-func (a *Article) Source() string      { return a.meta().Source }
-func (a *Article) SourceURL() string   { return a.meta().SourceURL }
-func (a *Article) Via() string         { return a.meta().Via }
-func (a *Article) Section() string     { return a.meta().Section }
-func (a *Article) Tags() []string      { return a.meta().Tags }
-func (a *Article) Image() string       { return a.meta().Image }
-func (a *Article) Lang() string        { return a.meta().Lang }
-func (a *Article) Draft() bool         { return a.meta().Draft }
-func (a *Article) Modified() time.Time { return a.meta().Modified() }
-func (a *Article) Corrections() []content.Correction {
-	return a.meta().Corrections
-}
+func (a *Article) String() string         { return a.meta().Title }
+func (a *Article) File() string           { return a.meta().File }
+func (a *Article) Title() string          { return a.meta().Title }
+func (a *Article) Date() time.Time        { return a.meta().Date }
+func (a *Article) Updated() time.Time     { return a.meta().Updated }
+func (a *Article) Slug() string           { return a.meta().Slug }
+func (a *Article) Summary() string        { return a.meta().Summary }
+func (a *Article) Authors() []string      { return a.meta().Authors }
+func (a *Article) Source() string         { return a.meta().Source }
+func (a *Article) SourceURL() string      { return a.meta().SourceURL }
+func (a *Article) Via() string            { return a.meta().Via }
+func (a *Article) Section() string        { return a.meta().Section }
+func (a *Article) Tags() []string         { return a.meta().Tags }
+func (a *Article) Image() string          { return a.meta().Image }
+func (a *Article) Lang() string           { return a.meta().Lang }
+func (a *Article) Draft() bool            { return a.meta().Draft }
 func (a *Article) Params() map[string]any { return a.meta().Params }
 func (a *Article) Path() string           { return a.meta().Path }
 func (a *Article) SectionTerm() *Term     { return a.r.term(a.meta().SectionTerm) }
@@ -437,6 +433,13 @@ func (a *Article) Related() []*Article {
 	a.r.add(a.a.ID, aRelated)
 	return a.r.articleList(a.a.Related)
 }
+
+// Modified is when the article last changed: its date, its update or its
+// latest correction.
+func (a *Article) Modified() time.Time { return a.meta().Modified() }
+
+// Corrections are its correction notices, oldest first.
+func (a *Article) Corrections() []content.Correction { return a.meta().Corrections }
 
 // Term is a section, tag or source.
 type Term struct {
