@@ -29,6 +29,7 @@ import (
 	"github.com/kabar-news/kabar/generator/content"
 	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/feeds"
+	"github.com/kabar-news/kabar/generator/links"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/output"
 	"github.com/kabar-news/kabar/generator/progress"
@@ -50,6 +51,11 @@ type Options struct {
 	Memory *output.Memory
 	// Progress, when set, counts the work as it is done.
 	Progress *progress.Meter
+	// Strict makes broken links errors: the build fails and the output
+	// is left as it was.
+	Strict bool
+	// Check renders the site and writes nothing, to report what is wrong.
+	Check bool
 }
 
 // Result counts what a build did.
@@ -59,7 +65,12 @@ type Result struct {
 	Files    int // every file written, pages included
 	OutDir   string
 	Duration time.Duration
-	Warnings []diag.Diag // what makes the site slow to rebuild, said once
+	Warnings []diag.Diag // what makes the site slow to rebuild, said once; the broken links
+	// Links are the broken links of the articles, also in Warnings.
+	Links []links.Finding
+	// External lists the addresses elsewhere that articles link to, with
+	// where; only for Options.Check.
+	External map[string][]links.Where
 }
 
 // Build builds the site and replaces the output folder with it: the first

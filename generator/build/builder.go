@@ -24,10 +24,12 @@ import (
 	"github.com/kabar-news/kabar/generator/content"
 	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/feeds"
+	"github.com/kabar-news/kabar/generator/links"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/output"
 	"github.com/kabar-news/kabar/generator/progress"
 	"github.com/kabar-news/kabar/generator/render"
+	"github.com/kabar-news/kabar/generator/shortcode"
 	"github.com/kabar-news/kabar/generator/site"
 	"github.com/kabar-news/kabar/generator/view"
 )
@@ -71,6 +73,9 @@ type Builder struct {
 	cards  *view.Cards
 	others map[string]outState // by output name: feeds, machine and static files
 	warned map[string]bool     // warnings given since the templates last changed
+	links  *links.Checker      // the articles' links and what they point at
+	outs   *outputs            // the names of the last model's files
+	said   []diag.Diag         // the warnings of the articles parsed in this build
 
 	// The last build's model and pages, and what each page was made from.
 	model       *site.Site
@@ -217,9 +222,12 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		}
 		b.cfg, b.md = cfg, markdown.New(cfg.UnsafeHTML)
 		spoolDir := os.TempDir()
-		if opt.Memory != nil {
+		switch {
+		case opt.Memory != nil:
 			b.target = opt.Memory
-		} else {
+		case opt.Check:
+			b.target = output.Discard{}
+		default:
 			out, err := OutDir(opt, cfg)
 			if err != nil {
 				b.cfg = nil
@@ -274,7 +282,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	// Without a record of the output, or when someone removed the
 	// folder, everything is rendered and the output replaced whole.
 	full := b.pageList == nil
-	if opt.Memory == nil {
+	if opt.Memory == nil && !opt.Check {
 		if _, err := os.Stat(filepath.Join(b.out, output.Marker)); err != nil {
 			full = true
 		}
@@ -329,8 +337,12 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 			if n.article == nil || !included(opt, n.article) {
 				continue
 			}
-			b.byFile[rel].Article = n.article
-			swapped = append(swapped, b.byFile[rel])
+			sa := b.byFile[rel]
+			sa.Article = n.article
+			if err := s.ResolveLinks(sa); err != nil {
+				return rb, err
+			}
+			swapped = append(swapped, sa)
 			if !o.article.Modified().Equal(n.article.Modified()) {
 				lastMods = true
 			}
@@ -386,6 +398,10 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		}
 	}
 
+	if err := b.syncLinks(s, pages, generated, static, reuse, swapped); err != nil {
+		return rb, err
+	}
+
 	// What to render.
 	cards := b.cards
 	var values *view.Values
@@ -439,6 +455,9 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 			ndirty.Add(int64(n))
 		})
 	}
+	if !b.once {
+		ndirty.Add(int64(b.idsFor(dirty)))
+	}
 
 	var txn output.Txn
 	if full {
@@ -460,7 +479,8 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	var nFeeds int
 	var sideErr error
 	side.Go(func() { others, nFeeds, sideErr = b.writeOthers(w, s, jobs, pages, full, reuse && !lastMods) })
-	states, readsAll, err := b.renderPages(w, env, pages, dirty, oldStates, values)
+	var ids pageIDs
+	states, readsAll, err := b.renderPages(w, env, pages, dirty, oldStates, values, &ids)
 	side.Wait()
 	if err == nil {
 		err = sideErr
@@ -486,6 +506,13 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 			}
 		}
 	}
+	var broken []links.Finding
+	if err == nil {
+		broken = b.checkLinks(&ids)
+		if opt.Strict && len(broken) > 0 {
+			err = linkError(broken)
+		}
+	}
 	if err != nil {
 		txn.Abort()
 		return rb, err
@@ -503,13 +530,20 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		}
 		cards.Seal(values)
 	}
-	warnings := b.warnings(readsAll, pages)
+	// An article's warnings are said when it is read, so once per edit.
+	warnings := append(slices.Clip(b.said), b.warnings(readsAll, pages)...)
+	for _, f := range broken {
+		warnings = append(warnings, f.Diag())
+	}
 	rb.Changed = w.changed
 	slices.Sort(rb.Changed)
 	rb.Full, rb.Kept = full, reuse
 	rb.Rendered = int(ndirty.Load()) + nFeeds
 	rb.BasePath = cfg.BasePath
-	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(static), OutDir: b.out, Duration: time.Since(start), Warnings: warnings}
+	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(static), OutDir: b.out, Duration: time.Since(start), Warnings: warnings, Links: broken}
+	if opt.Check {
+		rb.External = b.links.External()
+	}
 	return rb, nil
 }
 
@@ -557,7 +591,7 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // renderPages renders the dirty pages on all cores and writes those whose
 // bytes changed. It returns every page's state, by index, and how many
 // pages of each template read the whole list of articles.
-func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirty []bool, old []*pageState, values *view.Values) ([]*pageState, map[string]int, error) {
+func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirty []bool, old []*pageState, values *view.Values, ids *pageIDs) ([]*pageState, map[string]int, error) {
 	var states []*pageState
 	if !b.once {
 		states = make([]*pageState, len(pages))
@@ -596,6 +630,7 @@ func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirt
 			mu.Unlock()
 		}
 		defer b.opt.Progress.Add(1)
+		ids.add(b.links, p.File(), buf.Bytes())
 		if b.once {
 			w.write(p.File(), buf.Bytes())
 			return
@@ -865,19 +900,34 @@ func machineNames(cfg *config.Config, pages []*site.Page) []string {
 	return names
 }
 
-// body is an article's rendered body, from the spool.
+// body is an article's rendered body, from the spool, with the URLs of
+// the articles it links to.
 func (b *Builder) body(a *site.Article) (template.HTML, error) {
 	src := b.sources[a.File]
 	if src == nil {
 		return "", fmt.Errorf("content/%s: the article is gone", a.File)
 	}
-	return b.bodies.get(src.body)
+	h, err := b.bodies.get(src.body)
+	if err != nil {
+		return h, err
+	}
+	// Root-relative links go under the base path first; the links to
+	// other articles are tokens until then, and get URLs that have it.
+	h = b.rebase(a, h)
+	if len(a.Refs) == 0 {
+		return h, nil
+	}
+	urls := make([]string, len(a.Refs))
+	for i, r := range a.Refs {
+		urls[i] = b.cfg.RelURL(r.Article.Path) + r.Anchor
+	}
+	return template.HTML(shortcode.Links(string(h), a.LinkMark, urls)), nil
 }
 
 // sums are an article's own hashes, for package view.
 func (b *Builder) sums(a *site.Article) (meta, text uint64) {
 	src := b.sources[a.File]
-	return src.meta, src.text
+	return src.meta, b.rebaseSum(a.File, src.text)
 }
 
 // OutDir is the folder the Builder writes, once a build has read the
@@ -1110,7 +1160,8 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 			return 0, nil, false, err
 		}
 	}
-	opts := content.Options{Location: b.cfg.Location, Markdown: b.md}
+	slices.Sort(todo) // so that warnings come in the order of the files
+	opts := content.Options{Location: b.cfg.Location, Markdown: b.md, BasePath: b.cfg.BasePath}
 	srcs := make([]*source, len(todo))
 	parsed := make([]bool, len(todo))
 	parallel(len(todo), func(i int) {
@@ -1128,7 +1179,14 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 		src := &source{sum: sum, article: a, err: err}
 		if err == nil {
 			// The body waits in the spool until its page is rendered.
-			src.text = maphash.String(b.seed, string(a.Content))
+			// Its links are part of it: the tokens they leave are
+			// the same whatever they name.
+			h := b.hash()
+			h.WriteString(string(a.Content))
+			for _, l := range a.LinkTags {
+				h.WriteString("\x00" + l.Kind + "\x00" + l.Target)
+			}
+			src.text = h.Sum64()
 			src.body, src.err = b.bodies.put(string(a.Content))
 			a.Content = ""
 			src.meta = b.metaSum(a)
@@ -1139,10 +1197,18 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 	})
 	n := 0
 	added := false
+	b.said = b.said[:0]
 	for i, rel := range todo {
 		b.sources[rel] = srcs[i]
 		if parsed[i] {
 			n++
+			if a := srcs[i].article; a != nil {
+				for _, w := range a.Warnings {
+					d := w.Diag()
+					d.Severity = diag.Warning
+					b.said = append(b.said, d)
+				}
+			}
 		}
 		if old[rel] == nil {
 			added = true

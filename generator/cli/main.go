@@ -30,6 +30,7 @@ Usage:
   kabar build [flags]    build the site into the output folder
   kabar serve [flags]    build, serve on 127.0.0.1:1313, rebuild and reload on every change
   kabar watch [flags]    rebuild on every change, without a server
+  kabar check [flags]    report broken links without writing the site (--external: outside links too)
   kabar import [flags] [FEED ...]
                          import new items of news feeds as draft articles
   kabar new [flags] TITLE
@@ -63,6 +64,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runServe(rest, stdout, stderr)
 	case "watch":
 		return runWatch(rest, stdout, stderr)
+	case "check":
+		return runCheck(rest, stdout, stderr)
 	case "import":
 		return runImport(rest, stdout, stderr)
 	case "new":
@@ -167,6 +170,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("build", "Builds the site from content/, templates/ and static/ into the output folder.\nThe folder is replaced only when the whole build succeeds.")
 	var f siteFlags
 	f.register(fs, true)
+	strict := fs.Bool("strict", false, "fail on a broken link instead of warning, leaving the output as it was")
 	format := fs.String("format", "text", "how to print errors and warnings: text, or json (one JSON object per line on stdout, for editors and CI)")
 	if code := parse(fs, args, stdout, stderr); code >= 0 {
 		return code
@@ -180,6 +184,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kabar build: %v\n", err)
 		return 2
 	}
+	opt.Strict = *strict
 	opt.Progress = progress.New(stderr)
 	opt.Progress.Start()
 	res, err := build.Build(opt)
@@ -204,9 +209,17 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
-	fmt.Fprintf(summary, "built %d articles into %d pages (%d files) in %s: %s\n",
-		res.Articles, res.Pages, res.Files, res.Duration.Round(time.Millisecond), res.OutDir)
+	fmt.Fprintf(summary, "built %d articles into %d pages (%d files) in %s: %s%s\n",
+		res.Articles, res.Pages, res.Files, res.Duration.Round(time.Millisecond), res.OutDir, warned(len(res.Warnings)))
 	return 0
+}
+
+// warned is the summary's note of warnings, "" when there are none.
+func warned(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%s)", count(n, "warning"))
 }
 
 // reportError prints every error of a failed build, one per line, as
