@@ -61,8 +61,9 @@ type Options struct {
 // Result counts what a build did.
 type Result struct {
 	Articles int
-	Pages    int // HTML pages
-	Files    int // every file written, pages included
+	Pages    int   // HTML pages
+	Files    int   // every file written, pages included
+	Bytes    int64 // the size of the output, every file added up
 	OutDir   string
 	Duration time.Duration
 	Warnings []diag.Diag // what makes the site slow to rebuild, said once; the broken links
@@ -261,6 +262,12 @@ type feedJob struct {
 	articles          []*site.Article
 }
 
+// termFeedLimit is how many of the newest articles the feed of a section,
+// tag or source carries: a reader subscribed to one topic polls it often,
+// and 300 topic feeds of 50 items were a tenth of the site. The site's own
+// feeds carry feeds.Limit.
+const termFeedLimit = 20
+
 // feedJobs lists the site's feeds: the whole site's, and one per section,
 // tag and source.
 // A feed holds the articles that changed last (feeds.Latest): those
@@ -288,7 +295,8 @@ func feedJobs(s *site.Site) []feedJob {
 	}
 	for _, terms := range [][]*site.Term{s.Sections, s.Tags, s.Sources} {
 		for _, t := range terms {
-			jobs = append(jobs, feedJob{strings.TrimPrefix(t.FeedPath(), "/"), t.Name + " – " + cfg.Title, t.Path, feeds.RSS, feeds.Latest(t.Articles, byTerm[t])})
+			list := feeds.Latest(t.Articles, byTerm[t])
+			jobs = append(jobs, feedJob{strings.TrimPrefix(t.FeedPath(), "/"), t.Name + " – " + cfg.Title, t.Path, feeds.RSS, list[:min(len(list), termFeedLimit)]})
 		}
 	}
 	return jobs

@@ -115,13 +115,15 @@ type staticFile struct {
 type pageState struct {
 	fp   uint64
 	sum  uint64
+	size int64 // of the file written, minified
 	keys []view.Key
 }
 
 // outState is what one other output file was made from, and what it holds.
 type outState struct {
-	fp  uint64 // the fingerprint of its inputs; 0 when it is always redone
-	sum uint64 // hash of its bytes
+	fp   uint64 // the fingerprint of its inputs; 0 when it is always redone
+	sum  uint64 // hash of its bytes, before minifying
+	size int64  // of the file written
 }
 
 // Rebuild reports what one Builder.Build did.
@@ -469,6 +471,9 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		return rb, err
 	}
 	w := &writer{txn: txn, full: full, keep: !b.once}
+	if cfg.Minified() {
+		w.min = minifier
+	}
 
 	// Render and write. Feeds, the sitemap and static files need only
 	// the model: they are made while the pages are.
@@ -540,18 +545,36 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	rb.Full, rb.Kept = full, reuse
 	rb.Rendered = int(ndirty.Load()) + nFeeds
 	rb.BasePath = cfg.BasePath
-	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(static), OutDir: b.out, Duration: time.Since(start), Warnings: warnings, Links: broken}
+	size := w.bytes.Load()
+	if !b.once {
+		size = 0
+		for _, st := range b.states {
+			size += st.size
+		}
+		for _, st := range b.others {
+			size += st.size
+		}
+	}
+	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(static), Bytes: size, OutDir: b.out, Duration: time.Since(start), Warnings: warnings, Links: broken}
 	if opt.Check {
 		rb.External = b.links.External()
 	}
 	return rb, nil
 }
 
-// writer writes a build's files through its Txn, keeping the names of
-// those it wrote or removed while watching.
+// minifier is shared by all builds: it holds no state of its own.
+var minifier = output.NewMinifier()
+
+// writer writes a build's files through its Txn, minified unless the
+// config says not to, keeping the names of those it wrote or removed
+// while watching. Pages are compared with the last build before they are
+// minified: the same page gives the same minified bytes, so a page that
+// did not change costs no minifying.
 type writer struct {
 	txn        output.Txn
 	full, keep bool
+	min        *output.Minifier // nil: files are written as they are
+	bytes      atomic.Int64     // written, for a build that keeps nothing
 
 	mu      sync.Mutex
 	changed []string
@@ -570,9 +593,40 @@ func (w *writer) note(name string, err error) {
 	}
 }
 
-func (w *writer) write(name string, data []byte) { w.note(name, w.txn.Write(name, data)) }
+// write writes one file and returns its size as written.
+func (w *writer) write(name string, data []byte) int64 { return w.writeFrom(name, name, data) }
 
-func (w *writer) put(f output.File) { w.note(f.Name, output.Put(w.txn, f)) }
+// writeFrom writes one file made from source, the name an error gives.
+func (w *writer) writeFrom(name, source string, data []byte) int64 {
+	if w.min != nil {
+		small, done, err := w.min.Minify(source, data)
+		if err != nil {
+			w.note(name, err)
+			return 0
+		}
+		defer done()
+		data = small
+	}
+	w.note(name, w.txn.Write(name, data))
+	w.bytes.Add(int64(len(data)))
+	return int64(len(data))
+}
+
+// put copies a static file, minified as the files rendered are; size is
+// the file's own.
+func (w *writer) put(f output.File, size int64) int64 {
+	if w.min != nil && w.min.Minifies(f.Name) {
+		data, err := fs.ReadFile(f.From, f.FromName)
+		if err != nil {
+			w.note(f.Name, fmt.Errorf("static/%s: %w", f.FromName, err))
+			return 0
+		}
+		return w.writeFrom(f.Name, "static/"+f.FromName, data)
+	}
+	w.note(f.Name, output.Put(w.txn, f))
+	w.bytes.Add(size)
+	return size
+}
 
 func (w *writer) remove(name string) error {
 	err := w.txn.Remove(name)
@@ -639,7 +693,9 @@ func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirt
 		st.fp = values.Fingerprint(view.Self(b.seed, p), b.tmpl.Sum(p.Template), trace)
 		states[i] = st
 		if w.full || prev == nil || prev.sum != st.sum {
-			w.write(p.File(), buf.Bytes())
+			st.size = w.write(p.File(), buf.Bytes())
+		} else {
+			st.size = prev.size
 		}
 	})
 	if len(errs) > 0 {
@@ -779,7 +835,9 @@ func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*
 		}
 		old, ok := b.others[name]
 		if full || !ok || old.sum != st.sum {
-			w.write(name, data)
+			st.size = w.write(name, data)
+		} else {
+			st.size = old.size
 		}
 		mu.Lock()
 		states[name] = st
@@ -865,11 +923,14 @@ func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*
 		emit("CNAME", 0, []byte(cfg.Domain+"\n"))
 	}
 	for _, sf := range b.static {
+		st := outState{sum: sf.sum}
 		old, ok := b.others[sf.file.Name]
 		if full || !ok || old.sum != sf.sum {
-			w.put(sf.file)
+			st.size = w.put(sf.file, sf.size)
+		} else {
+			st.size = old.size
 		}
-		states[sf.file.Name] = outState{sum: sf.sum}
+		states[sf.file.Name] = st
 	}
 	return states, rendered, nil
 }

@@ -35,6 +35,7 @@ Usage:
                          import new items of news feeds as draft articles
   kabar new [flags] TITLE
                          write a new draft article
+  kabar deploy [flags]   upload the built site to a bucket (S3, R2, GCS), only what changed
   kabar version          print the version and the revision it was built from
   kabar help [command]   show help for a command
 
@@ -70,6 +71,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runImport(rest, stdout, stderr)
 	case "new":
 		return runNew(rest, stdout, stderr)
+	case "deploy":
+		return runDeploy(rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fs := newFlagSet("version", "Prints the version of the generator.")
 		if code := parse(fs, rest, stdout, stderr); code >= 0 {
@@ -209,8 +212,11 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
-	fmt.Fprintf(summary, "built %d articles into %d pages (%d files) in %s: %s%s\n",
-		res.Articles, res.Pages, res.Files, res.Duration.Round(time.Millisecond), res.OutDir, warned(len(res.Warnings)))
+	fmt.Fprintf(summary, "built %d articles into %d pages (%d files, %s) in %s: %s%s\n",
+		res.Articles, res.Pages, res.Files, megabytes(res.Bytes), res.Duration.Round(time.Millisecond), res.OutDir, warned(len(res.Warnings)))
+	if w := pagesWarning(res.Bytes); w != "" {
+		fmt.Fprintf(stderr, "kabar build: warning: %s\n", w)
+	}
 	return 0
 }
 
@@ -220,6 +226,26 @@ func warned(n int) string {
 		return ""
 	}
 	return fmt.Sprintf(" (%s)", count(n, "warning"))
+}
+
+// pagesLimit is the most a site published on GitHub Pages may weigh.
+const pagesLimit = 1 << 30
+
+// pagesWarning says, once a site passes 80% of GitHub Pages' limit, that
+// it will soon not fit there and what to do; else "".
+func pagesWarning(size int64) string {
+	if size*5 < pagesLimit*4 {
+		return ""
+	}
+	return fmt.Sprintf("the site is %s, %d%% of the 1 GB GitHub Pages publishes: move it to object storage with \"kabar deploy\" (see \"When the digest outgrows GitHub Pages\" in the README)", megabytes(size), size*100/pagesLimit)
+}
+
+// megabytes writes a size as people read it: 152.4 MB.
+func megabytes(n int64) string {
+	if n < 1e6 {
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 }
 
 // reportError prints every error of a failed build, one per line, as
