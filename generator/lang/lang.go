@@ -27,6 +27,7 @@ var table = map[string]*names{
 			"home": "Beranda", "edition": "Edisi", "articles": "berita", "feed": "RSS", "skip": "Langsung ke isi",
 			"updated": "Diperbarui", "menu": "Menu utama", "pagination": "Navigasi halaman", "all_tags": "Semua topik",
 			"month": "Bulan", "year": "Tahun", "subscribe": "Langganan", "back_home": "Kembali ke beranda", "more_from": "Berita lain dari", "clock": "15.04 MST", "other": "Lainnya",
+			"correction": "Koreksi",
 		},
 	},
 	"en": {
@@ -41,6 +42,7 @@ var table = map[string]*names{
 			"home": "Home", "edition": "Edition", "articles": "stories", "feed": "RSS", "skip": "Skip to content",
 			"updated": "Updated", "menu": "Main menu", "pagination": "Pagination", "all_tags": "All topics",
 			"month": "Month", "year": "Year", "subscribe": "Subscribe", "back_home": "Back to the front page", "more_from": "More from", "clock": "3:04 PM MST", "other": "Other",
+			"correction": "Correction",
 		},
 	},
 }

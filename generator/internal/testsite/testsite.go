@@ -37,6 +37,7 @@ type Article struct {
 	Image   string // a lead image, when set
 	Alt     string // its image_alt
 	Body    string
+	Front   string // more front matter lines, written as they are
 }
 
 // Markdown is the article's file content.
@@ -50,6 +51,7 @@ func (a Article) Markdown() string {
 	if a.Alt != "" {
 		fmt.Fprintf(&b, "image_alt: %q\n", a.Alt)
 	}
+	b.WriteString(a.Front)
 	b.WriteString("---\n")
 	b.WriteString(a.Body)
 	return b.String()
