@@ -36,6 +36,7 @@ type NewsArticle struct {
 	ArticleSection   string    `json:"articleSection,omitempty"`
 	Keywords         []string  `json:"keywords,omitempty"`
 	IsBasedOn        string    `json:"isBasedOn,omitempty"`
+	Image            []string  `json:"image,omitempty"` // the lead image's absolute URLs, widest first
 }
 
 // WebPage is the page an article is the main thing of.
@@ -152,6 +153,9 @@ func newsArticle(cfg *config.Config, a *view.Article) *NewsArticle {
 		ArticleSection:   a.Section(),
 		Keywords:         a.Tags(),
 		IsBasedOn:        a.SourceURL(),
+	}
+	if img := a.LeadImage(); img != nil {
+		n.Image = img.URLs()
 	}
 	for _, name := range a.Authors() {
 		n.Author = append(n.Author, Thing{Type: "Person", Name: name})
