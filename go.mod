@@ -19,4 +19,6 @@ require (
 	github.com/chromedp/cdproto v0.159.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/gosimple/unidecode v1.0.1 // indirect
+	github.com/kljensen/snowball v0.10.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
 )

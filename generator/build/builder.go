@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -27,6 +28,7 @@ import (
 	"github.com/kabar-news/kabar/generator/output"
 	"github.com/kabar-news/kabar/generator/progress"
 	"github.com/kabar-news/kabar/generator/render"
+	"github.com/kabar-news/kabar/generator/search"
 	"github.com/kabar-news/kabar/generator/site"
 	"github.com/kabar-news/kabar/generator/view"
 )
@@ -68,6 +70,9 @@ type Builder struct {
 
 	ids    *view.IDs
 	cards  *view.Cards
+	dict   *search.Dict  // nil when search is off
+	index  *search.Index // nil when search is off
+	numOf  map[string]int // an article's number in the index, by file
 	others map[string]outState // by output name: feeds, machine and static files
 	warned map[string]bool     // warnings given since the templates last changed
 
@@ -93,6 +98,7 @@ type source struct {
 	shape   uint64 // hash of what places it in the site: date, slug, terms
 	text    uint64 // hash of the rendered body
 	body    bodyRef
+	doc     search.Doc // its terms, for the search index
 	intro   template.HTML
 	err     error
 }
@@ -237,6 +243,10 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		}
 		if !b.once {
 			b.ids, b.cards = view.NewIDs(), view.NewCards(true)
+		}
+		if cfg.Search {
+			b.dict = search.NewDict()
+			b.index = search.NewIndex(b.dict)
 		}
 	}
 	cfg := b.cfg
@@ -459,8 +469,15 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	var nFeeds int
 	var sideErr error
 	side.Go(func() { others, nFeeds, sideErr = b.writeOthers(w, s, jobs, pages, full, reuse && !lastMods) })
+	var index map[string]outState
+	if b.index != nil {
+		side.Go(func() { index = b.writeIndex(w, s, swapped, reuse, full) })
+	}
 	states, readsAll, err := b.renderPages(w, env, pages, dirty, oldStates, values)
 	side.Wait()
+	if others != nil {
+		maps.Copy(others, index)
+	}
 	if err == nil {
 		err = sideErr
 	}
@@ -487,10 +504,12 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	}
 	if err != nil {
 		txn.Abort()
+		b.forgetIndex()
 		return rb, err
 	}
 	if err := txn.Commit(); err != nil {
 		b.pageList = nil // what the output holds is unknown now
+		b.forgetIndex()
 		return rb, err
 	}
 	if !b.once {
@@ -508,7 +527,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	rb.Full, rb.Kept = full, reuse
 	rb.Rendered = int(ndirty.Load()) + nFeeds
 	rb.BasePath = cfg.BasePath
-	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(static), OutDir: b.out, Duration: time.Since(start), Warnings: warnings}
+	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(static) + len(index), OutDir: b.out, Duration: time.Since(start), Warnings: warnings}
 	return rb, nil
 }
 
@@ -1099,6 +1118,9 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 		if err == nil {
 			// The body waits in the spool until its page is rendered.
 			src.text = maphash.String(b.seed, string(a.Content))
+			if b.dict != nil {
+				src.doc = b.searchDoc(a)
+			}
 			src.body, src.err = b.bodies.put(string(a.Content))
 			a.Content = ""
 			src.meta = b.metaSum(a)

@@ -38,6 +38,10 @@ type Config struct {
 	// UnsafeHTML lets raw HTML in Markdown through; off by default.
 	UnsafeHTML bool           `yaml:"unsafe_html" toml:"unsafe_html"`
 	Author     string         `yaml:"author" toml:"author"`
+	// SearchSetting is the search key as written; Search is what it means.
+	SearchSetting *bool `yaml:"search" toml:"search"`
+	// Search makes the /search/ page and its index (on unless search: false).
+	Search bool `yaml:"-" toml:"-"`
 	Params     map[string]any `yaml:"params" toml:"params"`
 
 	// File is the config file that was read, or "" when none exists.
@@ -91,7 +95,7 @@ func Load(fsys fs.FS) (*Config, error) {
 }
 
 // settings lists the config's field names, for the fix of an unknown one.
-const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, params"
+const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, search, params"
 
 var unknownYAML = regexp.MustCompile(`^field (.+) not found in type`)
 
@@ -160,6 +164,7 @@ func (c *Config) finish() error {
 	if c.Title == "" {
 		c.Title = "Kabar Harian"
 	}
+	c.Search = c.SearchSetting == nil || *c.SearchSetting
 	if c.Language == "" {
 		c.Language = "id"
 	}
