@@ -854,7 +854,11 @@ func (b *Builder) feedPrint(j feedJob) uint64 {
 // machineNames are the names of the sitemap files, robots.txt,
 // .nojekyll and CNAME.
 func machineNames(cfg *config.Config, pages []*site.Page) []string {
-	names := feeds.SitemapNames(len(pages) - 1) // not the 404 page
+	listed := len(pages) - 1 // not the 404 page
+	if cfg.Search {
+		listed-- // nor the search page
+	}
+	names := feeds.SitemapNames(listed)
 	names = append(names, "robots.txt", ".nojekyll")
 	if cfg.Domain != "" {
 		names = append(names, "CNAME")

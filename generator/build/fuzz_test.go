@@ -20,6 +20,9 @@ func liveMarkup(page []byte) string {
 			return ""
 		case html.StartTagToken, html.SelfClosingTagToken:
 			tok := z.Token()
+			if tok.Data == "script" && themeScript(tok.Attr) && z.Next() == html.EndTagToken {
+				continue // the theme's own search script, with no text in it
+			}
 			switch tok.Data {
 			case "script", "iframe", "object", "embed":
 				return "<" + tok.Data + ">"
@@ -33,6 +36,22 @@ func liveMarkup(page []byte) string {
 			}
 		}
 	}
+}
+
+// themeScript reports whether a script's attributes load one of the
+// theme's files from static/js/ on the site's own host.
+func themeScript(attrs []html.Attribute) bool {
+	src := ""
+	for _, a := range attrs {
+		switch a.Key {
+		case "src":
+			src = a.Val
+		case "defer":
+		default:
+			return false
+		}
+	}
+	return strings.HasPrefix(src, "/") && !strings.HasPrefix(src, "//") && strings.Contains(src, "/js/") && strings.HasSuffix(src, ".js")
 }
 
 // FuzzBuild builds a one-article site from arbitrary bytes. The build
