@@ -70,9 +70,9 @@ type Builder struct {
 
 	ids    *view.IDs
 	cards  *view.Cards
-	dict   *search.Dict  // nil when search is off
-	index  *search.Index // nil when search is off
-	numOf  map[string]int // an article's number in the index, by file
+	dict   *search.Dict        // nil when search is off
+	index  *search.Index       // nil when search is off
+	numOf  map[string]int      // an article's number in the index, by file
 	others map[string]outState // by output name: feeds, machine and static files
 	warned map[string]bool     // warnings given since the templates last changed
 

@@ -36,13 +36,13 @@ type Config struct {
 	// Domain is a custom domain, written to CNAME for GitHub Pages.
 	Domain string `yaml:"domain" toml:"domain"`
 	// UnsafeHTML lets raw HTML in Markdown through; off by default.
-	UnsafeHTML bool           `yaml:"unsafe_html" toml:"unsafe_html"`
-	Author     string         `yaml:"author" toml:"author"`
+	UnsafeHTML bool   `yaml:"unsafe_html" toml:"unsafe_html"`
+	Author     string `yaml:"author" toml:"author"`
 	// SearchSetting is the search key as written; Search is what it means.
 	SearchSetting *bool `yaml:"search" toml:"search"`
 	// Search makes the /search/ page and its index (on unless search: false).
-	Search bool `yaml:"-" toml:"-"`
-	Params     map[string]any `yaml:"params" toml:"params"`
+	Search bool           `yaml:"-" toml:"-"`
+	Params map[string]any `yaml:"params" toml:"params"`
 
 	// File is the config file that was read, or "" when none exists.
 	File string `yaml:"-" toml:"-"`

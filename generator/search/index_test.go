@@ -15,7 +15,7 @@ import (
 
 type testDoc struct {
 	title, body, day string
-	facets         []string
+	facets           []string
 }
 
 // build makes an index of docs (oldest first) and returns its files by name.
