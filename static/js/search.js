@@ -239,21 +239,29 @@
     var open = ws.length > 0 && /[\p{L}\p{Nd}]$/u.test(q);
     return ws.map(function (w, i) {
       var stems = Array.from(new Set([w, stemIndonesian(w), stemEnglish(w)]));
-      return { stems: stems, prefix: open && i === ws.length - 1 ? w : '' };
+      // A word being typed matches the terms that begin with it or with
+      // its stem: "pemerint" reaches "erintah" through its prefix pem-.
+      return { stems: stems, prefixes: open && i === ws.length - 1 ? stems : [] };
     });
   }
 
+  function begins(t, prefixes) {
+    return prefixes.some(function (p) { return t.startsWith(p); });
+  }
+
   function termPostings(m, word) {
-    var lo = word.stems.slice().sort()[0], hi = word.stems.slice().sort().pop();
-    if (word.prefix && word.prefix < lo) lo = word.prefix;
-    if (word.prefix && word.prefix + '\uffff' > hi) hi = word.prefix + '\uffff';
-    return Promise.all(shardsFor(m, lo, hi).map(loadShard)).then(function (maps) {
+    var files = new Set();
+    word.stems.forEach(function (s) {
+      var hi = word.prefixes.indexOf(s) >= 0 ? s + '\uffff' : s;
+      shardsFor(m, s, hi).forEach(function (f) { files.add(f); });
+    });
+    return Promise.all(Array.from(files).map(loadShard)).then(function (maps) {
       var lists = [];
       maps.forEach(function (terms) {
         word.stems.forEach(function (s) { if (terms.has(s)) lists.push(postings(terms.get(s))); });
-        if (word.prefix) {
+        if (word.prefixes.length) {
           terms.forEach(function (block, t) {
-            if (t.startsWith(word.prefix) && t.indexOf(':') < 0 && word.stems.indexOf(t) < 0) lists.push(postings(block));
+            if (t.indexOf(':') < 0 && word.stems.indexOf(t) < 0 && begins(t, word.prefixes)) lists.push(postings(block));
           });
         }
       });
@@ -270,7 +278,7 @@
     return loadManifest().then(function (m) {
       var parts = state.words.map(function (w) { return termPostings(m, w); });
       Object.keys(facetPrefix).forEach(function (k) {
-        if (state[k]) parts.push(termPostings(m, { stems: [facetPrefix[k] + state[k]], prefix: '' }));
+        if (state[k]) parts.push(termPostings(m, { stems: [facetPrefix[k] + state[k]], prefixes: [] }));
       });
       if (!parts.length) return { m: m, ids: [] };
       return Promise.all(parts).then(function (lists) {
@@ -327,8 +335,8 @@
     while ((m = re.exec(text))) {
       var w = fold(m[0]);
       var hit = ws.some(function (q) {
-        return (q.prefix && w.startsWith(q.prefix)) ||
-          q.stems.some(function (s) { return s === w || s === stemIndonesian(w) || s === stemEnglish(w); });
+        var stems = [w, stemIndonesian(w), stemEnglish(w)];
+        return stems.some(function (s) { return q.stems.indexOf(s) >= 0 || begins(s, q.prefixes); });
       });
       if (!hit) continue;
       el.appendChild(document.createTextNode(text.slice(last, m.index)));
