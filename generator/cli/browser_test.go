@@ -19,7 +19,7 @@ const chromium = "/usr/bin/chromium"
 
 // newBrowser starts headless Chromium for a test. A missing browser
 // fails the test: the preview's promise is about what a browser does.
-func newBrowser(t *testing.T) context.Context {
+func newBrowser(t testing.TB) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromium); err != nil {
 		t.Fatalf("headless Chromium is needed at %s for this test: install it with: apt-get update && apt-get install -y chromium (%v)", chromium, err)

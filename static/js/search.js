@@ -11,7 +11,10 @@
   var maxWord = 40;
   var encoder = new TextEncoder();
 
+  var plainLower = /^[a-z0-9 ]*$/;
+
   function fold(s) {
+    if (plainLower.test(s)) return s;
     return s.normalize('NFD').replace(/\p{Mn}/gu, '').toLowerCase();
   }
 
@@ -329,13 +332,26 @@
     return location.pathname + (s ? '?' + s : '');
   }
 
+  // stemsOf is a shown word's forms a query may match, remembered: the
+  // same words come back in result after result.
+  var known = new Map();
+  function stemsOf(word) {
+    var s = known.get(word);
+    if (!s) {
+      var w = fold(word);
+      s = [w, stemIndonesian(w), stemEnglish(w)];
+      if (known.size > 50000) known.clear();
+      known.set(word, s);
+    }
+    return s;
+  }
+
   // marked appends text to el, the words that match the query in <mark>.
   function marked(el, text, ws) {
     var re = /[\p{L}\p{Nd}]+/gu, last = 0, m;
     while ((m = re.exec(text))) {
-      var w = fold(m[0]);
+      var stems = stemsOf(m[0]);
       var hit = ws.some(function (q) {
-        var stems = [w, stemIndonesian(w), stemEnglish(w)];
         return stems.some(function (s) { return q.stems.indexOf(s) >= 0 || begins(s, q.prefixes); });
       });
       if (!hit) continue;
@@ -432,10 +448,15 @@
     fields.forEach(function (f) { form.elements[f].value = p.get(f) || ''; });
   }
 
-  var timer = 0;
+  // A keystroke after a pause searches at once; a burst of them is
+  // gathered into one search 20 ms after the last.
+  var timer = 0, lastKey = -Infinity;
   input.addEventListener('input', function () {
+    var now = performance.now();
     clearTimeout(timer);
-    timer = setTimeout(function () { search(false); }, 20);
+    if (now - lastKey > 100) search(false);
+    else timer = setTimeout(function () { search(false); }, 20);
+    lastKey = now;
   });
   form.addEventListener('change', function (e) { if (e.target !== input) search(true); });
   form.addEventListener('submit', function (e) { e.preventDefault(); search(true); });
