@@ -24,6 +24,7 @@ import (
 	"github.com/kabar-news/kabar/generator/config"
 	"github.com/kabar-news/kabar/generator/content"
 	"github.com/kabar-news/kabar/generator/feeds"
+	"github.com/kabar-news/kabar/generator/internal/cores"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/output"
 	"github.com/kabar-news/kabar/generator/progress"
@@ -587,7 +588,7 @@ func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirt
 	var errs []pageErr
 	var mu sync.Mutex
 	readsAll := map[string]int{}
-	parallel(len(pages), func(i int) {
+	cores.For(len(pages), func(i int) {
 		p := pages[i]
 		var prev *pageState
 		if old != nil {
@@ -768,7 +769,7 @@ func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*
 	}
 	errs := make([]error, len(jobs))
 	var n atomic.Int64
-	parallel(len(jobs), func(i int) {
+	cores.For(len(jobs), func(i int) {
 		j := jobs[i]
 		var fp uint64
 		if !b.once {
@@ -1009,7 +1010,7 @@ func hashValue(h *maphash.Hash, v any) {
 // chunks runs fn over [0,n) in pieces, one goroutine per core.
 func chunks(n int, fn func(lo, hi int)) {
 	const size = 256
-	parallel((n+size-1)/size, func(c int) {
+	cores.For((n+size-1)/size, func(c int) {
 		fn(c*size, min(n, (c+1)*size))
 	})
 }
@@ -1106,7 +1107,7 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 	opts := content.Options{Location: b.cfg.Location, Markdown: b.md}
 	srcs := make([]*source, len(todo))
 	parsed := make([]bool, len(todo))
-	parallel(len(todo), func(i int) {
+	cores.For(len(todo), func(i int) {
 		data, err := readArticle(contentDir, todo[i])
 		if err != nil {
 			srcs[i] = &source{err: err}

@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"github.com/kabar-news/kabar/generator/internal/testsite"
 	"golang.org/x/net/html"
 	"os"
 	"path/filepath"
@@ -20,7 +21,7 @@ func liveMarkup(page []byte) string {
 			return ""
 		case html.StartTagToken, html.SelfClosingTagToken:
 			tok := z.Token()
-			if tok.Data == "script" && themeScript(tok.Attr) && z.Next() == html.EndTagToken {
+			if tok.Data == "script" && testsite.ThemeScript(tok.Attr) && z.Next() == html.EndTagToken {
 				continue // the theme's own search script, with no text in it
 			}
 			switch tok.Data {
@@ -36,22 +37,6 @@ func liveMarkup(page []byte) string {
 			}
 		}
 	}
-}
-
-// themeScript reports whether a script's attributes load one of the
-// theme's files from static/js/ on the site's own host.
-func themeScript(attrs []html.Attribute) bool {
-	src := ""
-	for _, a := range attrs {
-		switch a.Key {
-		case "src":
-			src = a.Val
-		case "defer":
-		default:
-			return false
-		}
-	}
-	return strings.HasPrefix(src, "/") && !strings.HasPrefix(src, "//") && strings.Contains(src, "/js/") && strings.HasSuffix(src, ".js")
 }
 
 // FuzzBuild builds a one-article site from arbitrary bytes. The build

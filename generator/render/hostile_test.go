@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"github.com/kabar-news/kabar/generator/internal/testsite"
 	"strings"
 	"testing"
 
@@ -59,22 +60,6 @@ func attr(n *html.Node, key string) string {
 	return ""
 }
 
-// themeScript reports whether a script element only loads one of the
-// theme's files from static/js/ on the site's own host.
-func themeScript(n *html.Node) bool {
-	src := ""
-	for _, a := range n.Attr {
-		switch a.Key {
-		case "src":
-			src = a.Val
-		case "defer":
-		default:
-			return false
-		}
-	}
-	return n.FirstChild == nil && strings.HasPrefix(src, "/") && !strings.HasPrefix(src, "//") && strings.Contains(src, "/js/") && strings.HasSuffix(src, ".js")
-}
-
 // checkSafe parses a page as a browser would and fails on any script,
 // event handler or javascript:/data: address.
 func checkSafe(t *testing.T, name, page string, allowScript bool) *html.Node {
@@ -87,7 +72,7 @@ func checkSafe(t *testing.T, name, page string, allowScript bool) *html.Node {
 		if n.Type != html.ElementNode {
 			return
 		}
-		if n.Data == "script" && !allowScript && !themeScript(n) {
+		if n.Data == "script" && !allowScript && !(n.FirstChild == nil && testsite.ThemeScript(n.Attr)) {
 			t.Errorf("%s: a <script> element: %s", name, text(n))
 		}
 		for _, a := range n.Attr {

@@ -8,11 +8,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"hash/maphash"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
+
+	"github.com/kabar-news/kabar/generator/internal/cores"
 )
 
 // The index is written below Dir: the manifest at ManifestName, the rest
@@ -118,7 +118,7 @@ func (x *Index) Update(n int, entry func(i int) Entry, changed []int, full bool)
 		}
 	}
 	x.n = n
-	parallel(len(x.order), func(k int) {
+	cores.For(len(x.order), func(k int) {
 		if t := x.order[k]; x.enc[t] == nil {
 			x.enc[t] = encodePostings(x.postings[t])
 		}
@@ -270,7 +270,7 @@ func (x *Index) termShards(terms []string, full bool) []File {
 	ranges := x.cut(terms)
 	files := make([]File, len(ranges))
 	sums := make([]uint64, len(ranges))
-	parallel(len(ranges), func(i int) {
+	cores.For(len(ranges), func(i int) {
 		r := ranges[i]
 		var h maphash.Hash
 		h.SetSeed(x.seed)
@@ -324,7 +324,7 @@ func (x *Index) resultChunks(n int, entry func(i int) Entry, full bool) []File {
 	old := x.chunks
 	x.chunks = make([]chunkState, count)
 	files := make([]File, count)
-	parallel(count, func(c int) {
+	cores.For(count, func(c int) {
 		lo, hi := c*PerChunk, min(n, (c+1)*PerChunk)
 		var h maphash.Hash
 		h.SetSeed(x.seed)
@@ -419,18 +419,4 @@ func compress(data []byte) []byte {
 	w.Close()
 	gzipPool.Put(w)
 	return buf.Bytes()
-}
-
-// parallel runs fn(0..n-1) on all cores.
-func parallel(n int, fn func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for k := int(next.Add(1) - 1); k < n; k = int(next.Add(1) - 1) {
-				fn(k)
-			}
-		})
-	}
-	wg.Wait()
 }
