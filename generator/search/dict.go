@@ -61,8 +61,19 @@ type Doc []byte
 // Doc makes the Doc of an article: the terms of texts stemmed by stem,
 // and the filter keys (see FacetKey) as they are.
 func (d *Dict) Doc(stem Stemmer, facets []string, texts ...string) Doc {
+	// Each distinct word is stemmed and looked up once: an article
+	// repeats most of its words.
+	seen := make(map[string]struct{}, 256)
 	var ids []uint32
-	Terms(stem, func(t string) { ids = append(ids, d.id(t)) }, texts...)
+	for _, t := range texts {
+		Words(t, func(w string) {
+			if _, ok := seen[w]; ok || IsStopWord(w) {
+				return
+			}
+			seen[w] = struct{}{}
+			ids = append(ids, d.id(stem(w)))
+		})
+	}
 	for _, f := range facets {
 		ids = append(ids, d.id(f))
 	}

@@ -1,25 +1,34 @@
 package search
 
 import (
+	"html"
 	"strings"
-
-	"golang.org/x/net/html"
 )
 
 // HTMLText is the text of a rendered body: the tags dropped, entities
 // decoded, a space where a tag was so that words do not run together.
+// The body is the Markdown converter's well-formed output, so a scan for
+// < and > is enough.
 func HTMLText(body string) string {
 	var b strings.Builder
 	b.Grow(len(body))
-	z := html.NewTokenizer(strings.NewReader(body))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return b.String()
-		case html.TextToken:
-			b.Write(z.Text())
-		default:
-			b.WriteByte(' ')
+	for len(body) > 0 {
+		i := strings.IndexByte(body, '<')
+		if i < 0 {
+			b.WriteString(body)
+			break
 		}
+		b.WriteString(body[:i])
+		b.WriteByte(' ')
+		j := strings.IndexByte(body[i:], '>')
+		if j < 0 {
+			break
+		}
+		body = body[i+j+1:]
 	}
+	text := b.String()
+	if strings.IndexByte(text, '&') >= 0 {
+		text = html.UnescapeString(text)
+	}
+	return text
 }

@@ -69,3 +69,11 @@ func TestForLang(t *testing.T) {
 		t.Error("ForLang picks Tala for id, Porter2 for en, folding only for others")
 	}
 }
+
+func TestHTMLText(t *testing.T) {
+	got := HTMLText(`<p>Harga <strong>cabai</strong>&nbsp;naik &amp; turun</p><pre><code>a&lt;b</code></pre>`)
+	want := " Harga  cabai \u00a0naik & turun   a<b  "
+	if got != want {
+		t.Errorf("HTMLText = %q, want %q", got, want)
+	}
+}
