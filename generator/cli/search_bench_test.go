@@ -141,14 +141,17 @@ func BenchmarkSearch(b *testing.B) {
 	sent := func(dir string) (index, js float64) {
 		served.Range(func(k, v any) bool {
 			p := k.(string)
-			if strings.HasPrefix(p, dir) && !strings.HasSuffix(p, "/") {
-				if strings.HasSuffix(p, ".js") {
-					js += float64(v.(*atomic.Int64).Load())
-				} else {
-					index += float64(v.(*atomic.Int64).Load())
-				}
+			if !strings.HasPrefix(p, dir) {
+				return true
 			}
 			served.Delete(k)
+			switch {
+			case strings.HasSuffix(p, "/"): // a page
+			case strings.HasSuffix(p, ".js"):
+				js += float64(v.(*atomic.Int64).Load())
+			default:
+				index += float64(v.(*atomic.Int64).Load())
+			}
 			return true
 		})
 		return index, js
