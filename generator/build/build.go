@@ -24,6 +24,7 @@ import (
 
 	"github.com/kabar-news/kabar/generator/config"
 	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/feeds"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/output"
@@ -55,7 +56,7 @@ type Result struct {
 	Files    int // every file written, pages included
 	OutDir   string
 	Duration time.Duration
-	Warnings []string // what makes the site slow to rebuild, said once
+	Warnings []diag.Diag // what makes the site slow to rebuild, said once
 }
 
 // Build builds the site and replaces the output folder with it: the first
@@ -98,7 +99,7 @@ func checkOutputs(pages []*site.Page, generated, static []output.File) error {
 	}
 	for _, f := range static {
 		if _, ok := others[f.Name]; ok {
-			return fmt.Errorf("static/%s and the generated %s would both write %s: rename or remove the static file", f.FromName, f.Name, f.Name)
+			return &diag.Diag{File: "static/" + f.FromName, Message: fmt.Sprintf("the generated %s has this name", f.Name), Fix: "rename or remove the static file"}
 		}
 		others[f.Name] = "static/" + f.FromName
 	}
@@ -203,17 +204,17 @@ func included(opt Options, a *content.Article) bool {
 func checkLink(siteDir, p, rel string) error {
 	target, err := filepath.EvalSymlinks(p)
 	if err != nil {
-		return fmt.Errorf("content/%s: the link is broken or loops (%v): point it at an existing file or remove it", rel, err)
+		return &diag.Diag{File: "content/" + rel, Message: fmt.Sprintf("the link is broken or loops (%v)", err), Fix: "point it at an existing file or remove it", Err: err}
 	}
 	root, err := filepath.EvalSymlinks(siteDir)
 	if err != nil {
 		return err
 	}
 	if !within(root, target) {
-		return fmt.Errorf("content/%s: the link points outside the site, at %s: copy the file into content/ instead", rel, target)
+		return &diag.Diag{File: "content/" + rel, Message: "the link points outside the site, at " + target, Fix: "copy the file into content/ instead"}
 	}
 	if fi, err := os.Stat(target); err == nil && fi.IsDir() {
-		return fmt.Errorf("content/%s: links to folders are not followed: move the folder into content/", rel)
+		return &diag.Diag{File: "content/" + rel, Message: "links to folders are not followed", Fix: "move the folder into content/"}
 	}
 	return nil
 }
@@ -234,7 +235,7 @@ func loadIntro(contentDir string, md *markdown.Renderer) (template.HTML, error) 
 	}
 	res, err := md.Convert(body)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
+		return "", &diag.Diag{File: name, Message: err.Error(), Err: err}
 	}
 	return res.HTML, nil
 }
@@ -288,7 +289,7 @@ func staticFiles(layers ...fs.FS) ([]output.File, error) {
 				return nil
 			}
 			if !d.Type().IsRegular() {
-				return fmt.Errorf("static/%s is not a regular file (a link or device): replace it with a real file", p)
+				return &diag.Diag{File: "static/" + p, Message: "not a regular file (a link or device)", Fix: "replace it with a real file"}
 			}
 			seen[p] = true
 			out = append(out, output.File{Name: p, From: layer, FromName: p})

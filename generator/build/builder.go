@@ -23,6 +23,7 @@ import (
 	kabar "github.com/kabar-news/kabar"
 	"github.com/kabar-news/kabar/generator/config"
 	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/feeds"
 	"github.com/kabar-news/kabar/generator/internal/cores"
 	"github.com/kabar-news/kabar/generator/markdown"
@@ -718,14 +719,14 @@ func (b *Builder) sameShape(opt Options, old map[string]*source, static []output
 
 // warnings says, once per template change, which page templates read the
 // whole list of articles.
-func (b *Builder) warnings(readsAll map[string]int, pages []*site.Page) []string {
+func (b *Builder) warnings(readsAll map[string]int, pages []*site.Page) []diag.Diag {
 	if len(readsAll) == 0 {
 		return nil
 	}
 	if b.warned == nil {
 		b.warned = map[string]bool{}
 	}
-	var out []string
+	var out []diag.Diag
 	for _, name := range sortedKeys(readsAll) {
 		if b.warned[name] {
 			continue
@@ -737,7 +738,9 @@ func (b *Builder) warnings(readsAll map[string]int, pages []*site.Page) []string
 				total++
 			}
 		}
-		out = append(out, fmt.Sprintf("templates/%s (or a partial it runs) reads .Site.Articles: its pages depend on every article, so each change to any article renders all %d of them again; show a page's own articles (.Articles, .Term.Articles, .Day.Articles) to keep rebuilds quick", name, total))
+		out = append(out, diag.Diag{File: "templates/" + name, Severity: diag.Warning,
+			Message: fmt.Sprintf("it (or a partial it runs) reads .Site.Articles: its pages depend on every article, so each change to any article renders all %d of them again", total),
+			Fix:     "show a page's own articles (.Articles, .Term.Articles, .Day.Articles) to keep rebuilds quick"})
 	}
 	return out
 }
@@ -1214,14 +1217,14 @@ func (b *Builder) readStatic(changed []string) error {
 		} else {
 			r, err := f.From.Open(f.FromName)
 			if err != nil {
-				return fmt.Errorf("static/%s: %w", f.FromName, err)
+				return &diag.Diag{File: "static/" + f.FromName, Message: err.Error(), Err: err}
 			}
 			var h maphash.Hash
 			h.SetSeed(b.seed)
 			_, err = io.Copy(&h, r)
 			r.Close()
 			if err != nil {
-				return fmt.Errorf("static/%s: %w", f.FromName, err)
+				return &diag.Diag{File: "static/" + f.FromName, Message: err.Error(), Err: err}
 			}
 			sf.sum = h.Sum64() | 1
 		}

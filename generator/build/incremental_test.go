@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/internal/testsite"
 	"github.com/kabar-news/kabar/generator/output"
 )
@@ -568,7 +569,7 @@ func TestWarnsWhenEveryPageReadsEveryArticle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rb.Warnings) != 1 || !strings.Contains(rb.Warnings[0], "templates/article.html") || !strings.Contains(rb.Warnings[0], ".Site.Articles") {
+	if len(rb.Warnings) != 1 || rb.Warnings[0].File != "templates/article.html" || rb.Warnings[0].Severity != diag.Warning || !strings.Contains(rb.Warnings[0].Message, ".Site.Articles") {
 		t.Fatalf("warnings %q; want one naming templates/article.html", rb.Warnings)
 	}
 	// Said once: an article edit renders those pages again, silently.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,15 +16,35 @@ import (
 	"github.com/kabar-news/kabar/generator/internal/testsite"
 )
 
-// chromium is where Debian's chromium package puts the browser.
-const chromium = "/usr/bin/chromium"
+// browserNames are the commands Chromium and Chrome are installed as:
+// Debian, Ubuntu and Fedora, and Google's packages (as on GitHub's runners).
+var browserNames = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
+
+// findBrowser is $CHROME when set (a path or a command name), else the
+// first of browserNames on $PATH.
+func findBrowser() (string, error) {
+	if c := os.Getenv("CHROME"); c != "" {
+		p, err := exec.LookPath(c)
+		if err != nil {
+			return "", fmt.Errorf("$CHROME is %q, which is not a program: %w", c, err)
+		}
+		return p, nil
+	}
+	for _, name := range browserNames {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("none of %s is on $PATH and $CHROME is not set", strings.Join(browserNames, ", "))
+}
 
 // newBrowser starts headless Chromium for a test. A missing browser
 // fails the test: the preview's promise is about what a browser does.
 func newBrowser(t testing.TB) context.Context {
 	t.Helper()
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("headless Chromium is needed at %s for this test: install it with: apt-get update && apt-get install -y chromium (%v)", chromium, err)
+	chromium, err := findBrowser()
+	if err != nil {
+		t.Fatalf("headless Chromium or Chrome is needed for this test: %v; install it with: apt-get update && apt-get install -y chromium, or set CHROME to the browser's path", err)
 	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium),
@@ -161,8 +183,23 @@ func TestBrowserLiveReload(t *testing.T) {
 	if msg := evalJS[string](t, ctx, `document.querySelector("#digest-build-errors .digest-error-message").textContent`); !strings.Contains(msg, "YAML") {
 		t.Errorf("the overlay says %q", msg)
 	}
+	if fix := evalJS[string](t, ctx, `document.querySelector("#digest-build-errors .digest-error-fix").textContent`); !strings.Contains(fix, "same quote mark") {
+		t.Errorf("the overlay's fix is %q, want the content parser's advice on the quote", fix)
+	}
 	// Fixing it makes the overlay go.
 	writeFile(t, dir, "content/"+a.File, a.Markdown())
+	waitJS(t, ctx, "the overlay to go", `document.getElementById("digest-build-errors") === null && document.querySelector("article h1") !== null`)
+
+	// A template that fails as it runs: the overlay names its line and
+	// column, as the template package reports them.
+	writeFile(t, dir, "templates/article.html", "{{define \"main\"}}\n  <p>{{.Article.NoSuchField}}</p>\n{{end}}\n")
+	waitJS(t, ctx, "the template error overlay", `document.getElementById("digest-build-errors") !== null`)
+	if where := evalJS[string](t, ctx, `document.querySelector("#digest-build-errors .digest-error-file").textContent`); where != "templates/article.html:2:15" {
+		t.Errorf("the overlay names %q, want templates/article.html:2:15", where)
+	}
+	if err := os.Remove(filepath.Join(dir, "templates", "article.html")); err != nil {
+		t.Fatal(err)
+	}
 	waitJS(t, ctx, "the overlay to go", `document.getElementById("digest-build-errors") === null && document.querySelector("article h1") !== null`)
 
 	// A new server in the old one's place: the page reconnects and,
@@ -187,5 +224,42 @@ func writeFile(t *testing.T, dir, rel, data string) {
 	}
 	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
 		t.Fatal(fmt.Errorf("writing %s: %w", rel, err))
+	}
+}
+
+// TestFindBrowser finds the browser under each name it is installed as,
+// and lets $CHROME override $PATH.
+func TestFindBrowser(t *testing.T) {
+	fake := func(name string) string {
+		dir := t.TempDir()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	t.Setenv("CHROME", "")
+	for _, name := range browserNames {
+		p := fake(name)
+		t.Setenv("PATH", filepath.Dir(p))
+		if got, err := findBrowser(); err != nil || got != p {
+			t.Errorf("with only %s on $PATH: found %q, %v", name, got, err)
+		}
+	}
+	onPath := fake("chromium")
+	t.Setenv("PATH", filepath.Dir(onPath))
+	other := fake("chrome")
+	t.Setenv("CHROME", other)
+	if got, err := findBrowser(); err != nil || got != other {
+		t.Errorf("with CHROME=%s: found %q, %v", other, got, err)
+	}
+	t.Setenv("CHROME", filepath.Join(t.TempDir(), "missing"))
+	if got, err := findBrowser(); err == nil || !strings.Contains(err.Error(), "$CHROME") {
+		t.Errorf("with CHROME naming no file: found %q, %v; want an error naming $CHROME", got, err)
+	}
+	t.Setenv("CHROME", "")
+	t.Setenv("PATH", t.TempDir())
+	if got, err := findBrowser(); err == nil {
+		t.Errorf("with no browser anywhere: found %q", got)
 	}
 }

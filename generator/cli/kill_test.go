@@ -13,13 +13,22 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kabar-news/kabar/generator/output"
 )
 
-// TestSIGKILLLeavesPreviousOutput kills real build processes at random
-// moments and checks that the output folder is then always one complete
-// site: the previous one, or the new one when the build had finished.
+// TestSIGKILLLeavesPreviousOutput kills real build processes and checks
+// that the output folder is then always one complete site: the previous
+// one, or the new one when the build had got so far. Half of the kills
+// come at random moments within the time a build takes, most of them
+// while the site is being written;
+// the others the moment the staged site is complete (its marker file is
+// written, just before the swap), so that they land in the swap itself:
+// the exchange of the two folders, or the removal of the previous site
+// after it. Each kill is told apart by what it left, and the test fails
+// unless kills landed both while writing and during the swap.
 func TestSIGKILLLeavesPreviousOutput(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "digest")
+	bin := filepath.Join(t.TempDir(), "kabar")
 	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/kabar").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -30,37 +39,70 @@ func TestSIGKILLLeavesPreviousOutput(t *testing.T) {
 	before := treeHash(t, out)
 
 	// The next build differs: one more article. Its complete output, built
-	// elsewhere, is the only other state the folder may be in.
+	// elsewhere, is the only other state the folder may be in. Once a
+	// build got through, the article is taken away again, so that the
+	// next build changes the site back: each kill hits a real swap.
 	writeKillArticle(t, siteDir, 300)
 	ref := filepath.Join(t.TempDir(), "public")
+	start := time.Now()
 	runDigest(t, bin, siteDir, ref)
+	took := time.Since(start) // random kills come within it, most of them while writing
 	after := treeHash(t, ref)
+	toggle := func() {
+		if _, err := os.Stat(filepath.Join(siteDir, "content", "a300.md")); err == nil {
+			os.Remove(filepath.Join(siteDir, "content", "a300.md"))
+		} else {
+			writeKillArticle(t, siteDir, 300)
+		}
+		before, after = after, before
+	}
+	staged := filepath.Join(filepath.Dir(out), ".public.tmp-*", output.Marker)
 	rng := rand.New(rand.NewSource(1))
 	seen := map[string]int{}
-	for i := range 25 {
+	for i := range 20 {
 		cmd := exec.Command(bin, "build", "--site", siteDir, "--out", out)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(rng.Intn(600)) * time.Millisecond)
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		switch got := treeHash(t, out); got {
-		case before:
-			seen["previous"]++
-		case after:
-			seen["new"]++
-		default:
-			t.Fatalf("kill %d: the output is neither the previous nor the new site", i)
-		}
-		if seen["new"] > 0 {
-			// Back to the previous state, so later kills test a swap again.
-			os.Remove(filepath.Join(siteDir, "content", "a300.md"))
-			runDigest(t, bin, siteDir, out)
-			if got := treeHash(t, out); got != before {
-				t.Fatalf("rebuilding the previous site gave another output")
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		atSwap := i%2 == 1
+		if atSwap {
+			// Kill as soon as the staged site is complete.
+			deadline := time.Now().Add(livePatience)
+		poll:
+			for time.Now().Before(deadline) {
+				if m, _ := filepath.Glob(staged); len(m) > 0 {
+					break
+				}
+				select {
+				case <-exited:
+					exited <- nil
+					break poll
+				default:
+				}
 			}
-			writeKillArticle(t, siteDir, 300)
+		} else {
+			time.Sleep(time.Duration(rng.Int63n(int64(took * 9 / 10))))
+		}
+		_ = cmd.Process.Kill()
+		<-exited
+		left, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".public.*"))
+		stagedLeft, _ := filepath.Glob(staged)
+		switch got := treeHash(t, out); {
+		case got == before && len(stagedLeft) > 0:
+			seen["in the swap, before the exchange"]++
+		case got == before:
+			seen["while writing"]++
+		case got == after && len(left) > 0:
+			seen["in the swap, removing the previous site"]++
+		case got == after:
+			seen["after the build"]++
+		default:
+			t.Fatalf("kill %d: the output is neither the previous nor the new site (left beside it: %v)", i, left)
+		}
+		if treeHash(t, out) == after {
+			toggle()
 		}
 	}
 	// A normal build after all the kills cleans every temporary folder.
@@ -68,10 +110,13 @@ func TestSIGKILLLeavesPreviousOutput(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".public.*")); len(left) > 0 {
 		t.Fatalf("temporary folders left after a clean build: %v", left)
 	}
-	if seen["previous"] == 0 {
-		t.Fatalf("no kill landed during a build (%v): the test proves nothing", seen)
+	t.Logf("kills: %v", seen)
+	if seen["while writing"] == 0 {
+		t.Errorf("no kill landed while the site was written (%v): the test proves nothing of that", seen)
 	}
-	t.Logf("outcomes: %v", seen)
+	if seen["in the swap, before the exchange"]+seen["in the swap, removing the previous site"] == 0 {
+		t.Errorf("no kill landed during the swap (%v): the test proves nothing of it", seen)
+	}
 }
 
 func runDigest(t *testing.T, bin, siteDir, out string) {

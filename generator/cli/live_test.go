@@ -27,7 +27,6 @@ import (
 const (
 	livePatience = 20 * time.Second
 	liveDebounce = 200 * time.Millisecond
-	liveSettle   = time.Second // no further rebuild within this after the last
 )
 
 // syncBuffer is an output the command and the test share.
@@ -55,7 +54,18 @@ type liveRun struct {
 	stdout, stderr *syncBuffer
 	cancel         func()
 	code           chan int
-	seen           int // rebuilds already checked
+	builds         chan liveBuild // each build, as it ends
+	probes         int
+	// events, when set, is a browser's event stream: a probe's rebuild
+	// that fails sends one more "failed" event, which oneRebuild takes.
+	events *events
+}
+
+// liveBuild is one build of a live run: the paths it was for, and whether
+// it failed.
+type liveBuild struct {
+	paths  []string
+	failed bool
 }
 
 // startLive writes a site of n articles and runs watch (or serve) on it.
@@ -66,8 +76,9 @@ func startLive(t *testing.T, n int, serve bool) *liveRun {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &liveRun{t: t, dir: dir, articles: list, stdout: &syncBuffer{}, stderr: &syncBuffer{}, code: make(chan int, 1)}
-	o := liveOptions{site: siteFlags{site: dir}, serve: serve, addr: "127.0.0.1:0", reload: true, debounce: liveDebounce}
+	r := &liveRun{t: t, dir: dir, articles: list, stdout: &syncBuffer{}, stderr: &syncBuffer{}, code: make(chan int, 1), builds: make(chan liveBuild, 100)}
+	o := liveOptions{site: siteFlags{site: dir}, serve: serve, addr: "127.0.0.1:0", reload: true, debounce: liveDebounce,
+		rebuilt: func(paths []string, failed bool) { r.builds <- liveBuild{paths, failed} }}
 	if !serve {
 		r.out = filepath.Join(t.TempDir(), "public")
 		o.site.out = r.out
@@ -82,6 +93,9 @@ func startLive(t *testing.T, n int, serve bool) *liveRun {
 		t.Fatalf("exited with %d before watching:\n%s%s", code, r.stdout, r.stderr)
 	case <-time.After(livePatience):
 		t.Fatal("did not start")
+	}
+	if first := <-r.builds; first.paths != nil || first.failed {
+		t.Fatalf("the first build was for %v (failed %v), want everything", first.paths, first.failed)
 	}
 	if serve {
 		m := regexp.MustCompile(`built .*: (\S+)\n`).FindStringSubmatch(r.stdout.String())
@@ -117,28 +131,36 @@ func (r *liveRun) write(rel, data string) {
 	}
 }
 
-// rebuilds counts the rebuilds so far, failed ones included.
-func (r *liveRun) rebuilds() int {
-	return strings.Count(r.stdout.String(), "rebuilt in ") + strings.Count(r.stdout.String(), "\nbuilt ") +
-		strings.Count(r.stderr.String(), "build failed")
+// nextBuild waits for the next build to end.
+func (r *liveRun) nextBuild(what string) liveBuild {
+	r.t.Helper()
+	select {
+	case b := <-r.builds:
+		return b
+	case <-time.After(livePatience):
+		r.t.Fatalf("%s: no rebuild\n%s%s", what, r.stdout, r.stderr)
+	}
+	return liveBuild{}
 }
 
 // oneRebuild waits for the next rebuild and checks that no other follows.
+// It does not wait to see nothing happen: it changes a probe file, which
+// no page shows, and the next rebuild must be the probe's alone. Events
+// come in order, so a second rebuild due from the change comes before
+// the probe's, or holds the changed paths alongside the probe.
 func (r *liveRun) oneRebuild(what string) {
 	r.t.Helper()
-	want := r.seen + 1
-	deadline := time.Now().Add(livePatience)
-	for r.rebuilds() < want {
-		if time.Now().After(deadline) {
-			r.t.Fatalf("%s: no rebuild\n%s%s", what, r.stdout, r.stderr)
-		}
-		time.Sleep(5 * time.Millisecond)
+	r.nextBuild(what)
+	r.probes++
+	probe := r.path("content/probe.txt")
+	r.write("content/probe.txt", fmt.Sprint(r.probes))
+	got := r.nextBuild(what + ": the probe")
+	if len(got.paths) != 1 || got.paths[0] != probe {
+		r.t.Errorf("%s: one more rebuild, for %v, before the probe's\n%s%s", what, got.paths, r.stdout, r.stderr)
 	}
-	time.Sleep(liveSettle)
-	if got := r.rebuilds(); got != want {
-		r.t.Errorf("%s: %d rebuilds, want 1\n%s%s", what, got-r.seen, r.stdout, r.stderr)
+	if got.failed && r.events != nil {
+		r.events.want("failed")
 	}
-	r.seen = r.rebuilds()
 }
 
 // page returns an output file, or "" if it is missing.
@@ -169,7 +191,6 @@ func pageOf(a testsite.Article, file string) string {
 // rebuild, and the article's page shows the new text.
 func TestWatchSaves(t *testing.T) {
 	r := startLive(t, 12, false)
-	r.seen = r.rebuilds()
 	a := r.articles[5]
 	rel := "content/" + a.File
 	page := pageOf(a, a.File)
@@ -231,7 +252,6 @@ func TestWatchSaves(t *testing.T) {
 // files and the config; each is one rebuild and the output follows.
 func TestWatchChanges(t *testing.T) {
 	r := startLive(t, 12, false)
-	r.seen = r.rebuilds()
 	gen := testsite.New(77)
 	gen.Start = time.Date(2023, 2, 1, 6, 0, 0, 0, time.UTC)
 
@@ -415,7 +435,6 @@ var noFollow = &http.Client{
 // through bad files, and its temporary folder gone after it stops.
 func TestServe(t *testing.T) {
 	r := startLive(t, 12, true)
-	r.seen = r.rebuilds()
 	if !strings.HasSuffix(r.url, "/uji/") || !strings.Contains(r.stdout.String(), "serving "+r.url) {
 		t.Fatalf("url %q; stdout %s", r.url, r.stdout)
 	}
@@ -435,6 +454,7 @@ func TestServe(t *testing.T) {
 	}
 	ev := listen(t, root+"_kabar/events")
 	ev.want("hello")
+	r.events = ev
 
 	a := r.articles[2]
 	a.Body = "Paragraf pembuka yang baru.\n\n" + a.Body
@@ -543,6 +563,12 @@ func TestServeStopsOnSignals(t *testing.T) {
 			for !strings.Contains(stdout.String(), "press Ctrl+C") && time.Now().Before(deadline) {
 				time.Sleep(10 * time.Millisecond)
 			}
+			if !strings.Contains(stdout.String(), "press Ctrl+C") {
+				// Else the signal would land before the handler is set,
+				// and the test would say nothing of it.
+				cmd.Process.Kill()
+				t.Fatalf("%s never said it was watching (press Ctrl+C):\n%s", cmdName, stdout)
+			}
 			out := ""
 			if m := regexp.MustCompile(`built .*: (\S+)\n`).FindStringSubmatch(stdout.String()); m != nil {
 				out = m[1]
@@ -563,9 +589,15 @@ func TestServeStopsOnSignals(t *testing.T) {
 				t.Errorf("%s, %v: %s", cmdName, sig, stdout)
 			}
 			if cmdName == "serve" {
-				if _, err := os.Stat(out); out == "" || err == nil {
-					t.Errorf("serve left its temporary output %q", out)
+				// The preview lives in memory: no folder to leave behind.
+				if out != "memory" {
+					t.Errorf("serve built into %q, want memory", out)
 				}
+				if _, err := os.Stat(filepath.Join(dir, "public")); err == nil {
+					t.Errorf("serve wrote %s", filepath.Join(dir, "public"))
+				}
+			} else if _, err := os.Stat(filepath.Join(out, ".kabar-output")); out == "" || err != nil {
+				t.Errorf("watch built into %q, which is not a built site", out)
 			}
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	_ "time/tzdata" // time zones work on machines without a zoneinfo database
 
 	"github.com/kabar-news/kabar/generator/build"
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/progress"
 )
 
@@ -29,6 +30,10 @@ Usage:
   kabar build [flags]    build the site into the output folder
   kabar serve [flags]    build, serve on 127.0.0.1:1313, rebuild and reload on every change
   kabar watch [flags]    rebuild on every change, without a server
+  kabar import [flags] [FEED ...]
+                         import new items of news feeds as draft articles
+  kabar new [flags] TITLE
+                         write a new draft article
   kabar version          print the version and the revision it was built from
   kabar help [command]   show help for a command
 
@@ -58,6 +63,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runServe(rest, stdout, stderr)
 	case "watch":
 		return runWatch(rest, stdout, stderr)
+	case "import":
+		return runImport(rest, stdout, stderr)
+	case "new":
+		return runNew(rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fs := newFlagSet("version", "Prints the version of the generator.")
 		if code := parse(fs, rest, stdout, stderr); code >= 0 {
@@ -99,6 +108,34 @@ func (f *siteFlags) options() build.Options {
 
 // parse parses a command's flags; it returns -1 to go on, or an exit status.
 func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
+	if code := parseFlags(fs, args, stdout, stderr); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "kabar %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return 2
+	}
+	return -1
+}
+
+// parseArgs parses a command that takes arguments besides its flags, in
+// any order ("import URL --publish" as well as "import --publish URL").
+func parseArgs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) ([]string, int) {
+	var rest []string
+	for {
+		if code := parseFlags(fs, args, stdout, stderr); code >= 0 {
+			return nil, code
+		}
+		if fs.NArg() == 0 {
+			return rest, -1
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// parseFlags parses flags up to the first argument.
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
 	// Parse prints the usage itself, on -h to stdout and after an error
 	// to stderr: hold it until we know which.
 	var msg bytes.Buffer
@@ -111,10 +148,6 @@ func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
 	}
 	stderr.Write(msg.Bytes())
 	if err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "kabar %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
 		return 2
 	}
 	return -1
@@ -133,32 +166,58 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("build", "Builds the site from content/, templates/ and static/ into the output folder.\nThe folder is replaced only when the whole build succeeds.")
 	var f siteFlags
 	f.register(fs, true)
+	format := fs.String("format", "text", "how to print errors and warnings: text, or json (one JSON object per line on stdout, for editors and CI)")
 	if code := parse(fs, args, stdout, stderr); code >= 0 {
 		return code
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "kabar build: --format is %q: it is text or json\n", *format)
+		return 2
 	}
 	opt := f.options()
 	opt.Progress = progress.New(stderr)
 	opt.Progress.Start()
 	res, err := build.Build(opt)
 	opt.Progress.Stop()
-	for _, w := range res.Warnings {
-		fmt.Fprintf(stderr, "kabar build: warning: %s\n", w)
+	summary := stdout
+	if *format == "json" {
+		// stdout holds the diagnostics alone, so that a reader can take
+		// every line as JSON.
+		summary = stderr
+		if werr := diag.WriteJSON(stdout, append(res.Warnings, diag.List(err)...)); werr != nil {
+			fmt.Fprintf(stderr, "kabar build: %v\n", werr)
+			return 1
+		}
+	} else {
+		reportWarnings(stderr, "build", res.Warnings)
 	}
 	if err != nil {
-		reportError(stderr, err)
+		if *format == "json" {
+			fmt.Fprintf(stderr, "build failed with %d error(s)\n", len(diag.List(err)))
+		} else {
+			reportError(stderr, err)
+		}
 		return 1
 	}
-	fmt.Fprintf(stdout, "built %d articles into %d pages (%d files) in %s: %s\n",
+	fmt.Fprintf(summary, "built %d articles into %d pages (%d files) in %s: %s\n",
 		res.Articles, res.Pages, res.Files, res.Duration.Round(time.Millisecond), res.OutDir)
 	return 0
 }
 
-// reportError prints every error of a failed build, one per line.
+// reportError prints every error of a failed build, one per line, as
+// file:line:col: message: fix.
 func reportError(w io.Writer, err error) {
-	lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
-	fmt.Fprintf(w, "build failed with %d error(s):\n", len(lines))
-	for _, l := range lines {
-		fmt.Fprintln(w, "  "+l)
+	ds := diag.List(err)
+	fmt.Fprintf(w, "build failed with %d error(s):\n", len(ds))
+	for _, d := range ds {
+		fmt.Fprintln(w, "  "+d.String())
+	}
+}
+
+// reportWarnings prints a build's warnings, one per line.
+func reportWarnings(w io.Writer, cmd string, ds []diag.Diag) {
+	for _, d := range ds {
+		fmt.Fprintf(w, "kabar %s: warning: %s\n", cmd, d)
 	}
 }
 

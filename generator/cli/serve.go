@@ -16,6 +16,7 @@ import (
 
 	"github.com/kabar-news/kabar/generator/build"
 	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/output"
 	"github.com/kabar-news/kabar/generator/progress"
 	"github.com/kabar-news/kabar/generator/serve"
@@ -64,6 +65,10 @@ type liveOptions struct {
 	reload bool
 	// debounce, when not 0, replaces the watcher's default quiet time.
 	debounce time.Duration
+	// rebuilt, when set, is called after each build with the paths it was
+	// for (nil for the first) and whether it failed: tests wait on it
+	// instead of on the clock.
+	rebuilt func(paths []string, failed bool)
 }
 
 // live builds, then rebuilds on every change until ctx ends, serving the
@@ -117,6 +122,10 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 		srv = serve.New(serve.Options{Dir: opt.OutDir, FS: fsOf(opt.Memory), Reload: o.reload})
 	}
 	rebuild := func(paths []string) {
+		failed := true
+		if o.rebuilt != nil {
+			defer func() { o.rebuilt(paths, failed) }()
+		}
 		defer func() {
 			// A bug must not end a preview someone is writing in; the
 			// next change rebuilds everything.
@@ -124,7 +133,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 				err := fmt.Errorf("internal error, please report it: %v", e)
 				reportError(stderr, err)
 				if srv != nil {
-					srv.Failed(err)
+					srv.Failed(diag.List(err))
 				}
 				b.Close()
 				b, _ = build.NewBuilder(opt)
@@ -135,13 +144,11 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 		meter.Start()
 		rb, err := b.Build(paths)
 		meter.Stop()
-		for _, w := range rb.Warnings {
-			fmt.Fprintf(stderr, "kabar %s: warning: %s\n", name, w)
-		}
+		reportWarnings(stderr, name, rb.Warnings)
 		if err != nil {
 			reportError(stderr, err)
 			if srv != nil {
-				srv.Failed(err)
+				srv.Failed(diag.List(err))
 			}
 			return
 		}
@@ -155,6 +162,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 		if srv != nil {
 			srv.Built(rb.BasePath, rb.Changed)
 		}
+		failed = false
 	}
 	rebuild(nil)
 

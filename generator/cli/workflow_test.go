@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -11,39 +12,57 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
-// pagesWorkflow is the part of .github/workflows/pages.yml the tests read.
-type pagesWorkflow struct {
-	On          map[string]struct{ Branches []string } `yaml:"on"`
+// workflow is the part of a file of .github/workflows/ the tests read.
+type workflow struct {
+	On          map[string]*struct{ Branches []string } `yaml:"on"`
 	Permissions map[string]string
 	Concurrency struct {
 		Group            string
 		CancelInProgress *bool `yaml:"cancel-in-progress"`
 	}
-	Jobs map[string]struct {
-		RunsOn      string `yaml:"runs-on"`
-		Needs       string
-		Environment struct{ Name, URL string }
-		Steps       []workflowStep
-	}
+	Jobs map[string]workflowJob
+}
+
+type workflowJob struct {
+	RunsOn      string `yaml:"runs-on"`
+	Uses        string // a reusable workflow the job runs
+	Needs       words
+	Environment struct{ Name, URL string }
+	Steps       []workflowStep
 }
 
 type workflowStep struct {
 	ID, Name, Uses, Run string
 	With                map[string]string
+	Env                 map[string]string
 }
 
-func readPagesWorkflow(t *testing.T) pagesWorkflow {
+// words is a YAML value written as one word or as a list of them, as
+// GitHub accepts for needs:.
+type words []string
+
+func (w *words) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*w = words{n.Value}
+		return nil
+	}
+	return n.Decode((*[]string)(w))
+}
+
+func readWorkflow(t *testing.T, name string) workflow {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", ".github", "workflows", "pages.yml"))
+	data, err := os.ReadFile(filepath.Join("..", "..", ".github", "workflows", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var w pagesWorkflow
+	var w workflow
 	if err := yaml.Unmarshal(data, &w); err != nil {
-		t.Fatalf("pages.yml: %v", err)
+		t.Fatalf("%s: %v", name, err)
 	}
 	return w
 }
+
+func readPagesWorkflow(t *testing.T) workflow { return readWorkflow(t, "pages.yml") }
 
 // action finds the step that uses the given action and checks that it is
 // pinned to a major version no older than min.
@@ -64,12 +83,24 @@ func action(t *testing.T, steps []workflowStep, name string, min int) (int, work
 	return 0, workflowStep{}
 }
 
+// stepRunning is the index of the last step whose commands hold command.
+func stepRunning(t *testing.T, steps []workflowStep, command string) int {
+	t.Helper()
+	for i := len(steps) - 1; i >= 0; i-- {
+		if strings.Contains(steps[i].Run, command) {
+			return i
+		}
+	}
+	t.Fatalf("no step runs %s", command)
+	return -1
+}
+
 // TestPagesWorkflow checks the GitHub Actions workflow that publishes the
 // site: triggers, permissions, concurrency, the steps and their order, and
 // that the build gets the base URL Pages reports.
 func TestPagesWorkflow(t *testing.T) {
 	w := readPagesWorkflow(t)
-	if len(w.On) != 2 || !slices.Equal(w.On["push"].Branches, []string{"main"}) {
+	if len(w.On) != 2 || w.On["push"] == nil || !slices.Equal(w.On["push"].Branches, []string{"main"}) {
 		t.Errorf("on: %+v, want push to main and workflow_dispatch", w.On)
 	}
 	if _, ok := w.On["workflow_dispatch"]; !ok {
@@ -88,9 +119,21 @@ func TestPagesWorkflow(t *testing.T) {
 		t.Errorf("concurrency: group %q, cancel-in-progress %v: want pages and an explicit false", c.Group, c.CancelInProgress != nil && *c.CancelInProgress)
 	}
 
+	// Today's commit is published only once the checks passed on it: the
+	// build (and so the deploy, which needs the build) waits for a job
+	// that runs ci.yml.
 	b, ok := w.Jobs["build"]
 	if !ok || b.RunsOn == "" {
 		t.Fatal("no build job with runs-on")
+	}
+	tested := false
+	for _, need := range b.Needs {
+		if w.Jobs[need].Uses == "./.github/workflows/ci.yml" {
+			tested = true
+		}
+	}
+	if !tested {
+		t.Errorf("the build job needs %q, none of which runs ./.github/workflows/ci.yml: a failing commit would be deployed", b.Needs)
 	}
 	iCheckout, _ := action(t, b.Steps, "actions/checkout", 4)
 	iGo, setupGo := action(t, b.Steps, "actions/setup-go", 5)
@@ -102,15 +145,7 @@ func TestPagesWorkflow(t *testing.T) {
 	if pages.ID != "pages" {
 		t.Errorf("configure-pages has id %q; the build reads steps.pages.outputs", pages.ID)
 	}
-	iBuild := -1
-	for i, s := range b.Steps {
-		if strings.Contains(s.Run, "./generator build") {
-			iBuild = i
-		}
-	}
-	if iBuild < 0 {
-		t.Fatal("no step runs ./generator build")
-	}
+	iBuild := stepRunning(t, b.Steps, "./generator build")
 	if !(iCheckout < iGo && iGo < iBuild && iPages < iBuild && iBuild < iUpload) {
 		t.Errorf("steps in the order checkout %d, setup-go %d, configure-pages %d, build %d, upload %d", iCheckout, iGo, iPages, iBuild, iUpload)
 	}
@@ -125,7 +160,7 @@ func TestPagesWorkflow(t *testing.T) {
 	}
 
 	d, ok := w.Jobs["deploy"]
-	if !ok || d.Needs != "build" || d.RunsOn == "" {
+	if !ok || !slices.Equal(d.Needs, words{"build"}) || d.RunsOn == "" {
 		t.Fatalf("deploy job %+v: want needs: build and runs-on", d)
 	}
 	_, deploy := action(t, d.Steps, "actions/deploy-pages", 4)
@@ -224,4 +259,132 @@ func shellWords(t *testing.T, line string) []string {
 		words = append(words, cur.String())
 	}
 	return words
+}
+
+// TestCIWorkflow checks the workflow of checks: it runs on every push and
+// pull request and when Pages calls it; it installs a browser and tells
+// the tests where it is; and it runs gofmt, go vet and go test -race over
+// the whole module, in a way that fails the job when they complain.
+func TestCIWorkflow(t *testing.T) {
+	w := readWorkflow(t, "ci.yml")
+	for _, on := range []string{"push", "pull_request", "workflow_call"} {
+		ev, ok := w.On[on]
+		if !ok {
+			t.Errorf("on: %s is missing", on)
+		} else if ev != nil && len(ev.Branches) > 0 {
+			t.Errorf("on: %s is limited to %v: every branch must be checked", on, ev.Branches)
+		}
+	}
+	if len(w.Jobs) != 1 {
+		t.Fatalf("jobs %v: want one test job", w.Jobs)
+	}
+	var job workflowJob
+	for _, j := range w.Jobs {
+		job = j
+	}
+	if job.RunsOn == "" {
+		t.Fatal("the test job has no runs-on")
+	}
+	iCheckout, _ := action(t, job.Steps, "actions/checkout", 4)
+	iGo, setupGo := action(t, job.Steps, "actions/setup-go", 5)
+	iChrome, chrome := action(t, job.Steps, "browser-actions/setup-chrome", 2)
+	if setupGo.With["go-version-file"] != "go.mod" {
+		t.Errorf("setup-go with %v: want go-version-file: go.mod", setupGo.With)
+	}
+	step := func(what, command string) (int, workflowStep) {
+		t.Helper()
+		for i, s := range job.Steps {
+			for _, l := range strings.Split(s.Run, "\n") {
+				if strings.Join(strings.Fields(l), " ") == command {
+					return i, s
+				}
+			}
+		}
+		t.Fatalf("no step runs %s as the line %q", what, command)
+		return 0, workflowStep{}
+	}
+	iVet, _ := step("go vet", "go vet ./...")
+	iTest, test := step("the tests", "go test -race -count=1 ./...")
+	iFmt := stepRunning(t, job.Steps, "gofmt -l")
+	if !(iCheckout < iGo && iGo < iFmt && iGo < iVet && iChrome < iTest && iGo < iTest) {
+		t.Errorf("steps in the order checkout %d, setup-go %d, chrome %d, gofmt %d, vet %d, test %d", iCheckout, iGo, iChrome, iFmt, iVet, iTest)
+	}
+	if want := "${{ steps." + chrome.ID + ".outputs.chrome-path }}"; chrome.ID == "" || test.Env["CHROME"] != want {
+		t.Errorf("the test step's CHROME is %q (setup-chrome id %q): want %s, so the browser tests find the browser", test.Env["CHROME"], chrome.ID, want)
+	}
+
+	// gofmt -l exits 0 whatever it lists: run the step as the runner
+	// would, on a file gofmt would change and on one it would not.
+	for _, c := range []struct {
+		src    string
+		failed bool
+	}{
+		{"package p\n\nfunc f() {}\n", false},
+		{"package p\nfunc f()   {}\n", true},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "p.go"), []byte(c.src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("bash", "-e", "-c", job.Steps[iFmt].Run)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if failed := err != nil; failed != c.failed {
+			t.Errorf("the gofmt step on %q: failed %v, want %v (%v)\n%s", c.src, failed, c.failed, err, out)
+		}
+	}
+}
+
+// TestImportWorkflow checks the scheduled workflow the README shows: it
+// parses, runs on a schedule, may commit and deploy, and imports, commits,
+// builds and uploads in that order, going on when only a feed failed.
+func TestImportWorkflow(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), "<!-- import workflow -->\n```yaml\n")
+	block, _, ok2 := strings.Cut(block, "```")
+	if !ok || !ok2 {
+		t.Fatal("the README shows no import workflow")
+	}
+	var w struct {
+		On struct {
+			Schedule []struct{ Cron string }
+		} `yaml:"on"`
+		Permissions map[string]string
+		Jobs        map[string]struct {
+			Needs string
+			Steps []workflowStep
+		}
+	}
+	if err := yaml.Unmarshal([]byte(block), &w); err != nil {
+		t.Fatalf("the README's import workflow: %v", err)
+	}
+	if len(w.On.Schedule) != 1 || len(strings.Fields(w.On.Schedule[0].Cron)) != 5 {
+		t.Errorf("schedule %+v", w.On.Schedule)
+	}
+	for k, v := range map[string]string{"contents": "write", "pages": "write", "id-token": "write"} {
+		if w.Permissions[k] != v {
+			t.Errorf("permission %s: %q, want %q", k, w.Permissions[k], v)
+		}
+	}
+	steps := w.Jobs["import"].Steps
+	order := []int{}
+	for _, want := range []string{`kabar" import --publish || [ $? -eq 1 ]`, "git push", "./generator build --base-url"} {
+		i := slices.IndexFunc(steps, func(s workflowStep) bool { return strings.Contains(s.Run, want) })
+		if i < 0 {
+			t.Fatalf("no step runs %q", want)
+		}
+		order = append(order, i)
+	}
+	up, _ := action(t, steps, "actions/upload-pages-artifact", 5)
+	if !slices.IsSorted(append(order, up)) {
+		t.Errorf("steps out of order: import, commit, build, upload at %v", append(order, up))
+	}
+	if d := w.Jobs["deploy"]; d.Needs != "import" {
+		t.Errorf("deploy needs %q", d.Needs)
+	} else {
+		action(t, d.Steps, "actions/deploy-pages", 5)
+	}
 }

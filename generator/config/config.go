@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"regexp"
+	"reflect"
 	"strings"
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/kabar-news/kabar/generator/diag"
 )
 
 // Files lists the config file names, in the order they are looked for.
@@ -36,13 +38,15 @@ type Config struct {
 	// Domain is a custom domain, written to CNAME for GitHub Pages.
 	Domain string `yaml:"domain" toml:"domain"`
 	// UnsafeHTML lets raw HTML in Markdown through; off by default.
-	UnsafeHTML bool   `yaml:"unsafe_html" toml:"unsafe_html"`
-	Author     string `yaml:"author" toml:"author"`
+	UnsafeHTML bool           `yaml:"unsafe_html" toml:"unsafe_html"`
+	Author     string         `yaml:"author" toml:"author"`
+	Params     map[string]any `yaml:"params" toml:"params"`
+	// Feeds are the outlets' feeds the import command reads.
+	Feeds []Feed `yaml:"feeds" toml:"feeds"`
 	// SearchSetting is the search key as written; Search is what it means.
 	SearchSetting *bool `yaml:"search" toml:"search"`
 	// Search makes the /search/ page and its index (on unless search: false).
-	Search bool           `yaml:"-" toml:"-"`
-	Params map[string]any `yaml:"params" toml:"params"`
+	Search bool `yaml:"-" toml:"-"`
 
 	// File is the config file that was read, or "" when none exists.
 	File string `yaml:"-" toml:"-"`
@@ -50,6 +54,13 @@ type Config struct {
 	Location *time.Location `yaml:"-" toml:"-"`
 	// BasePath is the path part of BaseURL, e.g. "/repo/" or "/".
 	BasePath string `yaml:"-" toml:"-"`
+}
+
+// Feed is one feed to import from.
+type Feed struct {
+	URL     string `yaml:"url" toml:"url"`         // an http(s) address, or a file relative to the site root
+	Source  string `yaml:"source" toml:"source"`   // the outlet's name; "" means the feed's own title
+	Section string `yaml:"section" toml:"section"` // the section its articles go in
 }
 
 // Default returns the configuration used when a site has no config file.
@@ -72,7 +83,7 @@ func Load(fsys fs.FS) (*Config, error) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, &diag.Diag{File: name, Message: err.Error(), Err: err}
 		}
 		c.File = name
 		if strings.HasSuffix(name, ".toml") {
@@ -86,8 +97,9 @@ func Load(fsys fs.FS) (*Config, error) {
 		break
 	}
 	if err := c.finish(); err != nil {
-		if c.File != "" {
-			return nil, fmt.Errorf("%s: %w", c.File, err)
+		var d *diag.Diag
+		if errors.As(err, &d) && d.File == "" {
+			d.File = c.File
 		}
 		return nil, err
 	}
@@ -95,37 +107,70 @@ func Load(fsys fs.FS) (*Config, error) {
 }
 
 // settings lists the config's field names, for the fix of an unknown one.
-const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, search, params"
+const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, params, feeds, search"
 
-var unknownYAML = regexp.MustCompile(`^field (.+) not found in type`)
+// feedSettings are the fields of one entry of feeds.
+const feedSettings = "url, source, section (in each entry of feeds)"
+
+// yamlFields maps the yaml names of a struct type's fields to their types.
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	fields := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); name != "" && name != "-" {
+			fields[name] = t.Field(i).Type
+		}
+	}
+	return fields
+}
+
+// unknownYAML reports each key of a YAML config that names no setting,
+// with its line: found in the document itself, as the YAML library says
+// so only in the words of its message. n is a group of settings of type
+// t, known lists them for the fix; lists of groups (feeds) are followed.
+func unknownYAML(name string, n *yaml.Node, t reflect.Type, known string) []error {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	fields := yamlFields(t)
+	var errs []error
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		ft, ok := fields[k.Value]
+		if !ok {
+			errs = append(errs, &diag.Diag{File: name, Line: max(k.Line, 1), Message: fmt.Sprintf("unknown setting %q", k.Value), Fix: "the settings are " + known})
+			continue
+		}
+		if ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && v.Kind == yaml.SequenceNode {
+			for _, item := range v.Content {
+				errs = append(errs, unknownYAML(name, item, ft.Elem(), feedSettings)...)
+			}
+		}
+	}
+	return errs
+}
 
 func decodeYAML(name string, data []byte, c *Config) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		var le *yaml.LoadError
 		if errors.As(err, &le) {
-			return fmt.Errorf("%s:%d: %s: fix the YAML syntax (check indentation, and quote values that contain ': ')", name, max(le.Mark.Line, 1), le.Message)
+			return &diag.Diag{File: name, Line: max(le.Mark.Line, 1), Message: le.Message, Fix: "fix the YAML syntax (check indentation, and quote values that contain ': ')", Err: err}
 		}
-		return fmt.Errorf("%s: %v: fix the YAML syntax", name, err)
+		return &diag.Diag{File: name, Message: err.Error(), Fix: "fix the YAML syntax", Err: err}
 	}
 	if len(doc.Content) == 0 {
 		return nil // empty, or only comments
 	}
-	err := doc.Load(c, yaml.WithKnownFields())
+	errs := unknownYAML(name, doc.Content[0], reflect.TypeFor[Config](), settings)
+	err := doc.Load(c)
 	var les *yaml.LoadErrors
-	if !errors.As(err, &les) {
-		if err != nil {
-			return fmt.Errorf("%s: %v", name, err)
+	switch {
+	case errors.As(err, &les):
+		for _, e := range les.Errors {
+			errs = append(errs, &diag.Diag{File: name, Line: max(e.Mark.Line, 1), Message: e.Message, Fix: "fix the value on this line"})
 		}
-		return nil
-	}
-	errs := make([]error, 0, len(les.Errors))
-	for _, e := range les.Errors {
-		if m := unknownYAML.FindStringSubmatch(e.Message); m != nil {
-			errs = append(errs, fmt.Errorf("%s:%d: unknown setting %q: the settings are %s", name, max(e.Mark.Line, 1), m[1], settings))
-			continue
-		}
-		errs = append(errs, fmt.Errorf("%s:%d: %s: fix the value on this line", name, max(e.Mark.Line, 1), e.Message))
+	case err != nil:
+		errs = append(errs, &diag.Diag{File: name, Message: err.Error(), Err: err})
 	}
 	return errors.Join(errs...)
 }
@@ -139,17 +184,17 @@ func decodeTOML(name string, data []byte, c *Config) error {
 		errs := make([]error, 0, len(sme.Errors))
 		for _, e := range sme.Errors {
 			row, _ := e.Position()
-			errs = append(errs, fmt.Errorf("%s:%d: unknown setting %q: the settings are %s", name, row, strings.Join(e.Key(), "."), settings))
+			errs = append(errs, &diag.Diag{File: name, Line: row, Message: fmt.Sprintf("unknown setting %q", strings.Join(e.Key(), ".")), Fix: "the settings are " + settings})
 		}
 		return errors.Join(errs...)
 	}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		row, _ := de.Position()
-		return fmt.Errorf("%s:%d: %s: fix the TOML syntax (strings need quotes)", name, row, strings.TrimPrefix(de.Error(), "toml: "))
+		return &diag.Diag{File: name, Line: row, Message: strings.TrimPrefix(de.Error(), "toml: "), Fix: "fix the TOML syntax (strings need quotes)", Err: err}
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %v", name, err)
+		return &diag.Diag{File: name, Message: err.Error(), Err: err}
 	}
 	return nil
 }
@@ -173,14 +218,14 @@ func (c *Config) finish() error {
 	}
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
-		return fmt.Errorf("timezone %q is unknown: use an IANA name such as Asia/Jakarta or UTC", c.TimeZone)
+		return &diag.Diag{Message: fmt.Sprintf("timezone %q is unknown", c.TimeZone), Fix: "use an IANA name such as Asia/Jakarta or UTC"}
 	}
 	c.Location = loc
 	if c.PerPage == 0 {
 		c.PerPage = 10
 	}
 	if c.PerPage < 0 {
-		return fmt.Errorf("per_page is %d: it must be a positive number", c.PerPage)
+		return &diag.Diag{Message: fmt.Sprintf("per_page is %d", c.PerPage), Fix: "it must be a positive number"}
 	}
 	if c.Permalink == "" {
 		c.Permalink = "/:year/:month/:day/:slug/"
@@ -196,10 +241,10 @@ func (c *Config) finish() error {
 	}
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("base URL %q is not an absolute http(s) URL: write it like https://user.github.io/repo/", c.BaseURL)
+		return &diag.Diag{Message: fmt.Sprintf("base URL %q is not an absolute http(s) URL", c.BaseURL), Fix: "write it like https://user.github.io/repo/"}
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("base URL %q has a query or fragment: remove it", c.BaseURL)
+		return &diag.Diag{Message: fmt.Sprintf("base URL %q has a query or fragment", c.BaseURL), Fix: "remove it"}
 	}
 	u.Path = "/" + strings.Trim(u.Path, "/") + "/"
 	if u.Path == "//" {
@@ -209,21 +254,26 @@ func (c *Config) finish() error {
 	c.BasePath = u.Path
 	c.BaseURL = u.String()
 	if strings.ContainsAny(c.Domain, "/: ") {
-		return fmt.Errorf("domain %q must be a bare host name such as news.example.id", c.Domain)
+		return &diag.Diag{Message: fmt.Sprintf("domain %q must be a bare host name such as news.example.id", c.Domain)}
+	}
+	for i, f := range c.Feeds {
+		if strings.TrimSpace(f.URL) == "" {
+			return &diag.Diag{Message: fmt.Sprintf("feeds: entry %d has no url", i+1), Fix: "write it as - url: https://www.example.id/rss.xml"}
+		}
 	}
 	return nil
 }
 
 func checkPermalink(p string) error {
 	if !strings.HasPrefix(p, "/") || !strings.HasSuffix(p, "/") {
-		return fmt.Errorf("permalink %q must start and end with '/', e.g. /:year/:month/:day/:slug/", p)
+		return &diag.Diag{Message: fmt.Sprintf("permalink %q must start and end with '/', e.g. /:year/:month/:day/:slug/", p)}
 	}
 	if !strings.Contains(p, ":slug") {
-		return fmt.Errorf("permalink %q must contain :slug so that every article gets its own page", p)
+		return &diag.Diag{Message: fmt.Sprintf("permalink %q must contain :slug so that every article gets its own page", p)}
 	}
 	for _, seg := range strings.Split(strings.Trim(p, "/"), "/") {
 		if seg == ".." || seg == "." {
-			return fmt.Errorf("permalink %q must not contain '.' or '..' segments", p)
+			return &diag.Diag{Message: fmt.Sprintf("permalink %q must not contain '.' or '..' segments", p)}
 		}
 	}
 	return nil

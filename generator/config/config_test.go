@@ -203,3 +203,23 @@ func TestLoadErrors(t *testing.T) {
 		t.Error("SetBaseURL(not a url): no error")
 	}
 }
+
+func TestFeeds(t *testing.T) {
+	c := mustLoad(t, map[string]string{"site.yaml": `feeds:
+  - url: https://www.antaranews.com/rss/terkini.xml
+    source: Antara
+    section: Nasional
+  - url: feeds/lokal.xml
+`})
+	if len(c.Feeds) != 2 || c.Feeds[0] != (Feed{URL: "https://www.antaranews.com/rss/terkini.xml", Source: "Antara", Section: "Nasional"}) || c.Feeds[1].URL != "feeds/lokal.xml" {
+		t.Fatalf("feeds = %+v", c.Feeds)
+	}
+	_, err := load(t, map[string]string{"site.yaml": "feeds:\n  - url: https://a.example/rss\n    sumber: A\n"})
+	if err == nil || !strings.Contains(err.Error(), `site.yaml:3: unknown setting "sumber"`) || !strings.Contains(err.Error(), "url, source, section") {
+		t.Errorf("unknown feed field: %v", err)
+	}
+	_, err = load(t, map[string]string{"site.yaml": "feeds:\n  - source: A\n"})
+	if err == nil || !strings.Contains(err.Error(), "site.yaml: feeds: entry 1 has no url") {
+		t.Errorf("feed without url: %v", err)
+	}
+}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/gosimple/slug"
 
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/markdown"
 )
 
@@ -54,18 +55,22 @@ type Error struct {
 	Line int
 	Msg  string
 	Fix  string
+	// Err is the kind of problem (ErrNoFrontMatter) or the error of the
+	// file system underneath, for errors.Is.
+	Err error
 }
 
-func (e *Error) Error() string {
-	s := e.Path
-	if e.Line > 0 {
-		s += fmt.Sprintf(":%d", e.Line)
-	}
-	s += ": " + e.Msg
-	if e.Fix != "" {
-		s += ": " + e.Fix
-	}
-	return s
+// ErrNoFrontMatter is the kind of Error of a file that does not start
+// with front matter.
+var ErrNoFrontMatter = errors.New("no front matter")
+
+func (e *Error) Error() string { return e.Diag().String() }
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Diag is the error as a diagnostic, for the terminal, the preview and JSON.
+func (e *Error) Diag() diag.Diag {
+	return diag.Diag{File: e.Path, Line: e.Line, Severity: diag.Error, Message: e.Msg, Fix: e.Fix, Err: e.Err}
 }
 
 // ReadFile reads the article name from fsys, refusing a file larger than
@@ -77,7 +82,7 @@ func ReadFile(fsys fs.FS, name, displayPath string) ([]byte, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err // the path is displayPath's
 		}
-		return nil, fmt.Errorf("%s: %w", displayPath, err)
+		return nil, &Error{Path: displayPath, Msg: err.Error(), Err: err}
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.Size() > MaxFileSize {
@@ -85,7 +90,7 @@ func ReadFile(fsys fs.FS, name, displayPath string) ([]byte, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", displayPath, err)
+		return nil, &Error{Path: displayPath, Msg: err.Error(), Err: err}
 	}
 	if len(data) > MaxFileSize {
 		return nil, tooBig(displayPath, int64(len(data)))
@@ -355,8 +360,12 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 
 // isWebURL reports whether s is an absolute http or https address.
 func isWebURL(s string) bool {
+	// url.Parse lets control characters through in a fragment.
+	if strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return false
+	}
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Hostname() != "" // not only a user or a port
 }
 
 // isImageURL reports whether s is a web address or a path on the site
@@ -480,8 +489,7 @@ func Body(displayPath string, data []byte) ([]byte, error) {
 	data = newlines(data)
 	_, _, _, body, _, err := split(displayPath, data)
 	if err != nil {
-		var e *Error
-		if errors.As(err, &e) && e.Msg == "no front matter" {
+		if errors.Is(err, ErrNoFrontMatter) {
 			return data, nil
 		}
 		return nil, err

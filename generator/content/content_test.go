@@ -558,3 +558,13 @@ func TestBody(t *testing.T) {
 		t.Errorf("unclosed front matter: error = %v", err)
 	}
 }
+
+func TestFrontMatter(t *testing.T) {
+	fm, err := FrontMatter("content/x.md", []byte("---\r\nTitle: Judul\r\nsource_id: warta-1\r\ntags: [a, b]\r\n---\r\nBody *not* rendered [\r\n"))
+	if err != nil || fm["title"] != "Judul" || fm["source_id"] != "warta-1" || len(fm["tags"].([]any)) != 2 {
+		t.Fatalf("FrontMatter = %v, %v", fm, err)
+	}
+	if _, err := FrontMatter("content/y.md", []byte("---\ntitle: [\n---\n")); err == nil || !strings.HasPrefix(err.Error(), "content/y.md:3: bad YAML") {
+		t.Errorf("bad YAML: %v", err)
+	}
+}

@@ -36,7 +36,7 @@ func split(path string, data []byte) (fm []byte, format string, fmLine int, body
 	case "+++":
 		format = "toml"
 	default:
-		return nil, "", 0, nil, 0, &Error{Path: path, Line: 1,
+		return nil, "", 0, nil, 0, &Error{Path: path, Line: 1, Err: ErrNoFrontMatter,
 			Msg: "no front matter",
 			Fix: "start the file with a line '---', then 'title:' and 'date:', then another '---' (or use '+++' for TOML)"}
 	}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/kabar-news/kabar/generator/internal/htmlcheck"
 )
 
 func convert(t *testing.T, r *Renderer, src string) Result {
@@ -80,15 +82,24 @@ func TestDangerousLinks(t *testing.T) {
 		{"<javascript:alert(1)>", `<p><a href="">javascript:alert(1)</a></p>`},
 		{"![foto](javascript:alert(1))", `<p><img src="" alt="foto"></p>`},
 		{"[ref]\n\n[ref]: javascript:alert(1)", `<p><a href="">ref</a></p>`},
-		// Inline images are harmless and allowed.
+		// Inline images in formats that cannot hold script are allowed;
+		// an SVG can, and is not (the rule of package htmlcheck).
 		{"![foto](data:image/png;base64,iVBORw0KGgo=)", `<p><img src="data:image/png;base64,iVBORw0KGgo=" alt="foto"></p>`},
+		{"![foto](data:image/gif;base64,R0lGODlh)", `<p><img src="data:image/gif;base64,R0lGODlh" alt="foto"></p>`},
+		{"![foto](data:image/svg+xml;base64,PHN2Zz4=)", `<p><img src="" alt="foto"></p>`},
+		{"![foto](DATA:text/html;base64,PHNjcmlwdD4=)", `<p><img src="" alt="foto"></p>`},
+		{"[berkas](file:///etc/passwd)", `<p><a href="">berkas</a></p>`},
 		{"[asli](https://www.antaranews.com/berita/1)", `<p><a href="https://www.antaranews.com/berita/1">asli</a></p>`},
 		{"[judul](\"onmouseover=alert(1))", `<p><a href="%22onmouseover=alert(1)">judul</a></p>`},
 	}
 	r := New(false)
 	for _, tt := range tests {
-		if got := strings.TrimSpace(string(convert(t, r, tt.src).HTML)); got != tt.want {
+		got := strings.TrimSpace(string(convert(t, r, tt.src).HTML))
+		if got != tt.want {
 			t.Errorf("%q:\n got %s\nwant %s", tt.src, got, tt.want)
+		}
+		if m := htmlcheck.Live([]byte(got)); m != "" {
+			t.Errorf("%q: %s breaks the rule of package htmlcheck", tt.src, m)
 		}
 	}
 }

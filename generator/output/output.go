@@ -15,6 +15,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // Marker is the file that marks a folder as this generator's output. A
@@ -244,8 +245,7 @@ func checkOwned(dir string) error {
 		return nil
 	}
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) && strings.Contains(err.Error(), "not a directory") {
+		if errors.Is(err, syscall.ENOTDIR) {
 			return fmt.Errorf("output %s is a file, not a folder: pick another --out", dir)
 		}
 		return err

@@ -2,7 +2,7 @@ package render
 
 import (
 	"bytes"
-	"github.com/kabar-news/kabar/generator/internal/testsite"
+	"github.com/kabar-news/kabar/generator/internal/htmlcheck"
 	"strings"
 	"testing"
 
@@ -72,7 +72,7 @@ func checkSafe(t *testing.T, name, page string, allowScript bool) *html.Node {
 		if n.Type != html.ElementNode {
 			return
 		}
-		if n.Data == "script" && !allowScript && !(n.FirstChild == nil && testsite.ThemeScript(n.Attr)) {
+		if n.Data == "script" && !allowScript && !(n.FirstChild == nil && htmlcheck.ThemeScript(n.Attr)) {
 			t.Errorf("%s: a <script> element: %s", name, text(n))
 		}
 		for _, a := range n.Attr {

@@ -14,7 +14,9 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"text/template/parse"
@@ -23,6 +25,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/lang"
 	"github.com/kabar-news/kabar/generator/site"
 )
@@ -68,22 +71,22 @@ func Load(cfg *config.Config, layers ...fs.FS) (*Templates, error) {
 		}
 	}
 	if _, ok := files["base.html"]; !ok {
-		return nil, errors.New("templates/base.html is missing: every page is drawn in it; restore it or remove templates/ to use the built-in theme")
+		return nil, &diag.Diag{File: "templates/base.html", Message: "the file is missing: every page is drawn in it", Fix: "restore it or remove templates/ to use the built-in theme"}
 	}
 	root := template.New("base.html").Funcs(Funcs(cfg))
 	var errs []error
 	parse := func(t *template.Template, name string) {
 		if !utf8.Valid(files[name]) {
-			errs = append(errs, fmt.Errorf("templates/%s: not valid UTF-8: save it as UTF-8", name))
+			errs = append(errs, &diag.Diag{File: "templates/" + name, Message: "not valid UTF-8", Fix: "save it as UTF-8"})
 			return
 		}
 		if _, err := t.New(name).Parse(string(files[name])); err != nil {
-			errs = append(errs, fmt.Errorf("templates/%s", strings.TrimPrefix(err.Error(), "template: ")))
+			errs = append(errs, templateDiag(err))
 		}
 	}
 	// root was created as base.html; parse into it directly.
 	if _, err := root.Parse(string(files["base.html"])); err != nil {
-		errs = append(errs, fmt.Errorf("templates/%s", strings.TrimPrefix(err.Error(), "template: ")))
+		errs = append(errs, templateDiag(err))
 	}
 	names := make([]string, 0, len(files))
 	for name := range files {
@@ -146,10 +149,11 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 func (t *Templates) Page(w io.Writer, p *site.Page, dot any) error {
 	tmpl, ok := t.byName[p.Template]
 	if !ok {
-		return fmt.Errorf("templates/%s is missing: it draws the %s page %s; add it or remove templates/ to use the built-in theme", p.Template, p.Kind, p.Path)
+		return &diag.Diag{File: "templates/" + p.Template, Message: fmt.Sprintf("the file is missing: it draws the %s page %s", p.Kind, p.Path),
+			Fix: "add it or remove templates/ to use the built-in theme"}
 	}
 	if err := tmpl.ExecuteTemplate(w, "base.html", dot); err != nil {
-		return &PageError{Msg: "templates/" + strings.TrimPrefix(err.Error(), "template: "), Path: p.Path}
+		return &PageError{Diag: *templateDiag(err), Path: p.Path}
 	}
 	return nil
 }
@@ -157,13 +161,13 @@ func (t *Templates) Page(w io.Writer, p *site.Page, dot any) error {
 // Partial renders the template called name (a partial) with dot.
 func (t *Templates) Partial(name string, dot any) ([]byte, error) {
 	if t.fragments.Lookup(name) == nil {
-		return nil, errors.New("templates/" + name + " is missing: a page shows it; add it or remove templates/ to use the built-in theme")
+		return nil, &diag.Diag{File: "templates/" + name, Message: "the file is missing: a page shows it", Fix: "add it or remove templates/ to use the built-in theme"}
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
 	if err := t.fragments.ExecuteTemplate(buf, name, dot); err != nil {
-		return nil, errors.New("templates/" + strings.TrimPrefix(err.Error(), "template: "))
+		return nil, templateDiag(err)
 	}
 	return bytes.Clone(buf.Bytes()), nil
 }
@@ -240,18 +244,45 @@ func calls(n parse.Node, called func(string)) {
 	}
 }
 
-// PageError is a template that failed on one page.
-type PageError struct {
-	Msg  string // names the template file and line
-	Path string // the page being rendered
+// templateLoc is where the template packages put the place of a problem
+// in their messages, the only place they keep it: "template: NAME:LINE:
+// ..." or "template: NAME:LINE:COL: ...", and "html/template:NAME:LINE:COL:
+// ..." for escaping errors.
+var templateLoc = regexp.MustCompile(`(?s)^(?:html/)?template: ?([^:\s]+):(\d+)(?::(\d+))?: (.*)$`)
+
+// templateDiag is an error of the template packages as a diagnostic that
+// names the file under templates/, its line and column. The packages
+// give the place only inside the message, so it is read from there, once,
+// where the error arises.
+func templateDiag(err error) *diag.Diag {
+	var he *template.Error // html/template's own errors keep their place
+	if errors.As(err, &he) && he.Name != "" {
+		return &diag.Diag{File: "templates/" + he.Name, Line: he.Line, Message: he.Description, Err: err}
+	}
+	m := templateLoc.FindStringSubmatch(err.Error())
+	if m == nil {
+		return &diag.Diag{Message: err.Error(), Err: err}
+	}
+	line, _ := strconv.Atoi(m[2])
+	col, _ := strconv.Atoi(m[3])
+	return &diag.Diag{File: "templates/" + m[1], Line: line, Column: col, Message: m[4], Err: err}
 }
 
-func (e *PageError) Error() string { return e.Msg + " (rendering " + e.Path + ")" }
+// PageError is a template that failed on one page.
+type PageError struct {
+	Diag diag.Diag // names the template file and line
+	Path string    // the page being rendered
+}
+
+func (e *PageError) Error() string { return e.Diag.String() + " (rendering " + e.Path + ")" }
+
+// Unwrap is the template's problem, for errors.As and errors.Is.
+func (e *PageError) Unwrap() error { return &e.Diag }
 
 // JoinPageErrors reports a template error once, not once per page it
 // broke, naming a few of the pages.
 func JoinPageErrors(errs []error) error {
-	var order []string
+	var order []*PageError
 	pages := map[string][]string{}
 	var other []error
 	for _, err := range errs {
@@ -259,21 +290,24 @@ func JoinPageErrors(errs []error) error {
 		switch {
 		case err == nil:
 		case errors.As(err, &pe):
-			if _, ok := pages[pe.Msg]; !ok {
-				order = append(order, pe.Msg)
+			key := pe.Diag.String()
+			if _, ok := pages[key]; !ok {
+				order = append(order, pe)
 			}
-			pages[pe.Msg] = append(pages[pe.Msg], pe.Path)
+			pages[key] = append(pages[key], pe.Path)
 		default:
 			other = append(other, err)
 		}
 	}
-	for _, msg := range order {
-		p := pages[msg]
+	for _, pe := range order {
+		p := pages[pe.Diag.String()]
 		where := strings.Join(p[:min(3, len(p))], ", ")
 		if len(p) > 3 {
 			where += fmt.Sprintf(" and %d more pages", len(p)-3)
 		}
-		other = append(other, fmt.Errorf("%s (rendering %s)", msg, where))
+		d := pe.Diag
+		d.Message += " (rendering " + where + ")"
+		other = append(other, &d)
 	}
 	return errors.Join(other...)
 }

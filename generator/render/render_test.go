@@ -13,6 +13,7 @@ import (
 
 	"github.com/kabar-news/kabar/generator/config"
 	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/site"
 	"github.com/kabar-news/kabar/generator/view"
@@ -205,24 +206,27 @@ func TestSiteTemplateOverridesBuiltIn(t *testing.T) {
 
 func TestMissingTemplates(t *testing.T) {
 	c := testConfig(t)
-	if _, err := Load(c, fstest.MapFS{"home.html": {Data: []byte("x")}}); err == nil ||
-		err.Error() != "templates/base.html is missing: every page is drawn in it; restore it or remove templates/ to use the built-in theme" {
+	_, err := Load(c, fstest.MapFS{"home.html": {Data: []byte("x")}})
+	var d *diag.Diag
+	if !errors.As(err, &d) || d.File != "templates/base.html" || d.Message != "the file is missing: every page is drawn in it" ||
+		d.Fix != "restore it or remove templates/ to use the built-in theme" {
 		t.Errorf("no base.html: error = %v", err)
 	}
 	s := build(t, c, map[string]string{"ekonomi/rupiah.md": rupiah})
 	tmpl := mustLoad(t, c, fstest.MapFS{"base.html": {Data: []byte(`{{block "main" .}}{{end}}`)}})
-	_, err := renderPage(tmpl, s.Pages()[0])
-	if want := "templates/home.html is missing: it draws the home page /; add it or remove templates/ to use the built-in theme"; err == nil || err.Error() != want {
-		t.Errorf("no home.html: error = %v\nwant %s", err, want)
+	_, err = renderPage(tmpl, s.Pages()[0])
+	if !errors.As(err, &d) || d.File != "templates/home.html" || d.Message != "the file is missing: it draws the home page /" ||
+		d.Fix != "add it or remove templates/ to use the built-in theme" {
+		t.Errorf("no home.html: error = %v", err)
 	}
 }
 
 func TestJoinPageErrors(t *testing.T) {
 	var errs []error
 	for _, p := range []string{"/a/", "/b/", "/c/", "/d/", "/e/"} {
-		errs = append(errs, &PageError{Msg: "templates/list.html:3: boom", Path: p})
+		errs = append(errs, &PageError{Diag: diag.Diag{File: "templates/list.html", Line: 3, Message: "boom"}, Path: p})
 	}
-	errs = append(errs, nil, errors.New("feed.xml: other"), &PageError{Msg: "templates/home.html:1: bang", Path: "/"})
+	errs = append(errs, nil, errors.New("feed.xml: other"), &PageError{Diag: diag.Diag{File: "templates/home.html", Line: 1, Message: "bang"}, Path: "/"})
 	want := "feed.xml: other\ntemplates/list.html:3: boom (rendering /a/, /b/, /c/ and 2 more pages)\ntemplates/home.html:1: bang (rendering /)"
 	if err := JoinPageErrors(errs); err == nil || err.Error() != want {
 		t.Errorf("JoinPageErrors =\n%v\nwant\n%s", err, want)
@@ -280,4 +284,41 @@ func renderPage(tmpl *Templates, p *site.Page) ([]byte, error) {
 	var buf bytes.Buffer
 	err := tmpl.Page(&buf, p, view.NewRecorder(env).Page(p))
 	return buf.Bytes(), err
+}
+
+// TestTemplateDiag: the template packages' errors become diagnostics that
+// name the file under templates/, the line and, when they give it, the
+// column, whether the file fails to parse, to escape or to run.
+func TestTemplateDiag(t *testing.T) {
+	c := testConfig(t)
+	base := `<!DOCTYPE html><html><body>{{block "main" .}}{{end}}</body></html>`
+	for _, tc := range []struct {
+		name, file, src string
+		line, col       int
+		msg             string
+	}{
+		{"parse", "partials/card.html", "<p>\n{{if}}</p>", 2, 0, "missing value for if"},
+		{"escape", "home.html", `{{define "main"}}<a href="{{.Title}}>x</a>{{end}}`, 0, 0, "ends in a non-text context"},
+		{"run", "home.html", "{{define \"main\"}}\n\n  <p>{{.NoSuchField}}</p>{{end}}", 3, 7, "can't evaluate field NoSuchField"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := fstest.MapFS{"base.html": {Data: []byte(base)}, tc.file: {Data: []byte(tc.src)}}
+			tmpl, err := Load(c, files)
+			if err == nil {
+				s := build(t, c, map[string]string{"ekonomi/rupiah.md": rupiah})
+				_, err = renderPage(tmpl, s.Pages()[0])
+			}
+			var d *diag.Diag
+			if !errors.As(err, &d) {
+				t.Fatalf("error %v (%T) holds no diagnostic", err, err)
+			}
+			wantFile := "templates/" + tc.file
+			if tc.name == "escape" {
+				wantFile = "templates/base.html" // where html/template finds the page ends
+			}
+			if d.File != wantFile || d.Line != tc.line || d.Column != tc.col || !strings.Contains(d.Message, tc.msg) || strings.Contains(d.Message, "template:") {
+				t.Errorf("diagnostic %+v: want %s line %d column %d, a message with %q and no package prefix", d, wantFile, tc.line, tc.col, tc.msg)
+			}
+		})
+	}
 }

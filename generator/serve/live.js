@@ -36,7 +36,7 @@
       if (e.file) {
         var where = document.createElement("strong");
         where.className = "digest-error-file";
-        where.textContent = e.file + (e.line ? ":" + e.line : "");
+        where.textContent = e.file + (e.line ? ":" + e.line + (e.column ? ":" + e.column : "") : "");
         where.style.color = "#ffd180";
         p.appendChild(where);
         p.appendChild(document.createTextNode("\n"));
@@ -45,6 +45,13 @@
       msg.className = "digest-error-message";
       msg.textContent = e.message;
       p.appendChild(msg);
+      if (e.fix) {
+        var fix = document.createElement("span");
+        fix.className = "digest-error-fix";
+        fix.textContent = "\n" + e.fix;
+        fix.style.color = "#b9f6ca";
+        p.appendChild(fix);
+      }
       overlay.appendChild(p);
     });
     var note = document.createElement("p");

@@ -29,11 +29,12 @@ import (
 	"net/http"
 	"os"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/kabar-news/kabar/generator/diag"
 )
 
 // Prefix is the path of the server's own files, outside any base path a
@@ -57,14 +58,7 @@ type Server struct {
 	basePath string
 	id       string // this server, so a page can tell it is a new one
 	gen      int    // counts the builds that changed the site
-	errs     []Problem
-}
-
-// Problem is one error of a failed build, as the overlay shows it.
-type Problem struct {
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
-	Message string `json:"message"`
+	errs     []diag.Diag
 }
 
 // New returns a server for the folder opt.Dir, serving it under "/" until
@@ -119,40 +113,16 @@ func (s *Server) Built(basePath string, changed []string) {
 	s.hub.send(event{name: name, data: mustJSON(map[string]any{"generation": gen, "files": changed})})
 }
 
-// Failed tells the server a build failed; pages show err over them.
-func (s *Server) Failed(err error) {
-	probs := Problems(err)
+// Failed tells the server a build failed with these problems; pages show
+// them over the page, each with its file, line, column, message and fix.
+func (s *Server) Failed(problems []diag.Diag) {
 	s.mu.Lock()
-	s.errs = probs
+	s.errs = problems
 	s.mu.Unlock()
-	s.hub.send(event{name: "failed", data: mustJSON(map[string]any{"errors": probs})})
+	s.hub.send(event{name: "failed", data: mustJSON(map[string]any{"errors": problems})})
 }
 
 func (s *Server) generation() string { return s.id + "-" + strconv.Itoa(s.gen) }
-
-var problemLine = regexp.MustCompile(`^(\S+?):(\d+)(?::\d+)?: (.*)$`)
-
-// Problems splits a build error into its lines: "file:line: message".
-func Problems(err error) []Problem {
-	var out []Problem
-	for _, l := range strings.Split(strings.TrimSpace(err.Error()), "\n") {
-		l = strings.TrimSpace(l)
-		if l == "" {
-			continue
-		}
-		if m := problemLine.FindStringSubmatch(l); m != nil {
-			n, _ := strconv.Atoi(m[2])
-			out = append(out, Problem{File: m[1], Line: n, Message: m[3]})
-			continue
-		}
-		if file, msg, ok := strings.Cut(l, ": "); ok && !strings.Contains(file, " ") && strings.ContainsAny(file, "./") {
-			out = append(out, Problem{File: file, Message: msg})
-			continue
-		}
-		out = append(out, Problem{Message: l})
-	}
-	return out
-}
 
 // Serve serves HTTP on ln until ctx is done; then it ends the event
 // streams and shuts down, waiting up to five seconds for requests.

@@ -3,7 +3,6 @@ package serve
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/output"
 )
 
@@ -329,9 +329,17 @@ func TestEvents(t *testing.T) {
 	}
 	s.Built("/", []string{"css/s.css"})
 	es.want("css")
-	s.Failed(errors.New("content/dunia/a.md:3: bad YAML front matter: quote the title: write it as title: \"...\"\ntemplates/base.html:12:5: function \"x\" not defined\nsomething else"))
+	s.Failed([]diag.Diag{
+		{File: "content/dunia/a.md", Line: 3, Severity: diag.Error, Message: "bad YAML front matter: did not find expected key", Fix: "quote the title"},
+		{File: "templates/base.html", Line: 12, Column: 5, Severity: diag.Error, Message: `function "x" not defined`},
+		{Severity: diag.Error, Message: "something else: with a colon"},
+	})
 	d := es.want("failed")
-	for _, want := range []string{`"file":"content/dunia/a.md","line":3,"message":"bad YAML front matter`, `"file":"templates/base.html","line":12,"message":"function \"x\" not defined"`, `{"message":"something else"}`} {
+	for _, want := range []string{
+		`{"file":"content/dunia/a.md","line":3,"severity":"error","message":"bad YAML front matter: did not find expected key","fix":"quote the title"}`,
+		`{"file":"templates/base.html","line":12,"column":5,"severity":"error","message":"function \"x\" not defined"}`,
+		`{"severity":"error","message":"something else: with a colon"}`,
+	} {
 		if !strings.Contains(d, want) {
 			t.Errorf("failed event lacks %s: %s", want, d)
 		}
@@ -364,6 +372,9 @@ func TestSlowClient(t *testing.T) {
 	deadline := time.Now().Add(patience)
 	for s.Clients() < 2 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
+	}
+	if n := s.Clients(); n != 2 {
+		t.Fatalf("%d browsers connected, want the slow and the fast one: the test would prove nothing", n)
 	}
 	done := make(chan struct{})
 	go func() {

@@ -43,7 +43,7 @@ func TestOutputStaysInside(t *testing.T) {
 		s, err := New(c, "", list)
 		if err != nil {
 			// Slugs may meet in the short patterns; that is reported, never written.
-			if pattern == "/:year/:month/:day/:slug/" || !strings.Contains(err.Error(), "both have the URL") {
+			if pattern == "/:year/:month/:day/:slug/" || !strings.Contains(err.Error(), "has the URL") {
 				t.Errorf("%s: %v", pattern, err)
 			}
 			continue
@@ -81,7 +81,7 @@ func TestNamesDifferingInCase(t *testing.T) {
 		parseArticle(t, "dunia/Berita.md", "---\ntitle: A\ndate: 2025-04-28\n---\n"),
 		parseArticle(t, "dunia/berita.md", "---\ntitle: B\ndate: 2025-04-28\n---\n"),
 	})
-	want := "content/dunia/Berita.md and content/dunia/berita.md both have the URL /2025/04/28/berita/: give one of them another slug (add slug: ... to its front matter)"
+	want := "content/dunia/berita.md: has the URL /2025/04/28/berita/, as content/dunia/Berita.md does: give one of them another slug (add slug: ... to its front matter)"
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v\nwant    %s", err, want)
 	}
@@ -106,7 +106,7 @@ func TestNamesDifferingInCase(t *testing.T) {
 	c := s.Config
 	c.PerPage = 1
 	err = CheckClashes(s.Pages(), nil)
-	if want := "the home page /page/2/ and content/2.md would both write page/2/index.html: rename one of them"; err == nil || err.Error() != want {
+	if want := "content/2.md: writes page/2/index.html, as the home page /page/2/ does: rename one of them"; err == nil || err.Error() != want {
 		t.Errorf("error = %v\nwant    %s", err, want)
 	}
 }

@@ -1,12 +1,15 @@
 package site
 
 import (
+	"errors"
 	"fmt"
-	"github.com/kabar-news/kabar/generator/lang"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kabar-news/kabar/generator/diag"
+	"github.com/kabar-news/kabar/generator/lang"
 )
 
 // Page is one HTML page to render: the "dot" of its template.
@@ -195,14 +198,22 @@ func (s *Site) Pages() []*Page {
 // makes them (static files, feeds).
 func CheckClashes(pages []*Page, others map[string]string) error {
 	owner := make(map[string]string, len(pages)+len(others))
-	var errs []string
+	var errs []error
 	claim := func(file, who string) {
 		key := strings.ToLower(file) // case-insensitive file systems
-		if prev, ok := owner[key]; ok {
-			errs = append(errs, fmt.Sprintf("%s and %s would both write %s: rename one of them", prev, who, file))
+		prev, ok := owner[key]
+		if !ok {
+			owner[key] = who
 			return
 		}
-		owner[key] = who
+		// The problem is at a site file, when one of the two is one.
+		d := &diag.Diag{Message: fmt.Sprintf("%s and %s would both write %s", prev, who, file), Fix: "rename one of them"}
+		if isSource(who) {
+			d.File, d.Message = who, fmt.Sprintf("writes %s, as %s does", file, prev)
+		} else if isSource(prev) {
+			d.File, d.Message = prev, fmt.Sprintf("writes %s, as %s does", file, who)
+		}
+		errs = append(errs, d)
 	}
 	for _, p := range pages {
 		who := "the " + p.Kind + " page " + p.Path
@@ -215,10 +226,22 @@ func CheckClashes(pages []*Page, others map[string]string) error {
 		claim(file, who)
 	}
 	if len(errs) > 0 {
-		sort.Strings(errs)
-		return fmt.Errorf("%s", strings.Join(errs, "\n"))
+		sortDiags(errs)
+		return errors.Join(errs...)
 	}
 	return nil
+}
+
+// isSource reports whether an output's maker is a file of the site
+// ("content/x.md", "static/y"), for a diagnostic to point at.
+func isSource(who string) bool {
+	return strings.HasPrefix(who, "content/") || strings.HasPrefix(who, "static/")
+}
+
+// sortDiags orders problems by their text, so that a build reports them
+// in the same order every time.
+func sortDiags(errs []error) {
+	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
 }
 
 func longDate(t time.Time, code string) string   { return lang.Format(t, code, "Monday, 2 January 2006") }

@@ -7,6 +7,7 @@ package site
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"slices"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/kabar-news/kabar/generator/config"
 	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/diag"
 )
 
 // Site is the whole digest.
@@ -102,13 +104,14 @@ func New(cfg *config.Config, intro template.HTML, list []*content.Article) (*Sit
 	sort.Slice(s.Articles, func(i, j int) bool { return newer(s.Articles[i], s.Articles[j]) })
 
 	byPath := map[string]*Article{}
-	var clashes []string
+	var clashes []error
 	for i, a := range s.Articles {
 		a.index = i
 		a.Path = permalink(cfg.Permalink, a.Article, cfg.Location)
 		key := strings.ToLower(a.Path) // case-insensitive file systems
 		if other, ok := byPath[key]; ok {
-			clashes = append(clashes, fmt.Sprintf("content/%s and content/%s both have the URL %s: give one of them another slug (add slug: ... to its front matter)", other.File, a.File, a.Path))
+			clashes = append(clashes, &diag.Diag{File: "content/" + a.File, Message: fmt.Sprintf("has the URL %s, as content/%s does", a.Path, other.File),
+				Fix: "give one of them another slug (add slug: ... to its front matter)"})
 			continue
 		}
 		byPath[key] = a
@@ -118,8 +121,8 @@ func New(cfg *config.Config, intro template.HTML, list []*content.Article) (*Sit
 		}
 	}
 	if len(clashes) > 0 {
-		sort.Strings(clashes)
-		return nil, fmt.Errorf("%s", strings.Join(clashes, "\n"))
+		sortDiags(clashes)
+		return nil, errors.Join(clashes...)
 	}
 
 	s.Sections = s.group("section", func(a *Article) []string { return nonEmpty(a.Section) }, func(a *Article, t *Term) { a.SectionTerm = t })

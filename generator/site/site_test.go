@@ -298,7 +298,7 @@ func TestURLClash(t *testing.T) {
 		art("dunia/rupiah.md", "Rupiah B", "2025-04-28 15:00"),
 		art("dunia/lain.md", "Lain", "2025-04-28 15:00"),
 	})
-	want := "content/dunia/rupiah.md and content/ekonomi/rupiah.md both have the URL /2025/04/28/rupiah/: give one of them another slug (add slug: ... to its front matter)"
+	want := "content/ekonomi/rupiah.md: has the URL /2025/04/28/rupiah/, as content/dunia/rupiah.md does: give one of them another slug (add slug: ... to its front matter)"
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v\nwant    %s", err, want)
 	}
@@ -309,8 +309,8 @@ func TestCheckClashes(t *testing.T) {
 	s := mustNew(t, c, art("a/archive.md", "Arsip", "2025-04-28"), art("a/feed.md", "Umpan", "2025-04-27"))
 	err := CheckClashes(s.Pages(), map[string]string{"css/style.css": "static/css/style.css", "Archive/index.html": "static/Archive/index.html"})
 	want := []string{
-		"content/a/archive.md and static/Archive/index.html would both write Archive/index.html: rename one of them",
-		"content/a/archive.md and the archive page /archive/ would both write archive/index.html: rename one of them",
+		"content/a/archive.md: writes archive/index.html, as the archive page /archive/ does: rename one of them",
+		"static/Archive/index.html: writes Archive/index.html, as content/a/archive.md does: rename one of them",
 	}
 	if err == nil || !reflect.DeepEqual(strings.Split(err.Error(), "\n"), want) {
 		t.Errorf("error =\n%v\nwant\n%s", err, strings.Join(want, "\n"))

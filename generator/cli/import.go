@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/importer"
+	"github.com/kabar-news/kabar/generator/scaffold"
+)
+
+func runImport(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("import", "Imports the new items of news feeds as articles under content/SOURCE/YYYY/MM/DD/.\n"+
+		"A FEED is an http(s) address or a file; with none, the feeds: of the site config are read.\n"+
+		"Items the site has already are skipped, and no file is ever replaced.")
+	site := fs.String("site", ".", "the site root, holding content/ and site.yaml")
+	section := fs.String("section", "", "the section of every imported article (overrides the config's)")
+	publish := fs.Bool("publish", false, "write draft: false, so that the articles are published at once")
+	limit := fs.Int("limit", 0, "import at most this many new articles per feed (0: all)")
+	feeds, code := parseArgs(fs, args, stdout, stderr)
+	if code >= 0 {
+		return code
+	}
+	if *limit < 0 {
+		fmt.Fprintf(stderr, "kabar import: --limit %d: give a number of articles, or 0 for all\n", *limit)
+		return 2
+	}
+	opt := importer.Options{SiteDir: *site, Section: *section, Publish: *publish, Limit: *limit, Agent: "kabar/" + strings.Fields(versionString())[0]}
+	for _, f := range feeds {
+		if !strings.Contains(f, "://") {
+			// A file named on the command line is relative to here, not to the site.
+			if abs, err := filepath.Abs(f); err == nil {
+				f = abs
+			}
+		}
+		opt.Feeds = append(opt.Feeds, config.Feed{URL: f})
+	}
+	if len(opt.Feeds) == 0 {
+		cfg, err := config.Load(os.DirFS(*site))
+		if err != nil {
+			fmt.Fprintf(stderr, "kabar import: %v\n", err)
+			return 1
+		}
+		if len(cfg.Feeds) == 0 {
+			fmt.Fprintf(stderr, "kabar import: no feeds: name one (kabar import https://www.example.id/rss.xml), or list them under feeds: in %s\n", configName(cfg))
+			return 2
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	results, err := importer.Run(ctx, opt)
+	if err != nil {
+		fmt.Fprintf(stderr, "kabar import: %v\n", err)
+		return 1
+	}
+	var fresh, already, skipped, failed int
+	for _, r := range results {
+		name := r.Name
+		if r.Err != nil {
+			failed++
+			if len(r.New) > 0 {
+				fmt.Fprintf(stdout, "%s: %d new before it failed\n", name, len(r.New))
+				fresh += len(r.New)
+			}
+			if name != "" {
+				name += ": failed: " + r.Feed
+			} else {
+				name = r.Feed + ": failed"
+			}
+			fmt.Fprintf(stderr, "%s: %v\n", name, r.Err)
+			continue
+		}
+		line := fmt.Sprintf("%s: %d new, %d already here", name, len(r.New), r.Already)
+		if len(r.Skipped) > 0 {
+			line += fmt.Sprintf(", %d skipped: %s", len(r.Skipped), strings.Join(r.Skipped, "; "))
+		}
+		fmt.Fprintln(stdout, line)
+		fresh, already, skipped = fresh+len(r.New), already+r.Already, skipped+len(r.Skipped)
+	}
+	total := fmt.Sprintf("total: %d new, %d already here, %d skipped", fresh, already, skipped)
+	if failed > 0 {
+		total += fmt.Sprintf(", %d of %d feeds failed", failed, len(results))
+	}
+	fmt.Fprintln(stdout, total)
+	if failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+func configName(cfg *config.Config) string {
+	if cfg.File != "" {
+		return cfg.File
+	}
+	return "site.yaml"
+}
+
+func runNew(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("new", "Writes a new draft article with the title, the date and time now, the slug and the\n"+
+		"fields to fill in, at the path the site's articles suggest, and prints its path.\n"+
+		"It never replaces a file. A site's templates/new.md (a Go text/template) replaces the built-in scaffold.\n"+
+		"The title is the argument: kabar new [flags] \"Judul berita\"")
+	site := fs.String("site", ".", "the site root, holding content/ and site.yaml")
+	section := fs.String("section", "", "the article's section; it also picks the folder")
+	source := fs.String("source", "", "the outlet that reported the story")
+	words, code := parseArgs(fs, args, stdout, stderr)
+	if code >= 0 {
+		return code
+	}
+	if len(words) == 0 {
+		fmt.Fprintln(stderr, "kabar new: give the story's title, e.g. kabar new \"Rupiah Menguat\"")
+		return 2
+	}
+	p, err := scaffold.New(scaffold.Options{SiteDir: *site, Title: strings.Join(words, " "), Section: *section, Source: *source})
+	if err != nil {
+		fmt.Fprintf(stderr, "kabar new: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, filepath.Join(*site, filepath.FromSlash(p)))
+	return 0
+}

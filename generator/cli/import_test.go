@@ -1,0 +1,185 @@
+package cli
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// testFeeds serves the import's test feeds on 127.0.0.1.
+func testFeeds(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.FileServer(http.Dir(filepath.Join("..", "importer", "testdata"))))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestImportCommand(t *testing.T) {
+	srv := testFeeds(t)
+	site := sampleCopy(t)
+	file, err := filepath.Abs(filepath.Join("..", "importer", "testdata", "feed.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := cli("import", "--site", site, srv.URL+"/cp1252.xml", "--section", "Ekonomi", srv.URL+"/nothing.xml", file)
+	if code != 1 {
+		t.Errorf("exit %d with a failed feed, want 1", code)
+	}
+	wantOut := "Warta Café: 2 new, 0 already here\nSuara Kota: 1 new, 0 already here\ntotal: 3 new, 0 already here, 0 skipped, 1 of 3 feeds failed\n"
+	if stdout != wantOut {
+		t.Errorf("stdout %q\nwant       %q", stdout, wantOut)
+	}
+	if want := srv.URL + "/nothing.xml: failed: the server answered 404 Not Found: check the address\n"; stderr != want {
+		t.Errorf("stderr %q\nwant   %q", stderr, want)
+	}
+	data, err := os.ReadFile(filepath.Join(site, "content", "warta-cafe", "2025", "04", "28", "pedagang-pasar-lama-minta-bantuan.md"))
+	if err != nil || !strings.Contains(string(data), "section: Ekonomi\n") || !strings.Contains(string(data), "draft: true\n") {
+		t.Fatalf("imported article: %v\n%s", err, data)
+	}
+
+	// Again, every feed answering: nothing new, exit 0.
+	code, stdout, stderr = cli("import", "--site", site, srv.URL+"/cp1252.xml", file)
+	if code != 0 || stderr != "" || stdout != "Warta Café: 0 new, 2 already here\nSuara Kota: 0 new, 1 already here\ntotal: 0 new, 3 already here, 0 skipped\n" {
+		t.Errorf("second import: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+
+	// The imported drafts build.
+	out := filepath.Join(t.TempDir(), "public")
+	if code, stdout, stderr := cli("build", "--site", site, "--out", out, "--drafts"); code != 0 || !strings.HasPrefix(stdout, "built 17 articles") {
+		t.Fatalf("build --drafts: exit %d, %q, %q", code, stdout, stderr)
+	}
+}
+
+// TestImportConfigFeeds: with no FEED, the feeds: of the config are read,
+// a file among them relative to the site root, with its source and section.
+func TestImportConfigFeeds(t *testing.T) {
+	site := t.TempDir()
+	feed, _ := os.ReadFile(filepath.Join("..", "importer", "testdata", "atom.xml"))
+	os.MkdirAll(filepath.Join(site, "feeds"), 0o755)
+	os.WriteFile(filepath.Join(site, "feeds", "pesisir.xml"), feed, 0o644)
+	os.WriteFile(filepath.Join(site, "site.yaml"), []byte("feeds:\n  - url: feeds/pesisir.xml\n    source: Pesisir\n    section: Daerah\n"), 0o644)
+	code, stdout, stderr := cli("import", "--site", site, "--publish")
+	if code != 0 || stdout != "Pesisir: 1 new, 0 already here\ntotal: 1 new, 0 already here, 0 skipped\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	matches, _ := filepath.Glob(filepath.Join(site, "content", "pesisir", "*", "*", "*", "nelayan-kembali-melaut.md"))
+	if len(matches) != 1 {
+		t.Fatalf("files %q", matches)
+	}
+	data, _ := os.ReadFile(matches[0])
+	for _, s := range []string{"source: Pesisir\n", "section: Daerah\n", "draft: false\n"} {
+		if !strings.Contains(string(data), s) {
+			t.Errorf("lacks %q:\n%s", s, data)
+		}
+	}
+}
+
+func TestImportUsage(t *testing.T) {
+	site := t.TempDir()
+	for _, args := range [][]string{
+		{"import", "--site", site},
+		{"import", "--limit", "-1", "https://a.example/rss"},
+		{"import", "--no-such-flag"},
+		{"new", "--site", site},
+		{"new", "--nope", "Judul"},
+	} {
+		code, stdout, stderr := cli(args...)
+		if code != 2 || stdout != "" || stderr == "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and a message on stderr", args, code, stdout, stderr)
+		}
+	}
+	if _, _, stderr := cli("import", "--site", site); !strings.Contains(stderr, "no feeds: name one") || !strings.Contains(stderr, "feeds: in site.yaml") {
+		t.Errorf("no feeds: %q", stderr)
+	}
+	for _, cmd := range []string{"import", "new"} {
+		if code, stdout, _ := cli(cmd, "--help"); code != 0 || !strings.HasPrefix(stdout, "Usage: generator "+cmd) {
+			t.Errorf("%s --help: exit %d, %q", cmd, code, stdout)
+		}
+	}
+}
+
+func TestNewCommand(t *testing.T) {
+	site := sampleCopy(t)
+	code, stdout, stderr := cli("new", "--site", site, "--section", "Ekonomi", "--source", "Antara", "Rupiah", "Menguat: Lagi?")
+	if code != 0 || stderr != "" {
+		t.Fatalf("new: exit %d, %q", code, stderr)
+	}
+	// The sample names its articles 2025-04-28-slug.md in section folders.
+	p := strings.TrimSpace(stdout)
+	if ok, _ := regexp.MatchString(`/content/ekonomi/\d{4}-\d{2}-\d{2}-rupiah-menguat-lagi\.md$`, p); !ok {
+		t.Fatalf("path %q", p)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, _ := time.LoadLocation("Asia/Jakarta")
+	today := time.Now().In(loc).Format("2006-01-02T")
+	for _, s := range []string{"title: \"Rupiah Menguat: Lagi?\"\n", "date: " + today, "+07:00\n", "slug: rupiah-menguat-lagi\n", "source: \"Antara\"", "section: \"Ekonomi\"", "source_url:", "via:", "tags: []", "summary:", "draft: true\n", "Tulis beritanya di sini."} {
+		if !strings.Contains(string(data), s) {
+			t.Errorf("the draft lacks %q:\n%s", s, data)
+		}
+	}
+	// It builds with --drafts, and only then.
+	out := filepath.Join(t.TempDir(), "public")
+	if code, stdout, stderr := cli("build", "--site", site, "--out", out, "--drafts"); code != 0 || !strings.HasPrefix(stdout, "built 15 articles") {
+		t.Fatalf("build --drafts: exit %d, %q, %q", code, stdout, stderr)
+	}
+	page, err := os.ReadFile(filepath.Join(out, time.Now().In(loc).Format("2006/01/02"), "rupiah-menguat-lagi", "index.html"))
+	if err != nil || !strings.Contains(string(page), "Rupiah Menguat: Lagi?") {
+		t.Fatalf("the draft's page: %v", err)
+	}
+	if code, stdout, _ := cli("build", "--site", site, "--out", out); code != 0 || !strings.HasPrefix(stdout, "built 14 articles") {
+		t.Errorf("build without drafts: %q", stdout)
+	}
+
+	// A second draft of the same title would replace the first: refused.
+	edited := append(data, []byte("Sudah ditulis.\n")...)
+	os.WriteFile(p, edited, 0o644)
+	code, stdout, stderr = cli("new", "--site", site, "--section", "ekonomi", "Rupiah Menguat: Lagi?")
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "rupiah-menguat-lagi.md exists already") {
+		t.Errorf("second new: exit %d, %q, %q", code, stdout, stderr)
+	}
+	if got, _ := os.ReadFile(p); string(got) != string(edited) {
+		t.Error("the existing draft was changed")
+	}
+}
+
+func TestNewScaffold(t *testing.T) {
+	site := t.TempDir()
+	os.MkdirAll(filepath.Join(site, "templates"), 0o755)
+	scaffold := "---\ntitle: {{quote .Title}}\ndate: {{.Date}}\nauthor: Meja Redaksi\ndraft: true\n---\n\nOleh {{.Source}}, {{.Time.Format \"2 Jan 2006\"}}.\n"
+	os.WriteFile(filepath.Join(site, "templates", "new.md"), []byte(scaffold), 0o644)
+	code, stdout, stderr := cli("new", "--site", site, "--source", "Kompas", "Jalan \"Baru\" Dibuka")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	p := strings.TrimSpace(stdout)
+	if !strings.HasSuffix(p, filepath.Join("content", "jalan-baru-dibuka.md")) {
+		t.Fatalf("path %q", p)
+	}
+	data, _ := os.ReadFile(p)
+	if !strings.Contains(string(data), "title: \"Jalan \\\"Baru\\\" Dibuka\"\n") || !strings.Contains(string(data), "author: Meja Redaksi\n") || !strings.Contains(string(data), "Oleh Kompas, ") {
+		t.Errorf("draft:\n%s", data)
+	}
+
+	// A broken scaffold is reported with its line, and writes nothing.
+	os.WriteFile(filepath.Join(site, "templates", "new.md"), []byte("---\ntitle: {{.Title}\n---\n"), 0o644)
+	code, _, stderr = cli("new", "--site", site, "Lain")
+	if code != 1 || !strings.Contains(stderr, "templates/new.md:2: ") || !strings.Contains(stderr, "fix the scaffold") {
+		t.Errorf("broken scaffold: exit %d, %q", code, stderr)
+	}
+	os.WriteFile(filepath.Join(site, "templates", "new.md"), []byte("---\ntitle: {{.Title}}\n---\n"), 0o644)
+	code, _, stderr = cli("new", "--site", site, "Lain")
+	if code != 1 || !strings.Contains(stderr, "templates/new.md makes an article the build cannot read") || !strings.Contains(stderr, "the date is missing") {
+		t.Errorf("scaffold without date: exit %d, %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(site, "content", "lain.md")); err == nil {
+		t.Error("a failed new wrote a file")
+	}
+}
