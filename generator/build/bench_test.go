@@ -140,3 +140,51 @@ func writeBenchSite(b *testing.B, dir string, n int) {
 		}
 	}
 }
+
+// BenchmarkRenderLinked is BenchmarkRender on a site whose articles each
+// link to the one before, root-relative (rewritten under the base path),
+// to their tag page and into the index of tags by #fragment: against
+// BenchmarkRender, the cost of checking links.
+//
+//	go test -run XXX -bench 'Render' -benchtime 3x ./generator/build/
+func BenchmarkRenderLinked(b *testing.B) {
+	const n = 10000
+	siteDir := b.TempDir()
+	writeBenchSite(b, siteDir, n)
+	var files []string
+	err := filepath.WalkDir(filepath.Join(siteDir, "content"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pathOf := func(file string) string { // 2024-01-01-berita-00000.md
+		base := strings.TrimSuffix(filepath.Base(file), ".md")
+		return "/" + strings.ReplaceAll(base[:10], "-", "/") + "/" + base[11:] + "/"
+	}
+	for i, f := range files {
+		prev := files[(i+len(files)-1)%len(files)]
+		links := fmt.Sprintf("\nBaca juga [berita sebelumnya](%s), [topik](/kabar/tags/rupiah/) dan [indeks](/kabar/tags/#main).\n", pathOf(prev))
+		fh, err := os.OpenFile(f, os.O_APPEND|os.O_WRONLY, 0)
+		if err == nil {
+			_, err = fh.WriteString(links)
+			fh.Close()
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	var res Result
+	for b.Loop() {
+		if res, err = Build(Options{SiteDir: siteDir, Memory: output.NewMemory()}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if len(res.Links) != 0 {
+		b.Fatalf("%d broken links, the first %s", len(res.Links), res.Links[0])
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+}

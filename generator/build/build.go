@@ -26,6 +26,7 @@ import (
 	"github.com/kabar-news/kabar/generator/content"
 	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/feeds"
+	"github.com/kabar-news/kabar/generator/links"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/output"
 	"github.com/kabar-news/kabar/generator/progress"
@@ -47,16 +48,27 @@ type Options struct {
 	Memory *output.Memory
 	// Progress, when set, counts the work as it is done.
 	Progress *progress.Meter
+	// Strict makes broken links errors: the build fails and the output
+	// is left as it was.
+	Strict bool
+	// Check renders the site and writes nothing, to report what is wrong.
+	Check bool
 }
 
 // Result counts what a build did.
 type Result struct {
 	Articles int
-	Pages    int // HTML pages
-	Files    int // every file written, pages included
+	Pages    int   // HTML pages
+	Files    int   // every file written, pages included
+	Bytes    int64 // the size of the output, every file added up
 	OutDir   string
 	Duration time.Duration
-	Warnings []diag.Diag // what makes the site slow to rebuild, said once
+	Warnings []diag.Diag // what makes the site slow to rebuild, said once; the broken links
+	// Links are the broken links of the articles, also in Warnings.
+	Links []links.Finding
+	// External lists the addresses elsewhere that articles link to, with
+	// where; only for Options.Check.
+	External map[string][]links.Where
 }
 
 // Build builds the site and replaces the output folder with it: the first
@@ -247,6 +259,12 @@ type feedJob struct {
 	articles          []*site.Article
 }
 
+// termFeedLimit is how many of the newest articles the feed of a section,
+// tag or source carries: a reader subscribed to one topic polls it often,
+// and 300 topic feeds of 50 items were a tenth of the site. The site's own
+// feeds carry feeds.Limit.
+const termFeedLimit = 20
+
 // feedJobs lists the site's feeds: the whole site's, and one per section,
 // tag and source.
 func feedJobs(s *site.Site) []feedJob {
@@ -258,7 +276,8 @@ func feedJobs(s *site.Site) []feedJob {
 	}
 	for _, terms := range [][]*site.Term{s.Sections, s.Tags, s.Sources} {
 		for _, t := range terms {
-			jobs = append(jobs, feedJob{strings.TrimPrefix(t.FeedPath(), "/"), t.Name + " – " + cfg.Title, t.Path, feeds.RSS, t.Articles})
+			list := t.Articles[:min(len(t.Articles), termFeedLimit)]
+			jobs = append(jobs, feedJob{strings.TrimPrefix(t.FeedPath(), "/"), t.Name + " – " + cfg.Title, t.Path, feeds.RSS, list})
 		}
 	}
 	return jobs

@@ -26,11 +26,13 @@ import (
 	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/feeds"
 	"github.com/kabar-news/kabar/generator/internal/cores"
+	"github.com/kabar-news/kabar/generator/links"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/output"
 	"github.com/kabar-news/kabar/generator/progress"
 	"github.com/kabar-news/kabar/generator/render"
 	"github.com/kabar-news/kabar/generator/search"
+	"github.com/kabar-news/kabar/generator/shortcode"
 	"github.com/kabar-news/kabar/generator/site"
 	"github.com/kabar-news/kabar/generator/view"
 )
@@ -77,6 +79,9 @@ type Builder struct {
 	numOf  map[string]int      // an article's number in the index, by file
 	others map[string]outState // by output name: feeds, machine and static files
 	warned map[string]bool     // warnings given since the templates last changed
+	links  *links.Checker      // the articles' links and what they point at
+	outs   *outputs            // the names of the last model's files
+	said   []diag.Diag         // the warnings of the articles parsed in this build
 
 	// The last build's model and pages, and what each page was made from.
 	model       *site.Site
@@ -117,13 +122,15 @@ type staticFile struct {
 type pageState struct {
 	fp   uint64
 	sum  uint64
+	size int64 // of the file written, minified
 	keys []view.Key
 }
 
 // outState is what one other output file was made from, and what it holds.
 type outState struct {
-	fp  uint64 // the fingerprint of its inputs; 0 when it is always redone
-	sum uint64 // hash of its bytes
+	fp   uint64 // the fingerprint of its inputs; 0 when it is always redone
+	sum  uint64 // hash of its bytes, before minifying
+	size int64  // of the file written
 }
 
 // Rebuild reports what one Builder.Build did.
@@ -224,9 +231,12 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		}
 		b.cfg, b.md = cfg, markdown.New(cfg.UnsafeHTML)
 		spoolDir := os.TempDir()
-		if opt.Memory != nil {
+		switch {
+		case opt.Memory != nil:
 			b.target = opt.Memory
-		} else {
+		case opt.Check:
+			b.target = output.Discard{}
+		default:
 			out, err := OutDir(opt, cfg)
 			if err != nil {
 				b.cfg = nil
@@ -285,7 +295,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	// Without a record of the output, or when someone removed the
 	// folder, everything is rendered and the output replaced whole.
 	full := b.pageList == nil
-	if opt.Memory == nil {
+	if opt.Memory == nil && !opt.Check {
 		if _, err := os.Stat(filepath.Join(b.out, output.Marker)); err != nil {
 			full = true
 		}
@@ -340,8 +350,12 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 			if n.article == nil || !included(opt, n.article) {
 				continue
 			}
-			b.byFile[rel].Article = n.article
-			swapped = append(swapped, b.byFile[rel])
+			sa := b.byFile[rel]
+			sa.Article = n.article
+			if err := s.ResolveLinks(sa); err != nil {
+				return rb, err
+			}
+			swapped = append(swapped, sa)
 			if !o.article.Updated.Equal(n.article.Updated) {
 				lastMods = true
 			}
@@ -397,6 +411,10 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		}
 	}
 
+	if err := b.syncLinks(s, pages, generated, static, reuse, swapped); err != nil {
+		return rb, err
+	}
+
 	// What to render.
 	cards := b.cards
 	var values *view.Values
@@ -450,6 +468,9 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 			ndirty.Add(int64(n))
 		})
 	}
+	if !b.once {
+		ndirty.Add(int64(b.idsFor(dirty)))
+	}
 
 	var txn output.Txn
 	if full {
@@ -461,6 +482,9 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		return rb, err
 	}
 	w := &writer{txn: txn, full: full, keep: !b.once}
+	if cfg.Minified() {
+		w.min = minifier
+	}
 
 	// Render and write. Feeds, the sitemap and static files need only
 	// the model: they are made while the pages are.
@@ -475,7 +499,8 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	if b.index != nil {
 		side.Go(func() { index = b.writeIndex(w, s, swapped, reuse, full) })
 	}
-	states, readsAll, err := b.renderPages(w, env, pages, dirty, oldStates, values)
+	var ids pageIDs
+	states, readsAll, err := b.renderPages(w, env, pages, dirty, oldStates, values, &ids)
 	side.Wait()
 	if others != nil {
 		maps.Copy(others, index)
@@ -504,6 +529,13 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 			}
 		}
 	}
+	var broken []links.Finding
+	if err == nil {
+		broken = b.checkLinks(&ids)
+		if opt.Strict && len(broken) > 0 {
+			err = linkError(broken)
+		}
+	}
 	if err != nil {
 		txn.Abort()
 		b.forgetIndex()
@@ -523,21 +555,46 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		}
 		cards.Seal(values)
 	}
-	warnings := b.warnings(readsAll, pages)
+	// An article's warnings are said when it is read, so once per edit.
+	warnings := append(slices.Clip(b.said), b.warnings(readsAll, pages)...)
+	for _, f := range broken {
+		warnings = append(warnings, f.Diag())
+	}
 	rb.Changed = w.changed
 	slices.Sort(rb.Changed)
 	rb.Full, rb.Kept = full, reuse
 	rb.Rendered = int(ndirty.Load()) + nFeeds
 	rb.BasePath = cfg.BasePath
-	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(static) + len(index), OutDir: b.out, Duration: time.Since(start), Warnings: warnings}
+	size := w.bytes.Load()
+	if !b.once {
+		size = 0
+		for _, st := range b.states {
+			size += st.size
+		}
+		for _, st := range b.others {
+			size += st.size
+		}
+	}
+	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(static) + len(index), Bytes: size, OutDir: b.out, Duration: time.Since(start), Warnings: warnings, Links: broken}
+	if opt.Check {
+		rb.External = b.links.External()
+	}
 	return rb, nil
 }
 
-// writer writes a build's files through its Txn, keeping the names of
-// those it wrote or removed while watching.
+// minifier is shared by all builds: it holds no state of its own.
+var minifier = output.NewMinifier()
+
+// writer writes a build's files through its Txn, minified unless the
+// config says not to, keeping the names of those it wrote or removed
+// while watching. Pages are compared with the last build before they are
+// minified: the same page gives the same minified bytes, so a page that
+// did not change costs no minifying.
 type writer struct {
 	txn        output.Txn
 	full, keep bool
+	min        *output.Minifier // nil: files are written as they are
+	bytes      atomic.Int64     // written, for a build that keeps nothing
 
 	mu      sync.Mutex
 	changed []string
@@ -556,9 +613,40 @@ func (w *writer) note(name string, err error) {
 	}
 }
 
-func (w *writer) write(name string, data []byte) { w.note(name, w.txn.Write(name, data)) }
+// write writes one file and returns its size as written.
+func (w *writer) write(name string, data []byte) int64 { return w.writeFrom(name, name, data) }
 
-func (w *writer) put(f output.File) { w.note(f.Name, output.Put(w.txn, f)) }
+// writeFrom writes one file made from source, the name an error gives.
+func (w *writer) writeFrom(name, source string, data []byte) int64 {
+	if w.min != nil {
+		small, done, err := w.min.Minify(source, data)
+		if err != nil {
+			w.note(name, err)
+			return 0
+		}
+		defer done()
+		data = small
+	}
+	w.note(name, w.txn.Write(name, data))
+	w.bytes.Add(int64(len(data)))
+	return int64(len(data))
+}
+
+// put copies a static file, minified as the files rendered are; size is
+// the file's own.
+func (w *writer) put(f output.File, size int64) int64 {
+	if w.min != nil && w.min.Minifies(f.Name) {
+		data, err := fs.ReadFile(f.From, f.FromName)
+		if err != nil {
+			w.note(f.Name, fmt.Errorf("static/%s: %w", f.FromName, err))
+			return 0
+		}
+		return w.writeFrom(f.Name, "static/"+f.FromName, data)
+	}
+	w.note(f.Name, output.Put(w.txn, f))
+	w.bytes.Add(size)
+	return size
+}
 
 func (w *writer) remove(name string) error {
 	err := w.txn.Remove(name)
@@ -577,7 +665,7 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // renderPages renders the dirty pages on all cores and writes those whose
 // bytes changed. It returns every page's state, by index, and how many
 // pages of each template read the whole list of articles.
-func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirty []bool, old []*pageState, values *view.Values) ([]*pageState, map[string]int, error) {
+func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirty []bool, old []*pageState, values *view.Values, ids *pageIDs) ([]*pageState, map[string]int, error) {
 	var states []*pageState
 	if !b.once {
 		states = make([]*pageState, len(pages))
@@ -616,6 +704,7 @@ func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirt
 			mu.Unlock()
 		}
 		defer b.opt.Progress.Add(1)
+		ids.add(b.links, p.File(), buf.Bytes())
 		if b.once {
 			w.write(p.File(), buf.Bytes())
 			return
@@ -624,7 +713,9 @@ func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirt
 		st.fp = values.Fingerprint(view.Self(b.seed, p), b.tmpl.Sum(p.Template), trace)
 		states[i] = st
 		if w.full || prev == nil || prev.sum != st.sum {
-			w.write(p.File(), buf.Bytes())
+			st.size = w.write(p.File(), buf.Bytes())
+		} else {
+			st.size = prev.size
 		}
 	})
 	if len(errs) > 0 {
@@ -764,7 +855,9 @@ func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*
 		}
 		old, ok := b.others[name]
 		if full || !ok || old.sum != st.sum {
-			w.write(name, data)
+			st.size = w.write(name, data)
+		} else {
+			st.size = old.size
 		}
 		mu.Lock()
 		states[name] = st
@@ -831,11 +924,14 @@ func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*
 		emit("CNAME", 0, []byte(cfg.Domain+"\n"))
 	}
 	for _, sf := range b.static {
+		st := outState{sum: sf.sum}
 		old, ok := b.others[sf.file.Name]
 		if full || !ok || old.sum != sf.sum {
-			w.put(sf.file)
+			st.size = w.put(sf.file, sf.size)
+		} else {
+			st.size = old.size
 		}
-		states[sf.file.Name] = outState{sum: sf.sum}
+		states[sf.file.Name] = st
 	}
 	return states, rendered, nil
 }
@@ -870,19 +966,34 @@ func machineNames(cfg *config.Config, pages []*site.Page) []string {
 	return names
 }
 
-// body is an article's rendered body, from the spool.
+// body is an article's rendered body, from the spool, with the URLs of
+// the articles it links to.
 func (b *Builder) body(a *site.Article) (template.HTML, error) {
 	src := b.sources[a.File]
 	if src == nil {
 		return "", fmt.Errorf("content/%s: the article is gone", a.File)
 	}
-	return b.bodies.get(src.body)
+	h, err := b.bodies.get(src.body)
+	if err != nil {
+		return h, err
+	}
+	// Root-relative links go under the base path first; the links to
+	// other articles are tokens until then, and get URLs that have it.
+	h = b.rebase(a, h)
+	if len(a.Refs) == 0 {
+		return h, nil
+	}
+	urls := make([]string, len(a.Refs))
+	for i, r := range a.Refs {
+		urls[i] = b.cfg.RelURL(r.Article.Path) + r.Anchor
+	}
+	return template.HTML(shortcode.Links(string(h), a.LinkMark, urls)), nil
 }
 
 // sums are an article's own hashes, for package view.
 func (b *Builder) sums(a *site.Article) (meta, text uint64) {
 	src := b.sources[a.File]
-	return src.meta, src.text
+	return src.meta, b.rebaseSum(a.File, src.text)
 }
 
 // OutDir is the folder the Builder writes, once a build has read the
@@ -1107,7 +1218,8 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 			return 0, nil, false, err
 		}
 	}
-	opts := content.Options{Location: b.cfg.Location, Markdown: b.md}
+	slices.Sort(todo) // so that warnings come in the order of the files
+	opts := content.Options{Location: b.cfg.Location, Markdown: b.md, BasePath: b.cfg.BasePath}
 	srcs := make([]*source, len(todo))
 	parsed := make([]bool, len(todo))
 	cores.For(len(todo), func(i int) {
@@ -1125,7 +1237,14 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 		src := &source{sum: sum, article: a, err: err}
 		if err == nil {
 			// The body waits in the spool until its page is rendered.
-			src.text = maphash.String(b.seed, string(a.Content))
+			// Its links are part of it: the tokens they leave are
+			// the same whatever they name.
+			h := b.hash()
+			h.WriteString(string(a.Content))
+			for _, l := range a.LinkTags {
+				h.WriteString("\x00" + l.Kind + "\x00" + l.Target)
+			}
+			src.text = h.Sum64()
 			if b.dict != nil {
 				src.doc = b.searchDoc(a)
 			}
@@ -1139,10 +1258,18 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 	})
 	n := 0
 	added := false
+	b.said = b.said[:0]
 	for i, rel := range todo {
 		b.sources[rel] = srcs[i]
 		if parsed[i] {
 			n++
+			if a := srcs[i].article; a != nil {
+				for _, w := range a.Warnings {
+					d := w.Diag()
+					d.Severity = diag.Warning
+					b.said = append(b.said, d)
+				}
+			}
 		}
 		if old[rel] == nil {
 			added = true

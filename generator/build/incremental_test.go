@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -84,11 +85,34 @@ func (s *fakeSite) save(a testsite.Article) string {
 // step makes one random change and returns its name and the paths it
 // touched.
 func (s *fakeSite) step() (string, []string) {
+	if rel := s.dangling(); rel != "" && s.r.IntN(2) == 0 {
+		a := s.articles[rel]
+		a.Body = unlinked(a.Body)
+		return "unlink " + rel, []string{s.save(a)}
+	}
 	if len(s.broken) > 0 && s.r.IntN(2) == 0 {
 		rel := sortedKeys(s.broken)[0]
 		return "fix " + rel, []string{s.save(s.articles[rel])}
 	}
+	if s.r.IntN(8) == 0 {
+		// Links whose targets come and go with other steps: pages,
+		// static files, and the day headings that #fragments name.
+		a := s.articles[s.pick()]
+		b, c := s.articles[s.pick()], s.articles[s.pick()]
+		a.Body += fmt.Sprintf("\nLihat [artikel](%s), [hari](/#day-%s), [seksi](/uji/sections/%s/#day-%s), [tag](../../../../tags/topik-%d/) dan ![berkas](/img/%d.txt).\n",
+			articlePath(b), day(c), strings.ToLower(c.Section), day(b), s.r.IntN(15), s.r.IntN(3))
+		return "add links to " + a.File, []string{s.save(a)}
+	}
 	switch k := s.r.IntN(100); {
+	case k < 5:
+		// A link to another article, whose URL later steps may change.
+		a, to := s.articles[s.pick()], s.pick()
+		tag := fmt.Sprintf("{%% post_url %s %%}", strings.TrimSuffix(path.Base(to), ".md"))
+		if s.r.IntN(2) == 0 {
+			tag = fmt.Sprintf(`{{< ref "/%s" >}}`, to)
+		}
+		a.Body = linkLine + tag + ").\n\n" + unlinked(a.Body)
+		return "link " + a.File + " to " + to, []string{s.save(a)}
 	case k < 15:
 		a := s.articles[s.pick()]
 		a.Body = s.gen.Words(30) + ".\n\n" + a.Body
@@ -226,6 +250,40 @@ func (s *fakeSite) step() (string, []string) {
 	}
 }
 
+// linkLine starts the body of an article that links to another.
+const linkLine = "Lihat juga [artikel lain]("
+
+func unlinked(body string) string {
+	if strings.HasPrefix(body, linkLine) {
+		_, rest, _ := strings.Cut(body, "\n\n")
+		return rest
+	}
+	return body
+}
+
+// dangling returns an article whose link leads to no article, or to
+// more than one, or to one held back: what a build refuses.
+func (s *fakeSite) dangling() string {
+	for _, rel := range sortedKeys(s.articles) {
+		body := s.articles[rel].Body
+		if !strings.HasPrefix(body, linkLine) {
+			continue
+		}
+		line, _, _ := strings.Cut(body, "\n")
+		n, held := 0, false
+		for _, o := range s.articles {
+			if strings.Contains(line, `"/`+o.File+`"`) || strings.Contains(line, "post_url "+strings.TrimSuffix(path.Base(o.File), ".md")+" ") {
+				n++
+				held = held || o.Date.After(testNow)
+			}
+		}
+		if n != 1 || held {
+			return rel
+		}
+	}
+	return ""
+}
+
 // hostileTheme is a whole theme that reads site-wide data from every page
 // kind, in as many ways of the template language as it can: ranges over
 // all articles with index, slice, break and continue, functions and fmt
@@ -265,6 +323,22 @@ func (s *fakeSite) writeHostileTheme() []string {
 
 // newName names a generated article so that its URL differs from the
 // first articles'.
+// articlePath is where the built-in permalink puts a generated article.
+func articlePath(a testsite.Article) string {
+	slug := strings.TrimSuffix(filepath.Base(a.File), ".md")
+	if len(slug) > 11 && slug[4] == '-' && slug[10] == '-' {
+		slug = slug[11:]
+	}
+	return "/" + day(a) + "/" + slug + "/"
+}
+
+// day is an article's day in the site's time zone, as the theme's IDs
+// and edition paths write it.
+func day(a testsite.Article) string {
+	jakarta, _ := time.LoadLocation("Asia/Jakarta")
+	return a.Date.In(jakarta).Format("2006-01-02")
+}
+
 func newName(a testsite.Article) string {
 	return a.Date.Format("2006-01-02") + "-baru-" + strings.TrimPrefix(filepath.Base(a.File), a.Date.Format("2006-01-02")+"-")
 }
@@ -359,7 +433,15 @@ func TestBuilderMatchesCleanBuild(t *testing.T) {
 				}
 				history = append(history, name)
 				rb, incErr := b.Build(paths)
-				clean, cleanErr := cleanBuild(t, Options{SiteDir: s.dir, OutDir: cleanOut, Now: testNow})
+				res, cleanErr := Build(Options{SiteDir: s.dir, OutDir: cleanOut, Now: testNow})
+				var clean map[string][]byte
+				if cleanErr == nil {
+					clean = readOutput(t, cleanOut)
+					delete(clean, output.Marker)
+					if g, w := fmt.Sprint(rb.Links), fmt.Sprint(res.Links); g != w {
+						t.Fatalf("after %q the broken links are\n%s\nnot the clean build's\n%s\nsteps: %s", name, g, w, strings.Join(history, "; "))
+					}
+				}
 				if (incErr == nil) != (cleanErr == nil) {
 					t.Fatalf("after %q: the rebuild says %v, a clean build %v\nsteps: %s", name, incErr, cleanErr, strings.Join(history, "; "))
 				}
@@ -375,7 +457,7 @@ func TestBuilderMatchesCleanBuild(t *testing.T) {
 					t.Fatalf("after %q the output is not the clean build's: %s\nsteps: %s", name, strings.Join(diffs[:min(10, len(diffs))], ", "), strings.Join(history, "; "))
 				}
 				if testing.Verbose() {
-					t.Logf("%-40s full=%-5v parsed=%-3d rendered=%-4d changed=%-4d pages=%d err=%v", name, rb.Full, rb.Parsed, rb.Rendered, len(rb.Changed), rb.Pages, incErr)
+					t.Logf("%-40s full=%-5v parsed=%-3d rendered=%-4d changed=%-4d pages=%d broken=%d err=%v", name, rb.Full, rb.Parsed, rb.Rendered, len(rb.Changed), rb.Pages, len(rb.Links), incErr)
 				}
 			}
 		})

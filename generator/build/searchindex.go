@@ -63,9 +63,9 @@ func (b *Builder) writeIndex(w *writer, s *site.Site, swapped []*site.Article, r
 			states[f.Name] = old // written by an earlier build: its name is its bytes
 			continue
 		}
-		st := outState{sum: b.sum(f.Data)}
+		st := outState{sum: b.sum(f.Data), size: old.size}
 		if full || !had || old.sum != st.sum {
-			w.write(f.Name, f.Data)
+			st.size = w.write(f.Name, f.Data)
 		}
 		states[f.Name] = st
 	}

@@ -79,7 +79,7 @@ func TestBuildFormatJSON(t *testing.T) {
 			Message: "bad YAML front matter: the quote that opens on this line is never closed (found unexpected end of stream)",
 			Fix:     `end the value with the same quote mark it starts with; inside "..." write \" for a quote`},
 		{File: "content/nasional/2025-04-30-tanggal-rusak.md", Line: 3, Severity: diag.Error,
-			Message: `date "besok" is not a date I can read`, Fix: "write it as 2025-04-28, 2025-04-28 14:30, or 2025-04-28T14:30:00+07:00"},
+			Message: `date "besok" is not a date I can read`, Fix: "write it as 2025-04-28, 2025-04-28 14:30, 2025-04-28T14:30:00+07:00 or Mon, 28 Apr 2025 14:30:00 +0700"},
 	}
 	if got := jsonLines(t, stdout); !reflect.DeepEqual(got, want) {
 		t.Errorf("diagnostics\n%+v\nwant\n%+v", got, want)

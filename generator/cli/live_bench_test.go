@@ -279,10 +279,10 @@ term = ["HTML", "RSS"]
 <nav>{{with .PrevInSection}}<a href="{{.RelPermalink}}">{{.Title}}</a>{{end}} {{with .NextInSection}}<a href="{{.RelPermalink}}">{{.Title}}</a>{{end}}</nav>
 </article>{{end}}`,
 	"layouts/_default/list.html": `{{define "main"}}<h1>{{.Title}}</h1>{{$p := .Paginate .Pages}}{{range $p.Pages}}
-<article class="card"><h3><a href="{{.RelPermalink}}">{{.Title}}</a></h3><p>{{.Summary | plainify | truncate 280}}</p></article>{{end}}
+<article class="card"><h3><a href="{{.RelPermalink}}">{{.Title}}</a></h3><p>{{.Summary | plainify | truncate 160}}</p></article>{{end}}
 {{template "_internal/pagination.html" .}}{{end}}`,
 	"layouts/index.html": `{{define "main"}}<h1>{{.Site.Title}}</h1>{{$p := .Paginate .Site.RegularPages}}{{range $p.Pages}}
-<article class="card"><h3><a href="{{.RelPermalink}}">{{.Title}}</a></h3><p>{{.Summary | plainify | truncate 280}}</p></article>{{end}}
+<article class="card"><h3><a href="{{.RelPermalink}}">{{.Title}}</a></h3><p>{{.Summary | plainify | truncate 160}}</p></article>{{end}}
 {{template "_internal/pagination.html" .}}{{end}}`,
 	"layouts/_default/terms.html": `{{define "main"}}<h1>{{.Title}}</h1><ul>{{range .Data.Terms.Alphabetical}}<li><a href="{{.Page.RelPermalink}}">{{.Page.Title}}</a> ({{.Count}})</li>{{end}}</ul>{{end}}`,
 	"static/css/style.css":        "body { margin: 0 }\n",

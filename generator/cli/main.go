@@ -30,10 +30,12 @@ Usage:
   kabar build [flags]    build the site into the output folder
   kabar serve [flags]    build, serve on 127.0.0.1:1313, rebuild and reload on every change
   kabar watch [flags]    rebuild on every change, without a server
+  kabar check [flags]    report broken links without writing the site (--external: outside links too)
   kabar import [flags] [FEED ...]
                          import new items of news feeds as draft articles
   kabar new [flags] TITLE
                          write a new draft article
+  kabar deploy [flags]   upload the built site to a bucket (S3, R2, GCS), only what changed
   kabar version          print the version and the revision it was built from
   kabar help [command]   show help for a command
 
@@ -63,10 +65,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runServe(rest, stdout, stderr)
 	case "watch":
 		return runWatch(rest, stdout, stderr)
+	case "check":
+		return runCheck(rest, stdout, stderr)
 	case "import":
 		return runImport(rest, stdout, stderr)
 	case "new":
 		return runNew(rest, stdout, stderr)
+	case "deploy":
+		return runDeploy(rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fs := newFlagSet("version", "Prints the version of the generator.")
 		if code := parse(fs, rest, stdout, stderr); code >= 0 {
@@ -166,6 +172,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("build", "Builds the site from content/, templates/ and static/ into the output folder.\nThe folder is replaced only when the whole build succeeds.")
 	var f siteFlags
 	f.register(fs, true)
+	strict := fs.Bool("strict", false, "fail on a broken link instead of warning, leaving the output as it was")
 	format := fs.String("format", "text", "how to print errors and warnings: text, or json (one JSON object per line on stdout, for editors and CI)")
 	if code := parse(fs, args, stdout, stderr); code >= 0 {
 		return code
@@ -175,6 +182,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opt := f.options()
+	opt.Strict = *strict
 	opt.Progress = progress.New(stderr)
 	opt.Progress.Start()
 	res, err := build.Build(opt)
@@ -199,9 +207,40 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
-	fmt.Fprintf(summary, "built %d articles into %d pages (%d files) in %s: %s\n",
-		res.Articles, res.Pages, res.Files, res.Duration.Round(time.Millisecond), res.OutDir)
+	fmt.Fprintf(summary, "built %d articles into %d pages (%d files, %s) in %s: %s%s\n",
+		res.Articles, res.Pages, res.Files, megabytes(res.Bytes), res.Duration.Round(time.Millisecond), res.OutDir, warned(len(res.Warnings)))
+	if w := pagesWarning(res.Bytes); w != "" {
+		fmt.Fprintf(stderr, "kabar build: warning: %s\n", w)
+	}
 	return 0
+}
+
+// warned is the summary's note of warnings, "" when there are none.
+func warned(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%s)", count(n, "warning"))
+}
+
+// pagesLimit is the most a site published on GitHub Pages may weigh.
+const pagesLimit = 1 << 30
+
+// pagesWarning says, once a site passes 80% of GitHub Pages' limit, that
+// it will soon not fit there and what to do; else "".
+func pagesWarning(size int64) string {
+	if size*5 < pagesLimit*4 {
+		return ""
+	}
+	return fmt.Sprintf("the site is %s, %d%% of the 1 GB GitHub Pages publishes: move it to object storage with \"kabar deploy\" (see \"When the digest outgrows GitHub Pages\" in the README)", megabytes(size), size*100/pagesLimit)
+}
+
+// megabytes writes a size as people read it: 152.4 MB.
+func megabytes(n int64) string {
+	if n < 1e6 {
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 }
 
 // reportError prints every error of a failed build, one per line, as

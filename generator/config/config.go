@@ -41,6 +41,11 @@ type Config struct {
 	UnsafeHTML bool           `yaml:"unsafe_html" toml:"unsafe_html"`
 	Author     string         `yaml:"author" toml:"author"`
 	Params     map[string]any `yaml:"params" toml:"params"`
+	// Minify, when set to false, writes HTML, CSS, XML and JSON as
+	// rendered instead of minified.
+	Minify *bool `yaml:"minify" toml:"minify"`
+	// Deploy names the stores the deploy command can upload the site to.
+	Deploy []Target `yaml:"deploy" toml:"deploy"`
 	// Feeds are the outlets' feeds the import command reads.
 	Feeds []Feed `yaml:"feeds" toml:"feeds"`
 	// SearchSetting is the search key as written; Search is what it means.
@@ -107,7 +112,7 @@ func Load(fsys fs.FS) (*Config, error) {
 }
 
 // settings lists the config's field names, for the fix of an unknown one.
-const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, params, feeds, search"
+const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, params, feeds, minify, deploy, search"
 
 // feedSettings are the fields of one entry of feeds.
 const feedSettings = "url, source, section (in each entry of feeds)"
@@ -171,6 +176,8 @@ func decodeYAML(name string, data []byte, c *Config) error {
 		}
 	case err != nil:
 		errs = append(errs, &diag.Diag{File: name, Message: err.Error(), Err: err})
+	default:
+		deployLines(&doc, c.Deploy)
 	}
 	return errors.Join(errs...)
 }
@@ -198,6 +205,9 @@ func decodeTOML(name string, data []byte, c *Config) error {
 	}
 	return nil
 }
+
+// Minified reports whether the build minifies its output (the default).
+func (c *Config) Minified() bool { return c.Minify == nil || *c.Minify }
 
 // SetBaseURL overrides the base URL (from --base-url) and recomputes BasePath.
 func (c *Config) SetBaseURL(raw string) error {
@@ -261,7 +271,7 @@ func (c *Config) finish() error {
 			return &diag.Diag{Message: fmt.Sprintf("feeds: entry %d has no url", i+1), Fix: "write it as - url: https://www.example.id/rss.xml"}
 		}
 	}
-	return nil
+	return checkTargets(c.Deploy)
 }
 
 func checkPermalink(p string) error {

@@ -6,6 +6,7 @@ package content
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"html/template"
@@ -14,6 +15,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -22,6 +24,7 @@ import (
 
 	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/markdown"
+	"github.com/kabar-news/kabar/generator/shortcode"
 )
 
 // Article is one parsed Markdown file.
@@ -47,6 +50,18 @@ type Article struct {
 	Content     template.HTML  // the body, rendered
 	Words       int
 	ReadingTime int // minutes, at least 1
+	// Links are source_url and the body's links and images, with their
+	// lines in the file.
+	Links []markdown.Link
+
+	// LinkTags are the body's links to other articles ({% post_url %},
+	// {{< ref >}}...), which only the whole site can resolve: Content
+	// holds a token for each, with the prefix LinkMark, until
+	// shortcode.Links puts their URLs in.
+	LinkTags []shortcode.Link
+	LinkMark string
+	// Warnings are the body's tags shown as they are.
+	Warnings []*Error
 }
 
 // Error is a problem in one content file.
@@ -107,6 +122,7 @@ func tooBig(displayPath string, size int64) error {
 type Options struct {
 	Location *time.Location
 	Markdown *markdown.Renderer
+	BasePath string // the site's, for {{ site.baseurl }}; "" is "/"
 }
 
 // MaxFileSize bounds one article; larger files are refused, not half
@@ -115,9 +131,9 @@ type Options struct {
 // few seconds.
 const MaxFileSize = 1 << 20
 
-var jekyllName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-(.*)$`)
-
-const moreMarker = "<!--more-->"
+// jekyllName is a Jekyll post's file name: its date, then its slug.
+// Jekyll reads a month or day without a leading zero, so it is read.
+var jekyllName = regexp.MustCompile(`^(\d{4}-\d{1,2}-\d{1,2})-(.*)$`)
 
 // Parse turns one file into an Article. file is its path below content/;
 // errors name it as displayPath (e.g. "content/dunia/x.md").
@@ -226,8 +242,8 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 	if raw := str(dateKey); raw != "" {
 		t, err := ParseDate(raw, opt.Location)
 		if err != nil {
-			errs = append(errs, &Error{Path: displayPath, Line: fields[dateKey].line, Msg: fmt.Sprintf("%s %q is not a date I can read", dateKey, raw),
-				Fix: "write it as 2025-04-28, 2025-04-28 14:30, or 2025-04-28T14:30:00+07:00"})
+			msg, fix := dateMsg(dateKey, raw, err)
+			errs = append(errs, &Error{Path: displayPath, Line: fields[dateKey].line, Msg: msg, Fix: fix})
 		}
 		a.Date = t
 	} else if nameDate != "" {
@@ -247,8 +263,8 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 		if raw := str(updKey); raw != "" {
 			t, err := ParseDate(raw, opt.Location)
 			if err != nil {
-				errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("%s %q is not a date I can read", updKey, raw),
-					Fix: "write it as 2025-04-28 or 2025-04-28T14:30:00+07:00"})
+				msg, fix := dateMsg(updKey, raw, err)
+				errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: msg, Fix: fix})
 			}
 			a.Updated = t
 		}
@@ -331,31 +347,56 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 		return nil, err
 	}
 
-	src := string(body)
-	before, _, hasMore := cutLine(src, moreMarker)
-	if hasMore {
-		src = strings.Replace(src, moreMarker, "", 1)
-	}
-	res, err := opt.Markdown.Convert([]byte(src))
-	var le *markdown.LimitError
-	if errors.As(err, &le) {
-		return nil, &Error{Path: displayPath, Line: bodyLine + le.Line - 1, Msg: le.Msg, Fix: le.Fix}
-	}
+	res, x, err := convert(displayPath, body, bodyLine, opt)
 	if err != nil {
-		return nil, &Error{Path: displayPath, Line: bodyLine, Msg: "the Markdown could not be rendered: " + err.Error()}
+		return nil, err
 	}
 	a.Content = res.HTML
 	a.Words = res.Words
+	for i := range res.Links {
+		res.Links[i].Line += bodyLine - 1
+	}
+	if a.SourceURL != "" {
+		// The page links to the source too, and such links die first.
+		f := fields[firstKey(fields, "source_url")]
+		a.Links = append(a.Links, markdown.Link{Dest: a.SourceURL, Line: f.line, Column: 1})
+	}
+	a.Links = append(a.Links, res.Links...)
 	a.ReadingTime = max(1, (res.Words+199)/200)
 	switch {
 	case summary != "":
 		a.Summary = summary
-	case hasMore:
-		a.Summary = opt.Markdown.PlainText([]byte(before))
+	case res.HasMore:
+		a.Summary = res.More
 	default:
 		a.Summary = res.FirstParagraph
 	}
+	if x != nil {
+		a.Content = template.HTML(x.Fill(string(a.Content)))
+		a.Summary = strings.Join(strings.Fields(x.Plain(a.Summary)), " ")
+		a.LinkTags, a.LinkMark = x.Links, x.Mark
+		for i := range a.LinkTags {
+			a.LinkTags[i].Line += bodyLine - 1 // a line of the file
+		}
+		// A link tag leaves a token where Markdown had an address; the
+		// site resolves those, so the link check must not see them.
+		a.Links = slices.DeleteFunc(a.Links, func(l markdown.Link) bool { return strings.Contains(l.Dest, x.Mark) })
+		for _, w := range x.Warnings {
+			a.Warnings = append(a.Warnings, &Error{Path: displayPath, Line: bodyLine + w.Line - 1, Msg: w.Msg, Fix: w.Fix})
+		}
+	}
 	return a, nil
+}
+
+// dateMsg says what is wrong with the date raw of field key, and how to
+// write it.
+func dateMsg(key, raw string, err error) (msg, fix string) {
+	if strings.Contains(err.Error(), "no calendar") {
+		return fmt.Sprintf("%s %q is not a day or time that exists", key, raw),
+			"check the month, day and time: a month has 28 to 31 days, an hour is 0 to 23"
+	}
+	return fmt.Sprintf("%s %q is not a date I can read", key, raw),
+		"write it as 2025-04-28, 2025-04-28 14:30, 2025-04-28T14:30:00+07:00 or Mon, 28 Apr 2025 14:30:00 +0700"
 }
 
 // isWebURL reports whether s is an absolute http or https address.
@@ -394,13 +435,30 @@ func firstKey(fields map[string]field, keys ...string) string {
 	return keys[0]
 }
 
-// cutLine splits s at the first line that is exactly marker.
-func cutLine(s, marker string) (before, after string, found bool) {
-	i := strings.Index(s, marker)
-	if i < 0 {
-		return s, "", false
+// convert renders a body that starts on line bodyLine of the file: its
+// Jekyll and Hugo tags first (x is nil when it has none), then Markdown.
+func convert(displayPath string, body []byte, bodyLine int, opt Options) (markdown.Result, *shortcode.Result, error) {
+	limitErr := func(err error) error {
+		var le *markdown.LimitError
+		if errors.As(err, &le) {
+			return &Error{Path: displayPath, Line: bodyLine + le.Line - 1, Msg: le.Msg, Fix: le.Fix}
+		}
+		return &Error{Path: displayPath, Line: bodyLine, Msg: "the Markdown could not be rendered: " + err.Error()}
 	}
-	return s[:i], s[i+len(marker):], true
+	var x *shortcode.Result
+	if shortcode.Has(body) {
+		code, err := opt.Markdown.CodeRanges(body)
+		if err != nil {
+			return markdown.Result{}, nil, limitErr(err)
+		}
+		x = shortcode.Expand(body, shortcode.Options{BasePath: cmp.Or(opt.BasePath, "/"), Code: code})
+		body = x.Src
+	}
+	res, err := opt.Markdown.Convert(body)
+	if err != nil {
+		return res, nil, limitErr(err)
+	}
+	return res, x, nil
 }
 
 // Slugify makes a lower-case ASCII URL segment from any text, transliterating
@@ -415,22 +473,48 @@ func Slugify(s string) string {
 	return out
 }
 
-// ParseDate reads the date forms Hugo and Jekyll users write. A date without
+// ParseDate reads the date forms Hugo and Jekyll users write: RFC 3339
+// and its cousins with a space or without seconds, a month or day without
+// a leading zero (2024-4-9, as Jekyll reads it), and RFC 1123 as feeds
+// and exporters write it (Tue, 09 Apr 2024 10:00:00 +0700). A date without
 // an offset is read in loc.
 func ParseDate(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05 -07:00", "2006-01-02 15:04 -0700", "2006-01-02T15:04:05-0700"} {
-		if t, err := time.Parse(layout, s); err == nil {
+	var rangeErr error
+	try := func(layout string, in *time.Location) (time.Time, bool) {
+		t, err := time.ParseInLocation(layout, s, in)
+		var pe *time.ParseError
+		if errors.As(err, &pe) && strings.Contains(pe.Message, "out of range") {
+			rangeErr = err
+		}
+		return t, err == nil
+	}
+	for _, layout := range withOffset {
+		if t, ok := try(layout, time.UTC); ok {
 			return t, nil
 		}
 	}
-	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+	for _, layout := range withoutOffset {
+		if t, ok := try(layout, loc); ok {
 			return t, nil
 		}
+	}
+	if rangeErr != nil {
+		return time.Time{}, fmt.Errorf("%q has the form of a date, but no calendar has that day or time", s)
 	}
 	return time.Time{}, fmt.Errorf("unknown date form %q", s)
 }
+
+// The layouts ParseDate tries. "1" and "2" read one digit or two.
+var (
+	withOffset = []string{
+		"2006-1-2T15:04:05Z07:00", "2006-1-2 15:04:05Z07:00", "2006-1-2 15:04:05 Z07:00", "2006-1-2 15:04:05 -0700",
+		"2006-1-2T15:04:05-0700", "2006-1-2 15:04 -0700", "2006-1-2 15:04 Z07:00", "2006-1-2T15:04Z07:00",
+		time.RFC1123Z, "Mon, 2 Jan 2006 15:04:05 -0700", "Mon, 2 Jan 2006 15:04 -0700", "2 Jan 2006 15:04:05 -0700",
+		"Mon, 2 Jan 2006 15:04:05 GMT", "Mon, 2 Jan 2006 15:04:05 UTC",
+	}
+	withoutOffset = []string{"2006-1-2T15:04:05", "2006-1-2 15:04:05", "2006-1-2T15:04", "2006-1-2 15:04", "2006-1-2"}
+)
 
 func kindOf(v any) string {
 	switch v.(type) {

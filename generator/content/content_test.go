@@ -2,6 +2,7 @@ package content
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"regexp"
 	"strings"
@@ -64,6 +65,7 @@ func TestParseYAMLAndTOML(t *testing.T) {
 		Content:     "<p>Nilai tukar rupiah menguat tipis.</p>\n",
 		Words:       5,
 		ReadingTime: 1,
+		Links:       []markdown.Link{{Dest: "https://www.antaranews.com/berita/1", Line: 7, Column: 1}},
 	}
 	docs := map[string]string{
 		"yaml": `---
@@ -239,11 +241,11 @@ func TestParseErrors(t *testing.T) {
 		{"TOML missing date", "a.md", "+++\ntitle = \"x\"\n+++\n",
 			[]string{"content/a.md:2: the date is missing: add a line date: 2025-04-28T14:30:00+07:00 to the front matter (or name the file 2025-04-28-title.md)"}},
 		{"unreadable date", "a.md", yamlDoc("", "title: x", "source: Antara", "date: yesterday"),
-			[]string{`content/a.md:4: date "yesterday" is not a date I can read: write it as 2025-04-28, 2025-04-28 14:30, or 2025-04-28T14:30:00+07:00`}},
+			[]string{`content/a.md:4: date "yesterday" is not a date I can read: write it as 2025-04-28, 2025-04-28 14:30, 2025-04-28T14:30:00+07:00 or Mon, 28 Apr 2025 14:30:00 +0700`}},
 		{"impossible date", "a.md", yamlDoc("", "title: x", "date: 2025-02-30"),
-			[]string{`content/a.md:3: date "2025-02-30" is not a date I can read: write it as 2025-04-28, 2025-04-28 14:30, or 2025-04-28T14:30:00+07:00`}},
+			[]string{`content/a.md:3: date "2025-02-30" is not a day or time that exists: check the month, day and time: a month has 28 to 31 days, an hour is 0 to 23`}},
 		{"unreadable updated", "a.md", yamlDoc("", "title: x", "date: 2025-04-28", "updated: soon"),
-			[]string{`content/a.md:4: updated "soon" is not a date I can read: write it as 2025-04-28 or 2025-04-28T14:30:00+07:00`}},
+			[]string{`content/a.md:4: updated "soon" is not a date I can read: write it as 2025-04-28, 2025-04-28 14:30, 2025-04-28T14:30:00+07:00 or Mon, 28 Apr 2025 14:30:00 +0700`}},
 		{"draft not a bool", "a.md", yamlDoc("", "title: x", "date: 2025-04-28", "draft: maybe"),
 			[]string{`content/a.md:4: draft must be true or false, not maybe: write draft: true or draft: false`}},
 		{"no front matter", "a.md", "# Judul\n\nIsi.\n",
@@ -556,6 +558,16 @@ func TestBody(t *testing.T) {
 	}
 	if _, err := Body("content/_index.md", []byte("---\ntitle: x\n")); err == nil || !strings.HasPrefix(err.Error(), "content/_index.md:1: ") {
 		t.Errorf("unclosed front matter: error = %v", err)
+	}
+}
+
+// TestLinkLines: links keep the lines they have in the file, front
+// matter, <!--more--> and all.
+func TestLinkLines(t *testing.T) {
+	a := mustParse(t, "x.md", yamlDoc("Awal [satu](/a/).\n<!--more-->\n\nLalu ![dua](b.png)\n", "title: X", "date: 2025-04-28"))
+	want := []markdown.Link{{Dest: "/a/", Line: 5, Column: 6}, {Dest: "b.png", Line: 8, Column: 6, Image: true}}
+	if fmt.Sprint(a.Links) != fmt.Sprint(want) {
+		t.Errorf("links %+v, want %+v", a.Links, want)
 	}
 }
 

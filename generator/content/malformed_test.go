@@ -40,13 +40,13 @@ func TestMalformedFrontMatter(t *testing.T) {
 		{"authors are groups", yamlDoc("", "title: x", "date: 2025-04-28", "authors:", "  - name: Ani"),
 			`content/a.md:4: authors must be a list of words, but one item is a group of fields: write it as authors: [first, second]`},
 		{"date is a word", yamlDoc("", "title: x", "date: yesterday"),
-			`content/a.md:3: date "yesterday" is not a date I can read: write it as 2025-04-28, 2025-04-28 14:30, or 2025-04-28T14:30:00+07:00`},
+			`content/a.md:3: date "yesterday" is not a date I can read: write it as 2025-04-28, 2025-04-28 14:30, 2025-04-28T14:30:00+07:00 or Mon, 28 Apr 2025 14:30:00 +0700`},
 		{"date is a number", yamlDoc("", "title: x", "date: 20250428"),
-			`content/a.md:3: date "20250428" is not a date I can read: write it as 2025-04-28, 2025-04-28 14:30, or 2025-04-28T14:30:00+07:00`},
+			`content/a.md:3: date "20250428" is not a date I can read: write it as 2025-04-28, 2025-04-28 14:30, 2025-04-28T14:30:00+07:00 or Mon, 28 Apr 2025 14:30:00 +0700`},
 		{"date is a list", yamlDoc("", "title: x", "date: [2025-04-28]"),
 			`content/a.md:3: date must be text, not a list: write it as date: "..."`},
 		{"TOML time of day", "+++\ntitle = \"x\"\ndate = 14:30:00\n+++\n",
-			`content/a.md:3: date "14:30:00" is not a date I can read: write it as 2025-04-28, 2025-04-28 14:30, or 2025-04-28T14:30:00+07:00`},
+			`content/a.md:3: date "14:30:00" is not a date I can read: write it as 2025-04-28, 2025-04-28 14:30, 2025-04-28T14:30:00+07:00 or Mon, 28 Apr 2025 14:30:00 +0700`},
 		{"date in a file name that does not exist", yamlDoc("", "title: x"),
 			`content/2025-02-30-a.md: the file name's date 2025-02-30 is not a real date: rename the file, or add a line date: 2025-04-28 to the front matter`},
 		{"draft is text", yamlDoc("", "title: x", "date: 2025-04-28", `draft: "yes"`),
@@ -67,7 +67,7 @@ func TestMalformedFrontMatter(t *testing.T) {
 			`content/a.md:4: slug must be text, not a list: write it as slug: "..."`},
 		{"every problem at once", yamlDoc("", "title: [x]", "date: kemarin", "tags: 5", "draft: 1"),
 			`content/a.md:2: title must be text, not a list: write it as title: "..."` + "\n" +
-				`content/a.md:3: date "kemarin" is not a date I can read: write it as 2025-04-28, 2025-04-28 14:30, or 2025-04-28T14:30:00+07:00` + "\n" +
+				`content/a.md:3: date "kemarin" is not a date I can read: write it as 2025-04-28, 2025-04-28 14:30, 2025-04-28T14:30:00+07:00 or Mon, 28 Apr 2025 14:30:00 +0700` + "\n" +
 				`content/a.md:4: tags must be a list of words, not a number: write it as tags: [first, second]` + "\n" +
 				`content/a.md:5: draft must be true or false, not 1: write draft: true or draft: false`},
 	}

@@ -167,3 +167,24 @@ func TestConcurrentConvert(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestLinks(t *testing.T) {
+	src := "# Judul\n\nBaca [laporan](/2025/04/28/x/ \"judul\") dan\n![foto](img/a.jpg) serta <https://bmkg.go.id/a>.\n\n" +
+		"- butir [ref][r] dan www.bps.go.id\n- surel <redaksi@kabar.id>\n\n`[bukan](tautan)`\n\n[r]: ../y/#bagian\n"
+	got := convert(t, New(false), src).Links
+	want := []Link{
+		{Dest: "/2025/04/28/x/", Line: 3, Column: 6},
+		{Dest: "img/a.jpg", Line: 4, Column: 1, Image: true},
+		{Dest: "https://bmkg.go.id/a", Line: 4, Column: 27},
+		{Dest: "../y/#bagian", Line: 6, Column: 9},
+		{Dest: "http://www.bps.go.id", Line: 6, Column: 22},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("links = %+v\nwant %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("link %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

@@ -3,6 +3,7 @@ package site
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,12 +60,33 @@ func (p *Page) BySection() []SectionGroup {
 		}
 		out[i].Articles = append(out[i].Articles, a)
 	}
+	sort.SliceStable(out, func(i, j int) bool { return sectionBefore(out[i].Term, out[j].Term) })
+	return out
+}
+
+// sectionBefore orders sections by name, no section (nil) last.
+func sectionBefore(a, b *Term) bool {
+	if a == nil || b == nil {
+		return b == nil && a != nil
+	}
+	return strings.ToLower(a.Name) < strings.ToLower(b.Name)
+}
+
+// EditionSize is how many articles one page of a daily edition shows. A
+// printed edition is the whole day; only a day busier than this is split.
+const EditionSize = 200
+
+// editionOrder is a day's articles as its edition shows them: section by
+// section, newest first within each, so that a split day splits between
+// sections rather than scattering them over its pages.
+func editionOrder(list []*Article) []*Article {
+	if len(list) <= EditionSize {
+		return list // one page: BySection groups it
+	}
+	out := slices.Clone(list)
 	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].Term, out[j].Term
-		if a == nil || b == nil {
-			return b == nil && a != nil
-		}
-		return strings.ToLower(a.Name) < strings.ToLower(b.Name)
+		a, b := out[i].SectionTerm, out[j].SectionTerm
+		return a != b && sectionBefore(a, b)
 	})
 	return out
 }
@@ -172,7 +194,7 @@ func (s *Site) Pages() []*Page {
 	}
 	lang := s.Config.Language
 	for _, d := range s.Days {
-		add(paginate(d.Path, d.Articles, per, func(list []*Article, pg *Pager) *Page {
+		add(paginate(d.Path, editionOrder(d.Articles), EditionSize, func(list []*Article, pg *Pager) *Page {
 			return &Page{Site: s, Kind: "edition", Template: "edition.html", Title: longDate(d.Date, lang), Day: d, Articles: list, Pager: pg, Feed: "/feed.xml"}
 		})...)
 	}

@@ -32,6 +32,8 @@ type Site struct {
 	Days     []*Day   // newest first
 	Months   []*Month // newest first
 	Years    []*Year  // newest first
+
+	links *linkIndex // made when an article links to another
 }
 
 // Article is a parsed article placed in the site.
@@ -45,6 +47,7 @@ type Article struct {
 	Older       *Article
 	Newer       *Article
 	Related     []*Article
+	Refs        []Ref // where the body's Links lead, one for each
 	// ID stays the same across the builds of one builder (see package
 	// view); 0 until set.
 	ID    uint32
@@ -132,6 +135,9 @@ func New(cfg *config.Config, intro template.HTML, list []*content.Article) (*Sit
 	sc := &relatedScratch{count: make([]int32, len(s.Articles))}
 	for _, a := range s.Articles {
 		a.Related = related(a, 4, sc)
+	}
+	if err := s.resolveAll(); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

@@ -157,7 +157,18 @@ func (v *Values) setOwn(a *site.Article, sums Sums) {
 	putUint(m, meta)
 	m.WriteString(a.Path)
 	v.v[key(a.ID, aMeta)] = sum(m)
-	v.v[key(a.ID, aText)] = text | 1
+	if len(a.Refs) == 0 {
+		v.v[key(a.ID, aText)] = text | 1
+		return
+	}
+	// Which articles the links lead to is part of the body: one link can
+	// come to lead elsewhere when another article is added.
+	m = v.h.new()
+	putUint(m, text)
+	for _, ref := range a.Refs {
+		putUint(m, uint64(ref.Article.ID))
+	}
+	v.v[key(a.ID, aText)] = sum(m)
 }
 
 func (v *Values) setIntro(s *site.Site) {

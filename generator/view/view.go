@@ -50,7 +50,7 @@ func (k Key) ID() uint32 { return uint32(k / slots) }
 const (
 	// articles
 	aMeta    = iota // front matter fields, summary, path, terms, day
-	aText           // the body: Content, Words, ReadingTime
+	aText           // the body: Content, Words, ReadingTime, and where its links lead
 	aLinks          // Older, Newer
 	aRelated        // Related
 	aCard           // the bytes of its card
@@ -402,9 +402,13 @@ func (a *Article) SourceTerm() *Term      { return a.r.term(a.meta().SourceTerm)
 func (a *Article) TagTerms() []*Term      { return a.r.termList(a.meta().TagTerms) }
 func (a *Article) Day() *Day              { return a.r.day(a.meta().Day) }
 
-// Content is the rendered body.
+// Content is the rendered body. Its links to other articles show their
+// paths, so it depends on them too.
 func (a *Article) Content() (template.HTML, error) {
 	a.r.add(a.a.ID, aText)
+	for _, ref := range a.a.Refs {
+		a.r.add(ref.Article.ID, aMeta)
+	}
 	return a.r.env.Body(a.a)
 }
 
