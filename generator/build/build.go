@@ -267,17 +267,33 @@ const termFeedLimit = 20
 
 // feedJobs lists the site's feeds: the whole site's, and one per section,
 // tag and source.
+// A feed holds the articles that changed last (feeds.Latest): those
+// changed after they were published are found once, with their terms.
 func feedJobs(s *site.Site) []feedJob {
 	cfg := s.Config
+	var revised []*site.Article
+	byTerm := map[*site.Term][]*site.Article{}
+	for _, a := range s.Articles {
+		if !a.Modified().After(a.Date) {
+			continue
+		}
+		revised = append(revised, a)
+		for _, t := range append([]*site.Term{a.SectionTerm, a.SourceTerm}, a.TagTerms...) {
+			if t != nil {
+				byTerm[t] = append(byTerm[t], a)
+			}
+		}
+	}
+	latest := feeds.Latest(s.Articles, revised)
 	jobs := []feedJob{
-		{"feed.xml", cfg.Title, "/", feeds.RSS, s.Articles},
-		{"atom.xml", cfg.Title, "/", feeds.Atom, s.Articles},
-		{"feed.json", cfg.Title, "/", feeds.JSON, s.Articles},
+		{"feed.xml", cfg.Title, "/", feeds.RSS, latest},
+		{"atom.xml", cfg.Title, "/", feeds.Atom, latest},
+		{"feed.json", cfg.Title, "/", feeds.JSON, latest},
 	}
 	for _, terms := range [][]*site.Term{s.Sections, s.Tags, s.Sources} {
 		for _, t := range terms {
-			list := t.Articles[:min(len(t.Articles), termFeedLimit)]
-			jobs = append(jobs, feedJob{strings.TrimPrefix(t.FeedPath(), "/"), t.Name + " – " + cfg.Title, t.Path, feeds.RSS, list})
+			list := feeds.Latest(t.Articles, byTerm[t])
+			jobs = append(jobs, feedJob{strings.TrimPrefix(t.FeedPath(), "/"), t.Name + " – " + cfg.Title, t.Path, feeds.RSS, list[:min(len(list), termFeedLimit)]})
 		}
 	}
 	return jobs

@@ -273,8 +273,8 @@ func checkFeeds(t *testing.T, tree map[string]string, baseURL string, articles [
 	if err := json.Unmarshal([]byte(tree["feed.json"]), &jsonFeed); err != nil {
 		t.Fatalf("feed.json: %v", err)
 	}
-	if err := xml.Unmarshal([]byte(tree["sitemap.xml"]), &sitemap); err != nil {
-		t.Fatalf("sitemap.xml: %v", err)
+	if err := xml.Unmarshal([]byte(tree["sitemap-1.xml"]), &sitemap); err != nil {
+		t.Fatalf("sitemap-1.xml: %v", err)
 	}
 	lists := map[string][]string{}
 	for _, it := range rss.Channel.Items {
@@ -289,7 +289,7 @@ func checkFeeds(t *testing.T, tree map[string]string, baseURL string, articles [
 		lists["feed.json"] = append(lists["feed.json"], it.URL)
 	}
 	for _, u := range sitemap.URLs {
-		lists["sitemap.xml"] = append(lists["sitemap.xml"], u.Loc)
+		lists["sitemap-1.xml"] = append(lists["sitemap-1.xml"], u.Loc)
 	}
 	if rss.Channel.Link != baseURL || jsonFeed.Home != baseURL {
 		t.Errorf("feeds link to %q and %q, want the home page %q", rss.Channel.Link, jsonFeed.Home, baseURL)
@@ -309,8 +309,15 @@ func checkFeeds(t *testing.T, tree map[string]string, baseURL string, articles [
 			}
 		}
 	}
-	if want := "Sitemap: " + baseURL + "sitemap.xml\n"; !strings.Contains(tree["robots.txt"], want) {
-		t.Errorf("robots.txt = %q, want a line %q", tree["robots.txt"], want)
+	for _, name := range []string{"sitemap.xml", "sitemap-news.xml"} {
+		if want := "Sitemap: " + baseURL + name + "\n"; !strings.Contains(tree["robots.txt"], want) {
+			t.Errorf("robots.txt = %q, want a line %q", tree["robots.txt"], want)
+		}
+	}
+	for _, name := range []string{"sitemap-1.xml", "sitemap-news.xml"} {
+		if want := "<loc>" + baseURL + name + "</loc>"; !strings.Contains(tree["sitemap.xml"], want) {
+			t.Errorf("the sitemap index does not list %s:\n%s", name, tree["sitemap.xml"])
+		}
 	}
 }
 

@@ -356,7 +356,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 				return rb, err
 			}
 			swapped = append(swapped, sa)
-			if !o.article.Updated.Equal(n.article.Updated) {
+			if !o.article.Modified().Equal(n.article.Modified()) {
 				lastMods = true
 			}
 			if o.article.Title != n.article.Title {
@@ -900,23 +900,42 @@ func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*
 		for _, p := range pages {
 			h.WriteString(p.Path)
 			if p.Article != nil {
-				writeInt(h, int(feeds.LastMod(p.Article).UnixNano()))
+				writeInt(h, int(p.Article.Modified().UnixNano()))
 			}
 		}
 		fp = h.Sum64() | 1
 	}
-	names := machineNames(cfg, pages)
 	if keep("sitemap.xml", fp) {
-		for _, name := range names {
-			if strings.HasPrefix(name, "sitemap") {
-				states[name] = b.others[name]
-			}
+		for _, name := range feeds.SitemapNames(len(pages) - 1) {
+			states[name] = b.others[name]
 		}
 	} else if err := feeds.Sitemap(cfg, pages, func(name string, data []byte) error {
 		emit(name, fp, data)
 		return nil
 	}); err != nil {
 		return nil, 0, err
+	}
+	// The news sitemap holds the articles of the two days before now:
+	// it changes when they do, or when now moves past one of them.
+	news := feeds.NewsArticles(s.Articles, b.now)
+	fp = 0
+	if !b.once {
+		h := b.hash()
+		for _, a := range news {
+			writeUint(h, b.sources[a.File].meta)
+			h.WriteString(a.Path)
+			h.WriteByte(0)
+		}
+		fp = h.Sum64() | 1
+	}
+	if keep(feeds.NewsName, fp) {
+		states[feeds.NewsName] = b.others[feeds.NewsName]
+	} else {
+		data, err := feeds.NewsSitemap(cfg, news)
+		if err != nil {
+			return nil, 0, err
+		}
+		emit(feeds.NewsName, fp, data)
 	}
 	emit("robots.txt", 0, feeds.Robots(cfg))
 	emit(".nojekyll", 0, []byte{})
@@ -959,7 +978,7 @@ func machineNames(cfg *config.Config, pages []*site.Page) []string {
 		listed-- // nor the search page
 	}
 	names := feeds.SitemapNames(listed)
-	names = append(names, "robots.txt", ".nojekyll")
+	names = append(names, feeds.NewsName, "robots.txt", ".nojekyll")
 	if cfg.Domain != "" {
 		names = append(names, "CNAME")
 	}
@@ -1069,6 +1088,14 @@ func (b *Builder) metaSum(a *content.Article) uint64 {
 	}
 	if a.Draft {
 		h.WriteByte(1)
+	}
+	writeInt(h, len(a.Corrections))
+	for _, c := range a.Corrections {
+		writeInt(h, int(c.Date.UnixNano()))
+		_, off := c.Date.Zone()
+		writeInt(h, off)
+		h.WriteString(c.Text)
+		h.WriteByte(0)
 	}
 	hashValue(h, a.Params)
 	return h.Sum64() | 1

@@ -19,6 +19,7 @@ func FuzzBuild(f *testing.F) {
 		"---\ntitle: Halo\ndate: 2025-04-28\n---\nIsi.\n",
 		"---\ntitle: \"<script>alert(1)</script> & \\\"kutip\\\"\"\ndate: 2025-04-28\ntags: [\"<b>x</b>\", \"a&b\"]\nsource: \"<img src=x onerror=alert(1)>\"\nsource_url: \"javascript:alert(1)\"\nimage: \"data:text/html,<script>alert(1)</script>\"\n---\n<script>alert(2)</script>\n\n[klik](javascript:alert(3)) <a href=\"javascript:x\" onclick=\"y\">z</a>\n",
 		"---\ntitle: x\ndate: 2025-04-28\nslug: ../../etc/passwd\nsection: ../..\n---\n",
+		"---\ntitle: \"</script><script>alert(1)</script>\"\ndate: 2025-04-28\ncorrection: [{date: 2025-04-29, text: \"</script><b>x</b>\"}]\n---\nIsi.\n",
 		"+++\ntitle = \"T\"\ndate = 2025-04-28T10:00:00+07:00\n+++\nbody\n",
 		"\xef\xbb\xbf---\r\ntitle: CRLF\r\ndate: 2025-04-28\r\n---\r\nbody\r\n",
 		"---\ntitle: [a, b]\ndate: yesterday\ntags: 5\n---\n",

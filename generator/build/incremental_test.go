@@ -33,6 +33,7 @@ type fakeSite struct {
 	articles map[string]testsite.Article // by path below content/
 	broken   map[string]bool             // articles whose front matter a step broke
 	footers  int                         // footers written, to vary them
+	now      time.Time                   // the builds' now, which steps move on
 }
 
 func newFakeSite(t *testing.T, seed uint64, n int) *fakeSite {
@@ -41,7 +42,7 @@ func newFakeSite(t *testing.T, seed uint64, n int) *fakeSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs := &fakeSite{t: t, dir: dir, r: rand.New(rand.NewPCG(seed, 7)), gen: testsite.New(seed + 1000), articles: map[string]testsite.Article{}, broken: map[string]bool{}}
+	fs := &fakeSite{t: t, dir: dir, r: rand.New(rand.NewPCG(seed, 7)), gen: testsite.New(seed + 1000), articles: map[string]testsite.Article{}, broken: map[string]bool{}, now: testNow}
 	fs.gen.Start = time.Date(2023, 1, 2, 0, 0, 0, 0, time.UTC)
 	fs.gen.Tags = 12
 	for _, a := range list {
@@ -104,7 +105,7 @@ func (s *fakeSite) step() (string, []string) {
 		return "add links to " + a.File, []string{s.save(a)}
 	}
 	switch k := s.r.IntN(100); {
-	case k < 5:
+	case k < 3:
 		// A link to another article, whose URL later steps may change.
 		a, to := s.articles[s.pick()], s.pick()
 		tag := fmt.Sprintf("{%% post_url %s %%}", strings.TrimSuffix(path.Base(to), ".md"))
@@ -113,6 +114,37 @@ func (s *fakeSite) step() (string, []string) {
 		}
 		a.Body = linkLine + tag + ").\n\n" + unlinked(a.Body)
 		return "link " + a.File + " to " + to, []string{s.save(a)}
+	case k < 5:
+		// A correction, or two, made days after the article; sometimes
+		// with an update later still.
+		a := s.articles[s.pick()]
+		at := a.Date.Add(time.Duration(200+s.r.IntN(100)) * time.Hour)
+		a.Front = fmt.Sprintf("correction:\n  - date: %s\n    text: %q\n", at.Format(time.RFC3339), "Koreksi "+s.gen.Words(4))
+		if s.r.IntN(2) == 0 {
+			a.Front += fmt.Sprintf("  - date: %s\n    text: Koreksi kedua.\n", at.Add(time.Duration(s.r.IntN(48))*time.Hour).Format(time.RFC3339))
+		}
+		if s.r.IntN(3) == 0 {
+			a.Front += "updated: " + at.Add(72*time.Hour).Format(time.RFC3339) + "\n"
+		}
+		return "correct " + a.File, []string{s.save(a)}
+	case k < 7:
+		a := s.articles[s.pick()]
+		a.Front = "updated: " + a.Date.Add(time.Duration(s.r.IntN(500))*time.Hour).Format(time.RFC3339) + "\n"
+		if s.r.IntN(3) == 0 {
+			a.Front = "" // the update is taken back
+		}
+		return "update " + a.File, []string{s.save(a)}
+	case k < 9:
+		// Into the news sitemap's two days.
+		a := s.articles[s.pick()]
+		a.Date = s.now.Add(-time.Duration(s.r.IntN(47*60)) * time.Minute)
+		a.Front = ""
+		return "date in the last two days " + a.File, []string{s.save(a)}
+	case k < 11:
+		// No file changes; the next build is later, and what the news
+		// sitemap holds, or what is no longer future, may differ.
+		s.now = s.now.Add(time.Duration(s.r.IntN(40)) * time.Hour)
+		return "let time pass", []string{} // not nil, which would rebuild everything
 	case k < 15:
 		a := s.articles[s.pick()]
 		a.Body = s.gen.Words(30) + ".\n\n" + a.Body
@@ -432,8 +464,9 @@ func TestBuilderMatchesCleanBuild(t *testing.T) {
 					name, paths = s.step()
 				}
 				history = append(history, name)
+				b.opt.Now = s.now
 				rb, incErr := b.Build(paths)
-				res, cleanErr := Build(Options{SiteDir: s.dir, OutDir: cleanOut, Now: testNow})
+				res, cleanErr := Build(Options{SiteDir: s.dir, OutDir: cleanOut, Now: s.now})
 				var clean map[string][]byte
 				if cleanErr == nil {
 					clean = readOutput(t, cleanOut)
@@ -544,11 +577,11 @@ func TestBuilderDoesLittle(t *testing.T) {
 	if rb.Parsed != 1 || rb.Rendered == 0 || rb.Rendered > total/3 || !rb.Kept {
 		t.Errorf("title edit: parsed %d, rendered %d of %d pages, kept the model %v", rb.Parsed, rb.Rendered, total, rb.Kept)
 	}
-	for _, want := range []string{pageOf(a), "feed.xml", "sitemap.xml"} {
-		if !slices.Contains(rb.Changed, want) && want != "sitemap.xml" {
+	for _, want := range []string{pageOf(a), "feed.xml", "sitemap-1.xml"} {
+		if !slices.Contains(rb.Changed, want) && want != "sitemap-1.xml" {
 			t.Errorf("title edit: %s not rewritten; changed %v", want, rb.Changed)
 		}
-		if slices.Contains(rb.Changed, want) && want == "sitemap.xml" {
+		if slices.Contains(rb.Changed, want) && want == "sitemap-1.xml" {
 			t.Errorf("title edit: the sitemap, which shows no titles, was rewritten")
 		}
 	}

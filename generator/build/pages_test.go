@@ -44,7 +44,7 @@ func TestServedFromBaseURL(t *testing.T) {
 			check404(t, srv, tree["404.html"])
 
 			// The sitemap's URLs are pages of this site.
-			for _, loc := range regexp.MustCompile(`<loc>([^<]+)</loc>`).FindAllStringSubmatch(tree["sitemap.xml"], -1) {
+			for _, loc := range regexp.MustCompile(`<loc>([^<]+)</loc>`).FindAllStringSubmatch(tree["sitemap.xml"]+tree["sitemap-1.xml"], -1) {
 				u, err := srv.base.Parse(loc[1])
 				if err != nil || !srv.internal(u) {
 					t.Errorf("sitemap: %s is not on %s", loc[1], base)

@@ -28,7 +28,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if code := parse(fs, args, stdout, stderr); code >= 0 {
 		return code
 	}
-	opt := f.options()
+	opt, err := f.options()
+	if err != nil {
+		fmt.Fprintf(stderr, "kabar check: %v\n", err)
+		return 2
+	}
 	opt.Check = true
 	res, err := build.Build(opt)
 	if err != nil {

@@ -24,7 +24,7 @@ func writeArticle(t *testing.T, siteDir, name, body string) {
 func TestCheckCommand(t *testing.T) {
 	siteDir := sampleCopy(t)
 	code, stdout, stderr := cli("check", "--site", siteDir)
-	if code != 0 || !strings.Contains(stdout, "checked the links of 14 articles: nothing broken") {
+	if code != 0 || !strings.Contains(stdout, "checked the links of 15 articles: nothing broken") {
 		t.Fatalf("check of the sample: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	writeArticle(t, siteDir, "uji.md", "Lihat [arsip](/2025/04/01/tidak-ada/).\n")

@@ -51,7 +51,7 @@ func TestBuildFormatJSON(t *testing.T) {
 
 	// A clean build: nothing on stdout.
 	code, stdout, stderr := cli("build", "--site", siteDir, "--out", out, "--format", "json")
-	if code != 0 || stdout != "" || !strings.HasPrefix(stderr, "built 14 articles") {
+	if code != 0 || stdout != "" || !strings.HasPrefix(stderr, "built 15 articles") {
 		t.Fatalf("clean build: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 

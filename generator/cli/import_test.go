@@ -50,7 +50,7 @@ func TestImportCommand(t *testing.T) {
 
 	// The imported drafts build.
 	out := filepath.Join(t.TempDir(), "public")
-	if code, stdout, stderr := cli("build", "--site", site, "--out", out, "--drafts"); code != 0 || !strings.HasPrefix(stdout, "built 17 articles") {
+	if code, stdout, stderr := cli("build", "--site", site, "--out", out, "--drafts"); code != 0 || !strings.HasPrefix(stdout, "built 18 articles") {
 		t.Fatalf("build --drafts: exit %d, %q, %q", code, stdout, stderr)
 	}
 }
@@ -127,14 +127,14 @@ func TestNewCommand(t *testing.T) {
 	}
 	// It builds with --drafts, and only then.
 	out := filepath.Join(t.TempDir(), "public")
-	if code, stdout, stderr := cli("build", "--site", site, "--out", out, "--drafts"); code != 0 || !strings.HasPrefix(stdout, "built 15 articles") {
+	if code, stdout, stderr := cli("build", "--site", site, "--out", out, "--drafts"); code != 0 || !strings.HasPrefix(stdout, "built 16 articles") {
 		t.Fatalf("build --drafts: exit %d, %q, %q", code, stdout, stderr)
 	}
 	page, err := os.ReadFile(filepath.Join(out, time.Now().In(loc).Format("2006/01/02"), "rupiah-menguat-lagi", "index.html"))
 	if err != nil || !strings.Contains(string(page), "Rupiah Menguat: Lagi?") {
 		t.Fatalf("the draft's page: %v", err)
 	}
-	if code, stdout, _ := cli("build", "--site", site, "--out", out); code != 0 || !strings.HasPrefix(stdout, "built 14 articles") {
+	if code, stdout, _ := cli("build", "--site", site, "--out", out); code != 0 || !strings.HasPrefix(stdout, "built 15 articles") {
 		t.Errorf("build without drafts: %q", stdout)
 	}
 

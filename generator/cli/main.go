@@ -108,8 +108,9 @@ func (f *siteFlags) register(fs *flag.FlagSet, withBaseURL bool) {
 	fs.BoolVar(&f.future, "future", false, "include articles dated in the future")
 }
 
-func (f *siteFlags) options() build.Options {
-	return build.Options{SiteDir: f.site, OutDir: f.out, BaseURL: f.baseURL, Drafts: f.drafts, Future: f.future}
+func (f *siteFlags) options() (build.Options, error) {
+	now, err := buildNow()
+	return build.Options{SiteDir: f.site, OutDir: f.out, BaseURL: f.baseURL, Drafts: f.drafts, Future: f.future, Now: now}, err
 }
 
 // parse parses a command's flags; it returns -1 to go on, or an exit status.
@@ -181,7 +182,11 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kabar build: --format is %q: it is text or json\n", *format)
 		return 2
 	}
-	opt := f.options()
+	opt, err := f.options()
+	if err != nil {
+		fmt.Fprintf(stderr, "kabar build: %v\n", err)
+		return 2
+	}
 	opt.Strict = *strict
 	opt.Progress = progress.New(stderr)
 	opt.Progress.Start()

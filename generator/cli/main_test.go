@@ -40,7 +40,7 @@ func TestBuildCommand(t *testing.T) {
 	if code != 0 || stderr != "" {
 		t.Fatalf("build: exit %d, stderr %q", code, stderr)
 	}
-	if !strings.HasPrefix(stdout, "built 14 articles into ") || !strings.Contains(stdout, out) {
+	if !strings.HasPrefix(stdout, "built 15 articles into ") || !strings.Contains(stdout, out) {
 		t.Errorf("build reported %q", stdout)
 	}
 	index, err := os.ReadFile(filepath.Join(out, "index.html"))

@@ -84,7 +84,10 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 		fmt.Fprintf(stderr, "kabar %s: %s\n", name, fmt.Sprintf(format, args...))
 		return 1
 	}
-	opt := o.site.options()
+	opt, err := o.site.options()
+	if err != nil {
+		return fail("%v", err)
+	}
 	if fi, err := os.Stat(opt.SiteDir); err != nil || !fi.IsDir() {
 		return fail("the site folder %s does not exist: run the command in the site's root folder, or name it with --site", opt.SiteDir)
 	}

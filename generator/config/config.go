@@ -53,6 +53,10 @@ type Config struct {
 	// Search makes the /search/ page and its index (on unless search: false).
 	Search bool `yaml:"-" toml:"-"`
 
+	// Logo is the publisher's logo in structured data: a path under
+	// static/ or an absolute http(s) URL.
+	Logo string `yaml:"logo" toml:"logo"`
+
 	// File is the config file that was read, or "" when none exists.
 	File string `yaml:"-" toml:"-"`
 	// Location is TimeZone, loaded.
@@ -112,7 +116,7 @@ func Load(fsys fs.FS) (*Config, error) {
 }
 
 // settings lists the config's field names, for the fix of an unknown one.
-const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, params, feeds, minify, deploy, search"
+const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, logo, params, feeds, minify, deploy, search"
 
 // feedSettings are the fields of one entry of feeds.
 const feedSettings = "url, source, section (in each entry of feeds)"
@@ -263,6 +267,9 @@ func (c *Config) finish() error {
 	u.RawPath = ""
 	c.BasePath = u.Path
 	c.BaseURL = u.String()
+	if c.Logo != "" && !imageAddress(c.Logo) {
+		return &diag.Diag{Message: fmt.Sprintf("logo %q is not an image address", c.Logo), Fix: "write a path such as /img/logo.png (a file under static/) or an address starting with https://"}
+	}
 	if strings.ContainsAny(c.Domain, "/: ") {
 		return &diag.Diag{Message: fmt.Sprintf("domain %q must be a bare host name such as news.example.id", c.Domain)}
 	}
@@ -272,6 +279,16 @@ func (c *Config) finish() error {
 		}
 	}
 	return checkTargets(c.Deploy)
+}
+
+// imageAddress reports whether s is a path on the site or an http(s) URL,
+// not an address with another scheme such as javascript:.
+func imageAddress(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || strings.ContainsAny(s, "\\\x00") {
+		return false
+	}
+	return u.Scheme == "" || (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 func checkPermalink(p string) error {

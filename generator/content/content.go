@@ -46,6 +46,7 @@ type Article struct {
 	Image       string
 	Lang        string // empty means the site's language
 	Draft       bool
+	Corrections []Correction   // oldest first
 	Params      map[string]any // every front matter field, by lower-case name
 	Content     template.HTML  // the body, rendered
 	Words       int
@@ -339,6 +340,9 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 			a.Draft = true
 		}
 	}
+	var cerrs []error
+	a.Corrections, cerrs = parseCorrections(displayPath, fields, a, opt.Location)
+	errs = append(errs, cerrs...)
 	summary := str("summary")
 	if summary == "" {
 		summary = str("description")

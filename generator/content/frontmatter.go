@@ -20,6 +20,10 @@ var bom = []byte("\xef\xbb\xbf")
 type field struct {
 	value any
 	line  int
+	// items holds, for a YAML list, the line of each item ("") and of
+	// the fields of items that are groups, by lower-case name, so that a
+	// bad item names its own line.
+	items []map[string]int
 }
 
 // split cuts the front matter off data. It returns the front matter text,
@@ -106,6 +110,9 @@ func parseYAML(path string, fm []byte, fmLine int) (map[string]field, error) {
 				Fix: "write one field per line, such as 'title: My title'"}
 		}
 		var val any
+		if correctionKeys[strings.ToLower(k.Value)] {
+			asText(v) // its dates are read by our rules, in the site's time zone
+		}
 		if err := v.Decode(&val); err != nil {
 			return nil, yamlError(path, err, fmLine)
 		}
@@ -117,8 +124,38 @@ func parseYAML(path string, fm []byte, fmLine int) (map[string]field, error) {
 		if err := addField(out, path, k.Value, val, line); err != nil {
 			return nil, err
 		}
+		if v.Kind == yaml.SequenceNode {
+			f := out[strings.ToLower(k.Value)]
+			f.items = itemLines(v, fmLine)
+			out[strings.ToLower(k.Value)] = f
+		}
 	}
 	return out, nil
+}
+
+// itemLines are the lines of a list's items and of their fields.
+func itemLines(list *yaml.Node, fmLine int) []map[string]int {
+	out := make([]map[string]int, len(list.Content))
+	for i, it := range list.Content {
+		m := map[string]int{"": fmLine + it.Line - 1}
+		if it.Kind == yaml.MappingNode {
+			for j := 0; j+1 < len(it.Content); j += 2 {
+				m[strings.ToLower(it.Content[j].Value)] = fmLine + it.Content[j].Line - 1
+			}
+		}
+		out[i] = m
+	}
+	return out
+}
+
+// asText makes the timestamps below n plain text.
+func asText(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!timestamp" {
+		n.Tag = "!!str"
+	}
+	for _, c := range n.Content {
+		asText(c)
+	}
 }
 
 // yamlError turns a YAML library error into one that names the line of

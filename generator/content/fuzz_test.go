@@ -75,6 +75,8 @@ func FuzzParse(f *testing.F) {
 		yamlDoc("<script>alert(1)</script>\n\n[a](javascript:alert(1)) <a href=\"javascript:x\">b</a> ![c](&#106;avascript:x)\n", "title: \"<script>\"", "date: 2025-04-28"),
 		yamlDoc(strings.Repeat("> ", 40)+"dalam\n"+strings.Repeat("[a](", 50)+"\n", "title: x", "date: 2025-04-28"),
 		yamlDoc("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] a\n\nCatatan[^1]\n\n[^1]: kaki\n", "title: x", "date: 2025-04-28"),
+		yamlDoc("Isi.\n", "title: x", "date: 2025-04-28", "updated: 2025-04-29", "correction:", "  - date: 2025-04-29 10:00", "    text: Salah.", "  - {date: 2025-02-30, text: [x]}", "  - teks"),
+		"+++\ntitle = \"x\"\ndate = 2025-04-28\n[[correction]]\ndate = 2025-04-29T08:00:00Z\ntext = \"a\"\n[[correction]]\ndate = 12:00:00\n+++\n",
 	}
 	urls := []string{"https://www.riau24.com/berita/1", "HTTP://Antaranews.com", "javascript:alert(1)", "https://", "https://user@:80/x",
 		"http://a:b@", "https://[::1]:8080/x", " https://a.id/ ", "https://a.id/\x00", "ftp://a.id/", "//a.id/x", "https://a b.id/"}

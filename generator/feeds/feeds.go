@@ -5,10 +5,12 @@ package feeds
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"html"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,7 +53,9 @@ func Feed(cfg *config.Config, kind Kind, title, path string, articles []*site.Ar
 			Id:          cfg.AbsURL(a.Path),
 			Description: a.Summary,
 			Created:     a.Date,
-			Updated:     a.Updated,
+		}
+		if m := a.Modified(); m.After(a.Date) {
+			item.Updated = m // an update or a correction
 		}
 		if kind != RSS {
 			// RSS 2.0 wants an e-mail address in <author>; a name alone
@@ -59,7 +63,7 @@ func Feed(cfg *config.Config, kind Kind, title, path string, articles []*site.Ar
 			item.Author = author(strings.Join(a.Authors, ", "))
 		}
 		f.Items = append(f.Items, item)
-		if t := LastMod(a); t.After(f.Updated) {
+		if t := a.Modified(); t.After(f.Updated) {
 			f.Updated = t
 		}
 	}
@@ -112,12 +116,35 @@ func Feed(cfg *config.Config, kind Kind, title, path string, articles []*site.Ar
 	return []byte(s), nil
 }
 
-// LastMod is when an article last changed: its update, else its date.
-func LastMod(a *site.Article) time.Time {
-	if a.Updated.After(a.Date) {
-		return a.Updated
+// Latest is the articles of a feed: of list (newest first), the Limit
+// that changed last, last change first, so that a correction or an
+// update brings an article back to the top. revised holds the articles
+// of list that changed after they were published: only they can be
+// among the Limit without being among list's first Limit.
+func Latest(list, revised []*site.Article) []*site.Article {
+	out := slices.Clone(list[:min(len(list), Limit)])
+	if len(revised) == 0 {
+		return out
 	}
-	return a.Date
+	in := make(map[*site.Article]bool, len(out))
+	for _, a := range out {
+		in[a] = true
+	}
+	for _, a := range revised {
+		if !in[a] {
+			out = append(out, a)
+		}
+	}
+	slices.SortFunc(out, func(a, b *site.Article) int {
+		if c := b.Modified().Compare(a.Modified()); c != 0 {
+			return c
+		}
+		if c := b.Date.Compare(a.Date); c != 0 {
+			return c
+		}
+		return cmp.Or(strings.Compare(a.Title, b.Title), strings.Compare(a.File, b.File))
+	})
+	return out[:min(len(out), Limit)]
 }
 
 func author(name string) *feeds.Author {
@@ -136,15 +163,12 @@ type URL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-// SitemapNames are the files Sitemap writes for n URLs: "sitemap.xml"
-// alone, or, past SitemapLimit URLs, an index at "sitemap.xml" pointing at
-// "sitemap-1.xml", "sitemap-2.xml", ...
+// SitemapNames are the files Sitemap writes for n URLs: the index
+// "sitemap.xml", and "sitemap-1.xml", "sitemap-2.xml", ... of at most
+// SitemapLimit URLs each. The index lists NewsName too.
 func SitemapNames(n int) []string {
-	if n <= SitemapLimit {
-		return []string{"sitemap.xml"}
-	}
 	names := []string{"sitemap.xml"}
-	for i := 0; i*SitemapLimit < n; i++ {
+	for i := 0; i == 0 || i*SitemapLimit < n; i++ {
 		names = append(names, fmt.Sprintf("sitemap-%d.xml", i+1))
 	}
 	return names
@@ -160,19 +184,12 @@ func Sitemap(cfg *config.Config, pages []*site.Page, write func(name string, dat
 		}
 		u := URL{Loc: cfg.AbsURL(p.Path)}
 		if p.Article != nil {
-			u.LastMod = LastMod(p.Article).Format(time.RFC3339)
+			u.LastMod = p.Article.Modified().Format(time.RFC3339)
 		}
 		urls = append(urls, u)
 	}
-	if len(urls) <= SitemapLimit {
-		b, err := urlset(urls)
-		if err != nil {
-			return err
-		}
-		return write("sitemap.xml", b)
-	}
 	var index []URL
-	for i := 0; i*SitemapLimit < len(urls); i++ {
+	for i := 0; i == 0 || i*SitemapLimit < len(urls); i++ {
 		name := fmt.Sprintf("sitemap-%d.xml", i+1)
 		b, err := urlset(urls[i*SitemapLimit : min(len(urls), (i+1)*SitemapLimit)])
 		if err != nil {
@@ -183,34 +200,37 @@ func Sitemap(cfg *config.Config, pages []*site.Page, write func(name string, dat
 		}
 		index = append(index, URL{Loc: cfg.AbsURL("/" + name)})
 	}
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(struct {
+	index = append(index, URL{Loc: cfg.AbsURL("/" + NewsName)})
+	b, err := encodeXML(struct {
 		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
 		Maps    []URL    `xml:"sitemap"`
-	}{Maps: index}); err != nil {
+	}{Maps: index})
+	if err != nil {
 		return err
 	}
-	buf.WriteByte('\n')
-	return write("sitemap.xml", buf.Bytes())
+	return write("sitemap.xml", b)
 }
 
 func urlset(urls []URL) ([]byte, error) {
+	return encodeXML(struct {
+		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+		URLs    []URL    `xml:"url"`
+	}{URLs: urls})
+}
+
+// encodeXML is v as an indented XML file.
+func encodeXML(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
-	err := enc.Encode(struct {
-		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
-		URLs    []URL    `xml:"url"`
-	}{URLs: urls})
+	err := enc.Encode(v)
 	buf.WriteByte('\n')
 	return buf.Bytes(), err
 }
 
-// Robots returns robots.txt, pointing crawlers at the sitemap.
+// Robots returns robots.txt, pointing crawlers at the sitemap index and
+// at the news sitemap, which news crawlers look for on its own.
 func Robots(cfg *config.Config) []byte {
-	return []byte("User-agent: *\nAllow: /\n\nSitemap: " + cfg.AbsURL("/sitemap.xml") + "\n")
+	return []byte("User-agent: *\nAllow: /\n\nSitemap: " + cfg.AbsURL("/sitemap.xml") + "\nSitemap: " + cfg.AbsURL("/"+NewsName) + "\n")
 }

@@ -233,11 +233,12 @@ func TestSitemap(t *testing.T) {
 	a.Updated = mon.Add(time.Hour)
 	s := testSite(t, c, a)
 	maps, err := sitemapMap(c, s.Pages())
-	if err != nil || len(maps) != 1 {
-		t.Fatalf("Sitemap = %d files, %v", len(maps), err)
+	if err != nil || len(maps) != 2 {
+		t.Fatalf("Sitemap = %d files, %v; want the index and one sitemap", len(maps), err)
 	}
+	checkIndex(t, maps["sitemap.xml"], "sitemap-1.xml", NewsName)
 	var doc urlsetDoc
-	if err := xml.Unmarshal(maps["sitemap.xml"], &doc); err != nil {
+	if err := xml.Unmarshal(maps["sitemap-1.xml"], &doc); err != nil {
 		t.Fatalf("sitemap does not parse: %v", err)
 	}
 	var got []string
@@ -273,16 +274,7 @@ func TestSitemapIndex(t *testing.T) {
 	if len(maps) != 3 {
 		t.Fatalf("files = %d, want sitemap.xml, sitemap-1.xml, sitemap-2.xml", len(maps))
 	}
-	var index struct {
-		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
-		Maps    []URL    `xml:"sitemap"`
-	}
-	if err := xml.Unmarshal(maps["sitemap.xml"], &index); err != nil {
-		t.Fatal(err)
-	}
-	if len(index.Maps) != 2 || index.Maps[0].Loc != "https://example.github.io/kabar/sitemap-1.xml" || index.Maps[1].Loc != "https://example.github.io/kabar/sitemap-2.xml" {
-		t.Errorf("index = %+v", index.Maps)
-	}
+	checkIndex(t, maps["sitemap.xml"], "sitemap-1.xml", "sitemap-2.xml", NewsName)
 	for name, n := range map[string]int{"sitemap-1.xml": SitemapLimit, "sitemap-2.xml": 2} {
 		var doc urlsetDoc
 		if err := xml.Unmarshal(maps[name], &doc); err != nil || len(doc.URLs) != n {
@@ -291,8 +283,27 @@ func TestSitemapIndex(t *testing.T) {
 	}
 }
 
+// checkIndex checks that a sitemap index lists exactly the given files.
+func checkIndex(t *testing.T, data []byte, names ...string) {
+	t.Helper()
+	var index struct {
+		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+		Maps    []URL    `xml:"sitemap"`
+	}
+	if err := xml.Unmarshal(data, &index); err != nil {
+		t.Fatalf("the index does not parse: %v", err)
+	}
+	var got []string
+	for _, m := range index.Maps {
+		got = append(got, strings.TrimPrefix(m.Loc, "https://example.github.io/kabar/"))
+	}
+	if !reflect.DeepEqual(got, names) {
+		t.Errorf("the index lists %q, want %q", got, names)
+	}
+}
+
 func TestRobots(t *testing.T) {
-	want := "User-agent: *\nAllow: /\n\nSitemap: https://example.github.io/kabar/sitemap.xml\n"
+	want := "User-agent: *\nAllow: /\n\nSitemap: https://example.github.io/kabar/sitemap.xml\nSitemap: https://example.github.io/kabar/sitemap-news.xml\n"
 	if got := string(Robots(testConfig(t))); got != want {
 		t.Errorf("robots.txt =\n%s\nwant\n%s", got, want)
 	}

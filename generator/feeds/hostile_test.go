@@ -112,7 +112,7 @@ func TestHostileSitemap(t *testing.T) {
 		t.Fatal(err)
 	}
 	var doc urlsetDoc
-	if err := xml.Unmarshal(maps["sitemap.xml"], &doc); err != nil {
+	if err := xml.Unmarshal(maps["sitemap-1.xml"], &doc); err != nil {
 		t.Fatalf("sitemap does not parse: %v", err)
 	}
 	for _, u := range doc.URLs {

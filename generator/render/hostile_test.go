@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"github.com/kabar-news/kabar/generator/internal/htmlcheck"
 	"strings"
 	"testing"
@@ -72,7 +73,12 @@ func checkSafe(t *testing.T, name, page string, allowScript bool) *html.Node {
 		if n.Type != html.ElementNode {
 			return
 		}
-		if n.Data == "script" && !allowScript && !(n.FirstChild == nil && htmlcheck.ThemeScript(n.Attr)) {
+		if n.Data == "script" && attr(n, "type") == "application/ld+json" {
+			// A data block, never run; its text must be JSON, whole.
+			if !json.Valid([]byte(text(n))) {
+				t.Errorf("%s: the JSON-LD is not JSON: %s", name, text(n))
+			}
+		} else if n.Data == "script" && !allowScript && !(n.FirstChild == nil && htmlcheck.ThemeScript(n.Attr)) {
 			t.Errorf("%s: a <script> element: %s", name, text(n))
 		}
 		for _, a := range n.Attr {
@@ -170,7 +176,7 @@ func TestUnsafeHTMLOnlyForTheBody(t *testing.T) {
 	doc := checkSafe(t, "article", out, true)
 	var scripts []string
 	walk(doc, func(n *html.Node) {
-		if n.Type == html.ElementNode && n.Data == "script" {
+		if n.Type == html.ElementNode && n.Data == "script" && attr(n, "type") != "application/ld+json" {
 			scripts = append(scripts, text(n))
 		}
 	})

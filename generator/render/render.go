@@ -27,6 +27,7 @@ import (
 	"github.com/kabar-news/kabar/generator/config"
 	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/lang"
+	"github.com/kabar-news/kabar/generator/schema"
 	"github.com/kabar-news/kabar/generator/site"
 )
 
@@ -328,6 +329,15 @@ func Funcs(cfg *config.Config) template.FuncMap {
 		// isoDate is for datetime attributes.
 		"isoDate": func(t time.Time) string { return t.In(cfg.Location).Format(time.RFC3339) },
 		"T":       func(key string) string { return lang.Word(code, key) },
+		// Tin and longDateIn are T and longDate in another language, such
+		// as an article's own: {{Tin (or .Lang $.Site.Config.Language) "updated"}}.
+		"Tin": lang.Word,
+		"longDateIn": func(code string, t time.Time) string {
+			return lang.Format(t.In(cfg.Location), code, "Monday, 2 January 2006")
+		},
+		// jsonLD is the page's structured data, for a
+		// <script type="application/ld+json"> element.
+		"jsonLD": schema.JSONLD,
 		// truncate shortens s to at most n characters, at a word boundary.
 		"truncate": Truncate,
 		"add":      func(a, b int) int { return a + b },

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/content"
 	"github.com/kabar-news/kabar/generator/site"
 )
 
@@ -436,6 +437,13 @@ func (a *Article) Related() []*Article {
 	a.r.add(a.a.ID, aRelated)
 	return a.r.articleList(a.a.Related)
 }
+
+// Modified is when the article last changed: its date, its update or its
+// latest correction.
+func (a *Article) Modified() time.Time { return a.meta().Modified() }
+
+// Corrections are its correction notices, oldest first.
+func (a *Article) Corrections() []content.Correction { return a.meta().Corrections }
 
 // Term is a section, tag or source.
 type Term struct {

@@ -2,7 +2,9 @@
 // so that every test (the Markdown tests, FuzzParse, FuzzBuild) asks the
 // same thing of a page:
 //
-// Nothing that comes from an article may run code. No <script> (but the
+// Nothing that comes from an article may run code. No <script> (but for
+// a JSON-LD data block, <script type="application/ld+json">, whose text
+// must be JSON whole, so that nothing in it ended the element, and the
 // theme's own, an empty element loading a file of static/js/), <iframe>,
 // <object>, <embed> or <base> element, no on* attribute, and no address
 // (href, src, srcset, action, formaction, poster, data, cite, background)
@@ -18,6 +20,7 @@ package htmlcheck
 
 import (
 	"bytes"
+	"encoding/json"
 	"html"
 	"strings"
 
@@ -88,6 +91,12 @@ func Live(page []byte) string {
 			if tok.Data == "script" && ThemeScript(tok.Attr) && z.Next() == xhtml.EndTagToken {
 				continue // the theme's own file, with no text of its own
 			}
+			if tok.Data == "script" && isJSONLD(tok) {
+				if z.Next() != xhtml.TextToken || !json.Valid(z.Text()) {
+					return "<script> whose JSON-LD is broken"
+				}
+				continue
+			}
 			switch tok.Data {
 			case "script", "iframe", "object", "embed", "base":
 				return "<" + tok.Data + ">"
@@ -108,4 +117,15 @@ func Live(page []byte) string {
 			}
 		}
 	}
+}
+
+// isJSONLD reports whether a script element is a JSON-LD data block,
+// which browsers never run.
+func isJSONLD(tok xhtml.Token) bool {
+	for _, a := range tok.Attr {
+		if a.Key == "type" {
+			return strings.EqualFold(strings.TrimSpace(a.Val), "application/ld+json")
+		}
+	}
+	return false
 }

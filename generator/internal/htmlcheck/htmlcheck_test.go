@@ -16,8 +16,11 @@ func TestLive(t *testing.T) {
 		`<img src="data:image/png;base64,iVBORw0KGgo=">`:         "",
 		`<img src="DATA:image/JPEG,x"><img src="data:image/gif;base64,R0lG"><img src="data:image/webp,x">`: "",
 		`<a href="data:image/png;base64,AA">foto</a>`:                                                      "",
-		`<div onmouseover="x">`:                       `onmouseover=x`,
-		`<p><script>x</script>`:                       `<script>`,
+		`<div onmouseover="x">`: `onmouseover=x`,
+		`<p><script>x</script>`: `<script>`,
+		`<script type="application/ld+json">{"a":"\u003c/script\u003e"}</script>`:  "",
+		`<script type="application/ld+json">{"a":"</script><script>x()</script>"}`: "<script> whose JSON-LD is broken",
+		`<script type="application/ld+json"></script><script>x()</script>`:         "<script> whose JSON-LD is broken",
 		`<base href="https://x/">`:                    `<base>`,
 		`<a href="https://www.antaranews.com/">x</a>`: "",
 	} {

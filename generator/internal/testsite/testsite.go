@@ -35,13 +35,16 @@ type Article struct {
 	Tags    []string
 	Source  string
 	Body    string
+	Front   string // more front matter lines, written as they are
 }
 
 // Markdown is the article's file content.
 func (a Article) Markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "---\ntitle: %q\ndate: %s\nsection: %s\nsource: %s\ntags: [%s]\n---\n",
+	fmt.Fprintf(&b, "---\ntitle: %q\ndate: %s\nsection: %s\nsource: %s\ntags: [%s]\n",
 		a.Title, a.Date.Format(time.RFC3339), a.Section, a.Source, strings.Join(a.Tags, ", "))
+	b.WriteString(a.Front)
+	b.WriteString("---\n")
 	b.WriteString(a.Body)
 	return b.String()
 }
