@@ -13,7 +13,7 @@ const pages = [
   "", "page/2/", "2025/04/28/korea-utara-akui-kirim-pasukan-ke-rusia/", "2025/04/28/pusat-data-batam/",
   "2025/04/29/perpustakaan-daerah-buka-hingga-malam/",
   "2025/04/29/grafik-rupiah-sepekan/", "2025/04/28/", "2025/04/", "2025/", "archive/", "tags/", "tags/rupiah/", "sections/dunia/",
-  "sources/antara/", "404.html",
+  "sources/antara/", "404.html", "search/", "search/?q=ekspor",
 ];
 
 const browser = await chromium.launch({
@@ -31,6 +31,8 @@ for (const width of [390, 1280]) {
       failed++;
       continue;
     }
+    // A search page is checked with its results shown.
+    if (p.startsWith("search/?")) await page.waitForSelector("#search-results li");
     await page.addScriptTag({ path: axePath });
     const result = await page.evaluate(() => axe.run(document, { resultTypes: ["violations"] }));
     for (const v of result.violations) {

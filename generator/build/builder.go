@@ -8,6 +8,7 @@ import (
 	"hash/maphash"
 	"html/template"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -24,11 +25,13 @@ import (
 	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/feeds"
 	"github.com/kabar-news/kabar/generator/images"
+	"github.com/kabar-news/kabar/generator/internal/cores"
 	"github.com/kabar-news/kabar/generator/links"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/output"
 	"github.com/kabar-news/kabar/generator/progress"
 	"github.com/kabar-news/kabar/generator/render"
+	"github.com/kabar-news/kabar/generator/search"
 	"github.com/kabar-news/kabar/generator/shortcode"
 	"github.com/kabar-news/kabar/generator/site"
 	"github.com/kabar-news/kabar/generator/view"
@@ -78,6 +81,9 @@ type Builder struct {
 
 	ids    *view.IDs
 	cards  *view.Cards
+	dict   *search.Dict        // nil when search is off
+	index  *search.Index       // nil when search is off
+	numOf  map[string]int      // an article's number in the index, by file
 	others map[string]outState // by output name: feeds, machine and static files
 	warned map[string]bool     // warnings given since the templates last changed
 	links  *links.Checker      // the articles' links and what they point at
@@ -106,6 +112,7 @@ type source struct {
 	shape   uint64 // hash of what places it in the site: date, slug, terms
 	text    uint64 // hash of the rendered body
 	body    bodyRef
+	doc     search.Doc // its terms, for the search index
 	intro   template.HTML
 	err     error
 }
@@ -261,6 +268,10 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 			dir = images.DefaultDir()
 		}
 		b.imgCache = images.New(dir)
+		if cfg.Search {
+			b.dict = search.NewDict()
+			b.index = search.NewIndex(b.dict)
+		}
 	}
 	cfg := b.cfg
 	meter := opt.Progress
@@ -522,9 +533,16 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	var nFeeds int
 	var sideErr error
 	side.Go(func() { others, nFeeds, sideErr = b.writeOthers(w, s, jobs, pages, full, reuse && !lastMods) })
+	var index map[string]outState
+	if b.index != nil {
+		side.Go(func() { index = b.writeIndex(w, s, swapped, reuse, full) })
+	}
 	var ids pageIDs
 	states, readsAll, err := b.renderPages(w, env, pages, dirty, oldStates, values, &ids)
 	side.Wait()
+	if others != nil {
+		maps.Copy(others, index)
+	}
 	if err == nil {
 		err = sideErr
 	}
@@ -558,10 +576,12 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	}
 	if err != nil {
 		txn.Abort()
+		b.forgetIndex()
 		return rb, err
 	}
 	if err := txn.Commit(); err != nil {
 		b.pageList = nil // what the output holds is unknown now
+		b.forgetIndex()
 		return rb, err
 	}
 	if !b.once {
@@ -594,7 +614,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 			size += st.size
 		}
 	}
-	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(copied), Bytes: size, OutDir: b.out, Duration: time.Since(start), Warnings: warnings, Links: broken,
+	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(copied) + len(index), Bytes: size, OutDir: b.out, Duration: time.Since(start), Warnings: warnings, Links: broken,
 		Resized: int(b.imgCache.Resized() - resizedBefore)}
 	if opt.Check {
 		rb.External = b.links.External()
@@ -697,7 +717,7 @@ func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirt
 	var errs []pageErr
 	var mu sync.Mutex
 	readsAll := map[string]int{}
-	parallel(len(pages), func(i int) {
+	cores.For(len(pages), func(i int) {
 		p := pages[i]
 		var prev *pageState
 		if old != nil {
@@ -885,7 +905,7 @@ func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*
 	}
 	errs := make([]error, len(jobs))
 	var n atomic.Int64
-	parallel(len(jobs), func(i int) {
+	cores.For(len(jobs), func(i int) {
 		j := jobs[i]
 		var fp uint64
 		if !b.once {
@@ -995,7 +1015,11 @@ func (b *Builder) feedPrint(j feedJob) uint64 {
 // machineNames are the names of the sitemap files, robots.txt,
 // .nojekyll and CNAME.
 func machineNames(cfg *config.Config, pages []*site.Page) []string {
-	names := feeds.SitemapNames(len(pages) - 1) // not the 404 page
+	listed := len(pages) - 1 // not the 404 page
+	if cfg.Search {
+		listed-- // nor the search page
+	}
+	names := feeds.SitemapNames(listed)
 	names = append(names, feeds.NewsName, "robots.txt", ".nojekyll")
 	if cfg.Domain != "" {
 		names = append(names, "CNAME")
@@ -1180,7 +1204,7 @@ func hashValue(h *maphash.Hash, v any) {
 // chunks runs fn over [0,n) in pieces, one goroutine per core.
 func chunks(n int, fn func(lo, hi int)) {
 	const size = 256
-	parallel((n+size-1)/size, func(c int) {
+	cores.For((n+size-1)/size, func(c int) {
 		fn(c*size, min(n, (c+1)*size))
 	})
 }
@@ -1278,7 +1302,7 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 	opts := content.Options{Location: b.cfg.Location, Markdown: b.md, BasePath: b.cfg.BasePath}
 	srcs := make([]*source, len(todo))
 	parsed := make([]bool, len(todo))
-	parallel(len(todo), func(i int) {
+	cores.For(len(todo), func(i int) {
 		data, err := readArticle(contentDir, todo[i])
 		if err != nil {
 			srcs[i] = &source{err: err}
@@ -1301,6 +1325,9 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 				h.WriteString("\x00" + l.Kind + "\x00" + l.Target)
 			}
 			src.text = h.Sum64()
+			if b.dict != nil {
+				src.doc = b.searchDoc(a)
+			}
 			src.body, src.err = b.bodies.put(string(a.Content))
 			a.Content = ""
 			src.meta = b.metaSum(a)

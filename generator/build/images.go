@@ -15,6 +15,7 @@ import (
 	"github.com/kabar-news/kabar/generator/content"
 	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/images"
+	"github.com/kabar-news/kabar/generator/internal/cores"
 	"github.com/kabar-news/kabar/generator/output"
 	"github.com/kabar-news/kabar/generator/site"
 	"github.com/kabar-news/kabar/generator/view"
@@ -155,7 +156,7 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 	keys := sortedKeys(jobs)
 	made := make([]*imageSource, len(keys))
 	madeErr := make([]error, len(keys))
-	parallel(len(keys), func(i int) {
+	cores.For(len(keys), func(i int) {
 		sf := jobs[keys[i]]
 		data, err := fs.ReadFile(sf.file.From, sf.file.FromName)
 		if err != nil {

@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"fmt"
+	"github.com/kabar-news/kabar/generator/search"
 	"image/color"
 	"io/fs"
 	"math/rand/v2"
@@ -548,6 +549,9 @@ func TestBuilderMatchesCleanBuild(t *testing.T) {
 				}
 				if cleanErr == nil {
 					want = clean
+					if !hasSearchIndex(want) {
+						t.Fatalf("after %q the clean build has no search index, which this comparison must cover", name)
+					}
 				}
 				got := readOutput(t, incOut)
 				delete(got, output.Marker)
@@ -560,6 +564,18 @@ func TestBuilderMatchesCleanBuild(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hasSearchIndex reports whether an output holds the search index's
+// manifest, a term shard and a result chunk.
+func hasSearchIndex(out map[string][]byte) bool {
+	var shard, chunk bool
+	for name := range out {
+		shard = shard || strings.HasPrefix(name, search.Dir+"t-")
+		chunk = chunk || strings.HasPrefix(name, search.Dir+"m-")
+	}
+	_, manifest := out[search.ManifestName]
+	return shard && chunk && manifest
 }
 
 // TestBuilderDoesLittle checks that each kind of change does only its
@@ -607,8 +623,20 @@ func TestBuilderDoesLittle(t *testing.T) {
 	if rb.Parsed != 1 || !rb.Kept || rb.Rendered != 1 {
 		t.Errorf("body edit: parsed %d articles, rendered %d pages or feeds, kept the model %v; want 1, 1, true", rb.Parsed, rb.Rendered, rb.Kept)
 	}
-	if !slices.Equal(rb.Changed, []string{pageOf(a)}) {
-		t.Errorf("body edit: changed %v, want only %s", rb.Changed, pageOf(a))
+	// Of the search index, the manifest and the term shards that hold
+	// the new words; no result chunk, as the summary stayed.
+	var pagesChanged, shards []string
+	for _, c := range rb.Changed {
+		switch {
+		case strings.HasPrefix(c, search.Dir+"t-"):
+			shards = append(shards, c)
+		case c == search.ManifestName:
+		default:
+			pagesChanged = append(pagesChanged, c)
+		}
+	}
+	if !slices.Equal(pagesChanged, []string{pageOf(a)}) || len(shards) == 0 || len(shards) > 6 || !slices.Contains(rb.Changed, search.ManifestName) {
+		t.Errorf("body edit: changed %v, want only %s, the search manifest and a few term shards", rb.Changed, pageOf(a))
 	}
 
 	// A new title shows on the neighbours' pages, in lists and feeds, but

@@ -49,6 +49,8 @@ func TestThirdPartyCheck(t *testing.T) {
 		loads            bool
 	}{
 		{"script", "a.html", `<script src="https://cdn.example/x.js"></script>`, true},
+		{"fetch in a script", "js/a.js", `fetch("https://cdn.example/data.json")`, true},
+		{"fetch of the site's own", "js/a.js", `fetch(dir + file, { cache: 'no-cache' })`, false},
 		{"scheme-relative", "a.html", `<img src="//cdn.example/x.png">`, true},
 		{"srcset", "a.html", `<img src="/repo/a.png" srcset="/repo/a2.png 2x, https://cdn.example/a3.png 3x">`, true},
 		{"srcset of source", "a.html", `<picture><source srcset="https://cdn.example/a.webp"></picture>`, true},
@@ -87,7 +89,7 @@ func TestThirdPartyCheck(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := thirdParty(base, "app.js", "fetch('https://x')"); err == nil {
+	if _, _, err := thirdParty(base, "app.wasm", "fetch('https://x')"); err == nil {
 		t.Error("a file of a kind the check does not read passed unread")
 	}
 }
@@ -133,6 +135,17 @@ func thirdParty(base, name, data string) (kind string, loads []string, err error
 			kind = "sitemap"
 		}
 		err = checkXMLFeed(data, check)
+	case strings.HasPrefix(name, "search/") && ext == ".bin":
+		kind = "search index" // data for search.js: terms, numbers and site paths
+	case ext == ".js":
+		// The theme's scripts fetch what the page names (data-index), on
+		// its host: no address of another host may be written in them.
+		kind = "script"
+		if m := absoluteURL.FindString(data); m != "" {
+			loads = append(loads, "the script holds the address "+m)
+		}
+	case name == "js/porter2.LICENSE":
+		kind = "text"
 	case name == "robots.txt" || name == "CNAME" || name == ".nojekyll" || name == ".kabar-output":
 		kind = "text" // read by crawlers, GitHub and the generator; they load nothing
 	case ext == ".png" || ext == ".jpg" || ext == ".jpeg":
@@ -142,6 +155,8 @@ func thirdParty(base, name, data string) (kind string, loads []string, err error
 	}
 	return kind, loads, err
 }
+
+var absoluteURL = regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/`)
 
 var errNotChecked = errors.New("this kind of file is not checked: teach thirdParty what it loads")
 

@@ -40,7 +40,7 @@ func findBrowser() (string, error) {
 
 // newBrowser starts headless Chromium for a test. A missing browser
 // fails the test: the preview's promise is about what a browser does.
-func newBrowser(t *testing.T) context.Context {
+func newBrowser(t testing.TB) context.Context {
 	t.Helper()
 	chromium, err := findBrowser()
 	if err != nil {

@@ -78,14 +78,7 @@ func BenchmarkCompareBuild(b *testing.B) {
 	hugoDir := filepath.Join(tmp, "hugo")
 	writeHugoTheme(b, hugoDir)
 
-	bin := filepath.Join(tmp, "digest")
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if out, err := exec.Command(goCmd, "build", "-o", bin, "../cmd/kabar").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildKabar(b, tmp)
 
 	base := os.Getenv("COMPARE_OUT")
 	if base == "" {
@@ -199,6 +192,21 @@ type proc struct {
 	wall   time.Duration
 	rssKiB int64 // peak resident memory; Linux counts it in KiB
 	stdout string
+}
+
+// buildKabar builds the command into dir, so that benchmarks time the
+// real command line.
+func buildKabar(b *testing.B, dir string) string {
+	b.Helper()
+	bin := filepath.Join(dir, "kabar")
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if out, err := exec.Command(goCmd, "build", "-o", bin, "../cmd/kabar").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 // timed runs a command to its end and measures it.

@@ -48,6 +48,10 @@ type Config struct {
 	Deploy []Target `yaml:"deploy" toml:"deploy"`
 	// Feeds are the outlets' feeds the import command reads.
 	Feeds []Feed `yaml:"feeds" toml:"feeds"`
+	// SearchSetting is the search key as written; Search is what it means.
+	SearchSetting *bool `yaml:"search" toml:"search"`
+	// Search makes the /search/ page and its index (on unless search: false).
+	Search bool `yaml:"-" toml:"-"`
 
 	// Logo is the publisher's logo in structured data: a path under
 	// static/ or an absolute http(s) URL.
@@ -112,7 +116,7 @@ func Load(fsys fs.FS) (*Config, error) {
 }
 
 // settings lists the config's field names, for the fix of an unknown one.
-const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, logo, params, feeds, minify, deploy"
+const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, logo, params, feeds, minify, deploy, search"
 
 // feedSettings are the fields of one entry of feeds.
 const feedSettings = "url, source, section (in each entry of feeds)"
@@ -219,6 +223,7 @@ func (c *Config) finish() error {
 	if c.Title == "" {
 		c.Title = "Kabar Harian"
 	}
+	c.Search = c.SearchSetting == nil || *c.SearchSetting
 	if c.Language == "" {
 		c.Language = "id"
 	}

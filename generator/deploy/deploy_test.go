@@ -198,11 +198,13 @@ func TestDeployUploadsOnlyWhatChanged(t *testing.T) {
 	edited := tree(t, s.out)
 	changed, gone := diff(built, edited)
 	page := strings.TrimPrefix(s.pagePath(t, 12), "/")
-	if !slices.Contains(changed, page) || len(gone) != 0 || len(changed) > 10 {
+	// Besides the page, the search index's manifest and the shards of
+	// the edited words change, and the shards they replace go.
+	if !slices.Contains(changed, page) || slices.ContainsFunc(gone, func(g string) bool { return !strings.HasPrefix(g, "search/") }) || len(changed) > 10 {
 		t.Fatalf("the edit changed %v and removed %v: the test needs an edit of one page", changed, gone)
 	}
 	sum := run(t, Options{Dir: s.out, URL: url})
-	if !slices.Equal(sum.Changed, changed) || sum.Uploaded != len(changed) || sum.Deleted != 0 {
+	if !slices.Equal(sum.Changed, slices.Sorted(slices.Values(append(slices.Clone(changed), gone...)))) || sum.Uploaded != len(changed) || sum.Deleted != len(gone) {
 		t.Errorf("after one edit: %s, uploaded %v; want exactly the files whose bytes changed: %v", sum, sum.Changed, changed)
 	}
 	sameAsBuilt(t, url, s.out)

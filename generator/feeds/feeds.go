@@ -179,8 +179,8 @@ func SitemapNames(n int) []string {
 func Sitemap(cfg *config.Config, pages []*site.Page, write func(name string, data []byte) error) error {
 	var urls []URL
 	for _, p := range pages {
-		if p.Kind == "404" {
-			continue
+		if p.Kind == "404" || p.Kind == "search" {
+			continue // not pages a search engine should list
 		}
 		u := URL{Loc: cfg.AbsURL(p.Path)}
 		if p.Article != nil {

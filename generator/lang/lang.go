@@ -28,6 +28,11 @@ var table = map[string]*names{
 			"updated": "Diperbarui", "menu": "Menu utama", "pagination": "Navigasi halaman", "all_tags": "Semua topik",
 			"month": "Bulan", "year": "Tahun", "subscribe": "Langganan", "back_home": "Kembali ke beranda", "more_from": "Berita lain dari", "clock": "15.04 MST", "other": "Lainnya",
 			"correction": "Koreksi",
+			"search":     "Cari", "search_label": "Kata yang dicari", "search_filters": "Saring hasil", "search_all": "Semua",
+			"search_from": "Dari tanggal", "search_to": "Sampai tanggal", "search_found": "{n} berita ditemukan",
+			"search_none":   "Tidak ada berita yang cocok. Coba kata lain atau longgarkan saringan.",
+			"search_failed": "Indeks pencarian tidak dapat dimuat. Coba muat ulang halaman.", "search_more": "Tampilkan lebih banyak",
+			"search_nojs": "Pencarian memerlukan JavaScript. Tanpa JavaScript, telusuri semua berita di",
 		},
 	},
 	"en": {
@@ -43,6 +48,11 @@ var table = map[string]*names{
 			"updated": "Updated", "menu": "Main menu", "pagination": "Pagination", "all_tags": "All topics",
 			"month": "Month", "year": "Year", "subscribe": "Subscribe", "back_home": "Back to the front page", "more_from": "More from", "clock": "3:04 PM MST", "other": "Other",
 			"correction": "Correction",
+			"search":     "Search", "search_label": "Words to look for", "search_filters": "Narrow the results", "search_all": "All",
+			"search_from": "From", "search_to": "Until", "search_found": "{n} stories found",
+			"search_none":   "No story matches. Try other words or loosen the filters.",
+			"search_failed": "The search index could not be loaded. Try reloading the page.", "search_more": "Show more",
+			"search_nojs": "Search needs JavaScript. Without it, browse every story in the",
 		},
 	},
 }

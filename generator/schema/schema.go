@@ -74,6 +74,22 @@ type WebSite struct {
 	Description string    `json:"description,omitempty"`
 	InLanguage  string    `json:"inLanguage"`
 	Publisher   Publisher `json:"publisher"`
+	// PotentialAction tells search engines how to search the site, when
+	// it has its search page.
+	PotentialAction *SearchAction `json:"potentialAction,omitempty"`
+}
+
+// SearchAction is the site's search page, with the query in its URL.
+type SearchAction struct {
+	Type       string     `json:"@type"`
+	Target     EntryPoint `json:"target"`
+	QueryInput string     `json:"query-input"`
+}
+
+// EntryPoint is a URL template; {search_term_string} stands for the query.
+type EntryPoint struct {
+	Type        string `json:"@type"`
+	URLTemplate string `json:"urlTemplate"`
 }
 
 // BreadcrumbList is the trail from the front page to a list page.
@@ -120,8 +136,14 @@ func Of(p *view.Page) any {
 		if pg := p.Pager(); pg != nil && pg.Number > 1 {
 			return trail(cfg, crumb{lang.Word(cfg.Language, "page") + " " + strconv.Itoa(pg.Number), ""})
 		}
-		return &WebSite{Context: context, Type: "WebSite", Name: cfg.Title, URL: cfg.BaseURL, Description: cfg.Description,
+		w := &WebSite{Context: context, Type: "WebSite", Name: cfg.Title, URL: cfg.BaseURL, Description: cfg.Description,
 			InLanguage: cfg.Language, Publisher: publisher(cfg)}
+		if cfg.Search {
+			w.PotentialAction = &SearchAction{Type: "SearchAction",
+				Target:     EntryPoint{Type: "EntryPoint", URLTemplate: cfg.AbsURL("/search/") + "?q={search_term_string}"},
+				QueryInput: "required name=search_term_string"}
+		}
+		return w
 	case "section", "tag", "source":
 		t := p.Term()
 		index := "/" + site.TermKinds[kind] + "/"

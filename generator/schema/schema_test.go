@@ -222,8 +222,11 @@ func TestSampleArticles(t *testing.T) {
 	if s := jsonLD(t, page); len(s) != 1 || json.Unmarshal([]byte(s[0]), &home) != nil || home["@type"] != "WebSite" || home["url"] != cfg.BaseURL || home["name"] != cfg.Title {
 		t.Errorf("front page JSON-LD: %v", home)
 	}
-	if _, ok := home["potentialAction"]; ok {
-		t.Error("a SearchAction, but the site has no search")
+	// The sample has its search page, so search engines are told of it.
+	wantAction := map[string]any{"@type": "SearchAction", "query-input": "required name=search_term_string",
+		"target": map[string]any{"@type": "EntryPoint", "urlTemplate": cfg.BaseURL + "search/?q={search_term_string}"}}
+	if !cfg.Search || !reflect.DeepEqual(home["potentialAction"], wantAction) {
+		t.Errorf("front page SearchAction %v, want %v", home["potentialAction"], wantAction)
 	}
 	sec := s.Sections[0]
 	page, _ = os.ReadFile(filepath.Join(out, "sections", sec.Slug, "index.html"))
@@ -251,7 +254,7 @@ func TestEveryListPageHasATrail(t *testing.T) {
 	}
 	n := 0
 	for _, p := range s.Pages() {
-		if p.Kind == "article" || p.Kind == "404" || p.Kind == "home" && p.Pager.Number == 1 {
+		if p.Kind == "article" || p.Kind == "404" || p.Kind == "search" || p.Kind == "home" && p.Pager.Number == 1 {
 			continue
 		}
 		page, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(p.File())))

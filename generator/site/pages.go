@@ -16,7 +16,7 @@ import (
 // Page is one HTML page to render: the "dot" of its template.
 type Page struct {
 	Site     *Site
-	Kind     string // home, article, section, tag, source, edition, month, year, archive, tags, 404
+	Kind     string // home, article, section, tag, source, edition, month, year, archive, tags, search, 404
 	Template string // file under templates/, e.g. "list.html"
 	Path     string // site path, e.g. "/tags/rupiah/page/2/"
 	Title    string
@@ -208,6 +208,9 @@ func (s *Site) Pages() []*Page {
 	add(&Page{Site: s, Kind: "tags", Template: "tags.html", Path: "/tags/", Title: word(lang, "tags"), Terms: s.Tags, Feed: "/feed.xml"})
 	add(&Page{Site: s, Kind: "sections", Template: "tags.html", Path: "/sections/", Title: word(lang, "sections"), Terms: s.Sections, Feed: "/feed.xml"})
 	add(&Page{Site: s, Kind: "sources", Template: "tags.html", Path: "/sources/", Title: word(lang, "sources"), Terms: s.Sources, Feed: "/feed.xml"})
+	if s.Config.Search {
+		add(&Page{Site: s, Kind: "search", Template: "search.html", Path: "/search/", Title: word(lang, "search"), Feed: "/feed.xml"})
+	}
 	add(&Page{Site: s, Kind: "404", Template: "404.html", Path: "/404.html", Title: word(lang, "not_found")})
 	return pages
 }

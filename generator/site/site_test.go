@@ -404,7 +404,7 @@ func TestEmptySite(t *testing.T) {
 			t.Errorf("empty home pager = %s", describePager(p.Pager))
 		}
 	}
-	want := []string{"home index.html", "archive archive/index.html", "tags tags/index.html", "sections sections/index.html", "sources sources/index.html", "404 404.html"}
+	want := []string{"home index.html", "archive archive/index.html", "tags tags/index.html", "sections sections/index.html", "sources sources/index.html", "search search/index.html", "404 404.html"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("pages = %q, want %q", got, want)
 	}
@@ -433,6 +433,7 @@ func TestPages(t *testing.T) {
 		`tags tags.html tags/index.html "Topik" /feed.xml`,
 		`sections tags.html sections/index.html "Rubrik" /feed.xml`,
 		`sources tags.html sources/index.html "Sumber" /feed.xml`,
+		`search search.html search/index.html "Cari" /feed.xml`,
 		`404 404.html 404.html "Halaman tidak ditemukan" `,
 	}
 	if !reflect.DeepEqual(got, want) {

@@ -4,7 +4,8 @@
 //
 // Nothing that comes from an article may run code. No <script> (but for
 // a JSON-LD data block, <script type="application/ld+json">, whose text
-// must be JSON whole, so that nothing in it ended the element), <iframe>,
+// must be JSON whole, so that nothing in it ended the element, and the
+// theme's own, an empty element loading a file of static/js/), <iframe>,
 // <object>, <embed> or <base> element, no on* attribute, and no address
 // (href, src, srcset, action, formaction, poster, data, cite, background)
 // that a browser would run or open as a document of the writer's making:
@@ -25,6 +26,24 @@ import (
 
 	xhtml "golang.org/x/net/html"
 )
+
+// ThemeScript reports whether a script element's attributes only load
+// one of the theme's files from static/js/ on the site's own host, as the
+// search page's do: the one script a page may hold, whatever an article
+// says, as no article can write it.
+func ThemeScript(attrs []xhtml.Attribute) bool {
+	src := ""
+	for _, a := range attrs {
+		switch a.Key {
+		case "src":
+			src = a.Val
+		case "defer":
+		default:
+			return false
+		}
+	}
+	return strings.HasPrefix(src, "/") && !strings.HasPrefix(src, "//") && strings.Contains(src, "/js/") && strings.HasSuffix(src, ".js")
+}
 
 // safeData are the data: types the rule allows.
 var safeData = []string{"data:image/png", "data:image/gif", "data:image/jpeg", "data:image/webp"}
@@ -69,6 +88,9 @@ func Live(page []byte) string {
 			return ""
 		case xhtml.StartTagToken, xhtml.SelfClosingTagToken:
 			tok := z.Token()
+			if tok.Data == "script" && ThemeScript(tok.Attr) && z.Next() == xhtml.EndTagToken {
+				continue // the theme's own file, with no text of its own
+			}
 			if tok.Data == "script" && isJSONLD(tok) {
 				if z.Next() != xhtml.TextToken || !json.Valid(z.Text()) {
 					return "<script> whose JSON-LD is broken"

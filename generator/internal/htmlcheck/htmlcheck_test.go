@@ -29,3 +29,18 @@ func TestLive(t *testing.T) {
 		}
 	}
 }
+
+func TestThemeScriptOnly(t *testing.T) {
+	for page, want := range map[string]string{
+		`<script src="/repo/js/search.js" defer></script>`:        "",
+		`<script src="/js/search.js">alert(1)</script>`:           "<script>",
+		`<script src="https://evil.example/js/x.js"></script>`:    "<script>",
+		`<script src="//evil.example/js/x.js"></script>`:          "<script>",
+		`<script src="/js/search.js" onload="alert(1)"></script>`: "<script>",
+		`<script>alert(1)</script>`:                               "<script>",
+	} {
+		if got := Live([]byte(page)); got != want {
+			t.Errorf("Live(%s) = %q, want %q", page, got, want)
+		}
+	}
+}
