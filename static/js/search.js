@@ -448,16 +448,20 @@
     fields.forEach(function (f) { form.elements[f].value = p.get(f) || ''; });
   }
 
-  // A keystroke after a pause searches at once; a burst of them is
-  // gathered into one search 20 ms after the last.
-  var timer = 0, lastKey = -Infinity;
-  input.addEventListener('input', function () {
-    var now = performance.now();
-    clearTimeout(timer);
-    if (now - lastKey > 100) search(false);
-    else timer = setTimeout(function () { search(false); }, 20);
-    lastKey = now;
-  });
+  // A keystroke searches at once when no search is running; the
+  // keystrokes typed while one runs are gathered into one search, run as
+  // soon as it ends. So typing never queues more than one search, and no
+  // timer stands between the last keystroke and its results.
+  var running = false, again = false;
+  function typed() {
+    if (running) { again = true; return; }
+    running = true;
+    search(false).then(function () {
+      running = false;
+      if (again) { again = false; typed(); }
+    });
+  }
+  input.addEventListener('input', typed);
   form.addEventListener('change', function (e) { if (e.target !== input) search(true); });
   form.addEventListener('submit', function (e) { e.preventDefault(); search(true); });
   more.addEventListener('click', function () {
