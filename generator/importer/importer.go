@@ -21,7 +21,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +32,7 @@ import (
 	"github.com/kabar-news/kabar/generator/config"
 	"github.com/kabar-news/kabar/generator/content"
 	"github.com/kabar-news/kabar/generator/internal/atomicfile"
+	"github.com/kabar-news/kabar/generator/internal/cores"
 	"github.com/kabar-news/kabar/generator/markdown"
 )
 
@@ -313,20 +313,7 @@ func firstTime(ts ...*time.Time) *time.Time {
 // convertAll makes the files of the new items, on all cores: sanitising
 // and converting HTML, and checking the result as the build will read it.
 func convertAll(items []*item, opt Options, loc *time.Location, md *markdown.Renderer) {
-	next := make(chan *item)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for it := range next {
-				it.convert(opt, loc, md)
-			}
-		})
-	}
-	for _, it := range items {
-		next <- it
-	}
-	close(next)
-	wg.Wait()
+	cores.For(len(items), func(i int) { items[i].convert(opt, loc, md) })
 }
 
 // frontMatter is an imported article's front matter, in the order it is

@@ -9,12 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/internal/cores"
 )
 
 // An item is recognised by any of its keys: its GUID, its normalised
@@ -165,24 +165,13 @@ func scan(contentDir string, loc *time.Location) (*index, error) {
 		return nil, err
 	}
 	var mu sync.Mutex
-	var wg sync.WaitGroup
-	next := make(chan string)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for p := range next {
-				k, slug := articleKeys(p, loc)
-				mu.Lock()
-				x.add(k)
-				x.slugs[slug] = true
-				mu.Unlock()
-			}
-		})
-	}
-	for _, p := range files {
-		next <- p
-	}
-	close(next)
-	wg.Wait()
+	cores.For(len(files), func(i int) {
+		k, slug := articleKeys(files[i], loc)
+		mu.Lock()
+		x.add(k)
+		x.slugs[slug] = true
+		mu.Unlock()
+	})
 	return x, nil
 }
 
