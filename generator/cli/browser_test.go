@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,64 +12,13 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/kabar-news/kabar/generator/internal/browser"
 	"github.com/kabar-news/kabar/generator/internal/testsite"
 )
 
-// browserNames are the commands Chromium and Chrome are installed as:
-// Debian, Ubuntu and Fedora, and Google's packages (as on GitHub's runners).
-var browserNames = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
-
-// findBrowser is $CHROME when set (a path or a command name), else the
-// first of browserNames on $PATH.
-func findBrowser() (string, error) {
-	if c := os.Getenv("CHROME"); c != "" {
-		p, err := exec.LookPath(c)
-		if err != nil {
-			return "", fmt.Errorf("$CHROME is %q, which is not a program: %w", c, err)
-		}
-		return p, nil
-	}
-	for _, name := range browserNames {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("none of %s is on $PATH and $CHROME is not set", strings.Join(browserNames, ", "))
-}
-
-// newBrowser starts headless Chromium for a test. A missing browser
-// fails the test: the preview's promise is about what a browser does.
-func newBrowser(t testing.TB) context.Context {
-	t.Helper()
-	chromium, err := findBrowser()
-	if err != nil {
-		t.Fatalf("headless Chromium or Chrome is needed for this test: %v; install it with: apt-get update && apt-get install -y chromium, or set CHROME to the browser's path", err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		cancelCtx()
-		cancelAlloc()
-	})
-	// The browser lives as long as the context of the first call: no
-	// timeout on that one.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting %s: %v", chromium, err)
-	}
-	return ctx
-}
+// newBrowser starts headless Chromium for a test, found as every browser
+// test finds it.
+var newBrowser = browser.New
 
 // waitJS waits until expr is true in the page, with no action from the
 // test: the preview must get there by itself. While the page reloads the
@@ -224,42 +172,5 @@ func writeFile(t *testing.T, dir, rel, data string) {
 	}
 	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
 		t.Fatal(fmt.Errorf("writing %s: %w", rel, err))
-	}
-}
-
-// TestFindBrowser finds the browser under each name it is installed as,
-// and lets $CHROME override $PATH.
-func TestFindBrowser(t *testing.T) {
-	fake := func(name string) string {
-		dir := t.TempDir()
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte("#!/bin/sh\n"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	t.Setenv("CHROME", "")
-	for _, name := range browserNames {
-		p := fake(name)
-		t.Setenv("PATH", filepath.Dir(p))
-		if got, err := findBrowser(); err != nil || got != p {
-			t.Errorf("with only %s on $PATH: found %q, %v", name, got, err)
-		}
-	}
-	onPath := fake("chromium")
-	t.Setenv("PATH", filepath.Dir(onPath))
-	other := fake("chrome")
-	t.Setenv("CHROME", other)
-	if got, err := findBrowser(); err != nil || got != other {
-		t.Errorf("with CHROME=%s: found %q, %v", other, got, err)
-	}
-	t.Setenv("CHROME", filepath.Join(t.TempDir(), "missing"))
-	if got, err := findBrowser(); err == nil || !strings.Contains(err.Error(), "$CHROME") {
-		t.Errorf("with CHROME naming no file: found %q, %v; want an error naming $CHROME", got, err)
-	}
-	t.Setenv("CHROME", "")
-	t.Setenv("PATH", t.TempDir())
-	if got, err := findBrowser(); err == nil {
-		t.Errorf("with no browser anywhere: found %q", got)
 	}
 }

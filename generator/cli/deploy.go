@@ -19,7 +19,7 @@ func runDeploy(args []string, stdout, stderr io.Writer) int {
 	var (
 		site, out, target, to string
 		dryRun, force         bool
-		maxDeletes            int
+		maxDeletes, maxShare  int
 	)
 	fs.StringVar(&site, "site", ".", "the site root, holding site.yaml")
 	fs.StringVar(&out, "out", "", "the built output folder (default: the config's output, else public/ under the site root)")
@@ -28,6 +28,7 @@ func runDeploy(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&dryRun, "dry-run", false, "print what would be uploaded and deleted, and change nothing")
 	fs.BoolVar(&force, "force", false, "upload every file, changed or not (after a change of cache_control or gzip)")
 	fs.IntVar(&maxDeletes, "max-deletes", deploy.DefaultMaxDeletes, "refuse to deploy when more files than this would be deleted")
+	fs.IntVar(&maxShare, "max-delete-share", deploy.DefaultMaxDeleteShare, "refuse to deploy when more than this percentage of the bucket's files would be deleted (100: no limit)")
 	if code := parse(fs, args, stdout, stderr); code >= 0 {
 		return code
 	}
@@ -37,6 +38,10 @@ func runDeploy(args []string, stdout, stderr io.Writer) int {
 	}
 	if maxDeletes < 0 {
 		fmt.Fprintln(stderr, "kabar deploy: --max-deletes must be 0 or more")
+		return 2
+	}
+	if maxShare < 1 || maxShare > 100 {
+		fmt.Fprintln(stderr, "kabar deploy: --max-delete-share is a percentage, from 1 to 100")
 		return 2
 	}
 	cfg, err := config.Load(os.DirFS(site))
@@ -49,7 +54,7 @@ func runDeploy(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kabar deploy: %v\n", err)
 		return 1
 	}
-	opt := deploy.Options{Dir: dir, URL: to, DryRun: dryRun, Force: force, MaxDeletes: maxDeletes, Log: stdout}
+	opt := deploy.Options{Dir: dir, URL: to, DryRun: dryRun, Force: force, MaxDeletes: maxDeletes, MaxDeleteShare: maxShare, Log: stdout}
 	if maxDeletes == 0 {
 		opt.MaxDeletes = -1 // none allowed; deploy.Options takes 0 as the default
 	}

@@ -166,8 +166,25 @@ func TestVersion(t *testing.T) {
 	old := version
 	version = "v1.2.3"
 	defer func() { version = old }()
-	if _, stdout, _ := cli("version"); stdout != "kabar v1.2.3\n" {
-		t.Errorf("with -X cli.version=v1.2.3: %q", stdout)
+	_, stdout, _ := cli("version")
+	// A binary built in a clone carries the commit (go test stamps it
+	// too, as on a GitHub runner): then it must be this clone's HEAD.
+	rest, ok := strings.CutPrefix(stdout, "kabar v1.2.3")
+	if !ok {
+		t.Fatalf("with -X cli.version=v1.2.3: %q", stdout)
+	}
+	if rest == "\n" {
+		return
+	}
+	rev, ok := strings.CutPrefix(rest, " (")
+	rev, ok2 := strings.CutSuffix(rev, ")\n")
+	rev, _ = strings.CutSuffix(rev, "+dirty")
+	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Fatalf("the version names revision %q, but git rev-parse HEAD: %v", rev, err)
+	}
+	if !ok || !ok2 || len(rev) != 12 || !strings.HasPrefix(string(head), rev) {
+		t.Errorf("with -X cli.version=v1.2.3: %q; want the version alone or followed by (%.12s)", stdout, head)
 	}
 }
 

@@ -27,6 +27,8 @@ type workflowJob struct {
 	RunsOn      string `yaml:"runs-on"`
 	Uses        string // a reusable workflow the job runs
 	Needs       words
+	If          string
+	Outputs     map[string]string
 	Environment struct{ Name, URL string }
 	Steps       []workflowStep
 }
@@ -119,21 +121,30 @@ func TestPagesWorkflow(t *testing.T) {
 		t.Errorf("concurrency: group %q, cancel-in-progress %v: want pages and an explicit false", c.Group, c.CancelInProgress != nil && *c.CancelInProgress)
 	}
 
-	// Today's commit is published only once the checks passed on it: the
-	// build (and so the deploy, which needs the build) waits for a job
-	// that runs ci.yml.
+	// A change of code is published only once the checks passed on it:
+	// the build (and so the deploy) waits for a job that runs ci.yml
+	// when .ci/changes says so, and goes on when that job passed or was
+	// skipped, never when it failed.
 	b, ok := w.Jobs["build"]
 	if !ok || b.RunsOn == "" {
 		t.Fatal("no build job with runs-on")
 	}
-	tested := false
+	testJob := ""
 	for _, need := range b.Needs {
 		if w.Jobs[need].Uses == "./.github/workflows/ci.yml" {
-			tested = true
+			testJob = need
 		}
 	}
-	if !tested {
-		t.Errorf("the build job needs %q, none of which runs ./.github/workflows/ci.yml: a failing commit would be deployed", b.Needs)
+	if testJob == "" {
+		t.Fatalf("the build job needs %q, none of which runs ./.github/workflows/ci.yml: a failing commit would be deployed", b.Needs)
+	}
+	changesStep(t, w, `"${{ github.event.before }}"`)
+	if j := w.Jobs[testJob]; !slices.Contains(j.Needs, "changes") || j.If != "needs.changes.outputs.code == 'true'" {
+		t.Errorf("the %s job needs %v if %q: want it to run when needs.changes.outputs.code == 'true'", testJob, j.Needs, j.If)
+	}
+	wantIf := "${{ !cancelled() && needs.changes.result == 'success' && (needs." + testJob + ".result == 'success' || needs." + testJob + ".result == 'skipped') }}"
+	if !slices.Contains(b.Needs, "changes") || b.If != wantIf {
+		t.Errorf("the build job needs %v if %q: want it to need changes and run if %s", b.Needs, b.If, wantIf)
 	}
 	iCheckout, _ := action(t, b.Steps, "actions/checkout", 4)
 	iGo, setupGo := action(t, b.Steps, "actions/setup-go", 5)
@@ -145,12 +156,23 @@ func TestPagesWorkflow(t *testing.T) {
 	if pages.ID != "pages" {
 		t.Errorf("configure-pages has id %q; the build reads steps.pages.outputs", pages.ID)
 	}
+	iCache, cache := action(t, b.Steps, "actions/cache", 4)
 	iBuild := stepRunning(t, b.Steps, "./generator build")
-	if !(iCheckout < iGo && iGo < iBuild && iPages < iBuild && iBuild < iUpload) {
-		t.Errorf("steps in the order checkout %d, setup-go %d, configure-pages %d, build %d, upload %d", iCheckout, iGo, iPages, iBuild, iUpload)
+	if !(iCheckout < iGo && iGo < iBuild && iPages < iBuild && iCache < iBuild && iBuild < iUpload) {
+		t.Errorf("steps in the order checkout %d, setup-go %d, configure-pages %d, cache %d, build %d, upload %d", iCheckout, iGo, iPages, iCache, iBuild, iUpload)
+	}
+	// The image copies and link answers live in the user's cache folder
+	// (images.CacheDir); a new key each run, the newest restored.
+	if cache.With["path"] != "~/.cache/kabar" || cache.With["key"] != "kabar-${{ github.sha }}" || cache.With["restore-keys"] != "kabar-" {
+		t.Errorf("actions/cache with %v: want path ~/.cache/kabar, key kabar-${{ github.sha }}, restore-keys kabar-", cache.With)
 	}
 	if !strings.Contains(b.Steps[iBuild].Run, `--base-url "${{ steps.pages.outputs.base_url }}/"`) {
 		t.Errorf("the build does not take the base URL from configure-pages: %q", b.Steps[iBuild].Run)
+	}
+	// A change of articles alone is published without the tests: a
+	// warning (a broken link, a bad date) must stop it.
+	if !slices.Contains(strings.Fields(b.Steps[iBuild].Run), "--strict") {
+		t.Errorf("the build does not run with --strict: %q", b.Steps[iBuild].Run)
 	}
 	// Version 4 of upload-pages-artifact started leaving dotfiles out;
 	// version 5 puts them back on request. The site's own dotfiles (say
@@ -162,6 +184,11 @@ func TestPagesWorkflow(t *testing.T) {
 	d, ok := w.Jobs["deploy"]
 	if !ok || !slices.Equal(d.Needs, words{"build"}) || d.RunsOn == "" {
 		t.Fatalf("deploy job %+v: want needs: build and runs-on", d)
+	}
+	// Without a condition of its own, a job is skipped when a job before
+	// its needs was (the tests, for a change of articles).
+	if d.If != "${{ !cancelled() && needs.build.result == 'success' }}" {
+		t.Errorf("deploy job if %q: want it to run whenever the build succeeded", d.If)
 	}
 	_, deploy := action(t, d.Steps, "actions/deploy-pages", 4)
 	if d.Environment.Name != "github-pages" || d.Environment.URL != "${{ steps."+deploy.ID+".outputs.page_url }}" || deploy.ID == "" {
@@ -261,10 +288,34 @@ func shellWords(t *testing.T, line string) []string {
 	return words
 }
 
+// changesStep checks w's changes job: it runs .ci/changes from base to
+// the pushed commit, with a history to compare, and gives its answer as
+// the job's output code.
+func changesStep(t *testing.T, w workflow, base string) {
+	t.Helper()
+	j, ok := w.Jobs["changes"]
+	if !ok || j.RunsOn == "" {
+		t.Fatal("no changes job with runs-on")
+	}
+	_, checkout := action(t, j.Steps, "actions/checkout", 4)
+	if checkout.With["fetch-depth"] != "0" {
+		t.Errorf("the changes job checks out with %v: want fetch-depth: 0, so that the commit before the push is there", checkout.With)
+	}
+	i := stepRunning(t, j.Steps, ".ci/changes")
+	want := `.ci/changes ` + base + ` "$GITHUB_SHA" >>"$GITHUB_OUTPUT"`
+	if got := strings.TrimSpace(j.Steps[i].Run); got != want {
+		t.Errorf("the changes step runs %q, want %q", got, want)
+	}
+	if j.Outputs["code"] != "${{ steps."+j.Steps[i].ID+".outputs.code }}" || j.Steps[i].ID == "" {
+		t.Errorf("the changes job's outputs %v (step id %q): want code from the step", j.Outputs, j.Steps[i].ID)
+	}
+}
+
 // TestCIWorkflow checks the workflow of checks: it runs on every push and
-// pull request and when Pages calls it; it installs a browser and tells
-// the tests where it is; and it runs gofmt, go vet and go test -race over
-// the whole module, in a way that fails the job when they complain.
+// pull request and when Pages calls it, tests only changes of code, and
+// runs gofmt, go vet and go test -race over the whole module, in a way
+// that fails the job when they complain. What it installs is
+// TestWorkflowsInstallWhatTestsNeed's.
 func TestCIWorkflow(t *testing.T) {
 	w := readWorkflow(t, "ci.yml")
 	for _, on := range []string{"push", "pull_request", "workflow_call"} {
@@ -275,42 +326,24 @@ func TestCIWorkflow(t *testing.T) {
 			t.Errorf("on: %s is limited to %v: every branch must be checked", on, ev.Branches)
 		}
 	}
-	if len(w.Jobs) != 1 {
-		t.Fatalf("jobs %v: want one test job", w.Jobs)
+	if len(w.Jobs) != 2 {
+		t.Fatalf("jobs %v: want changes and test", w.Jobs)
 	}
-	var job workflowJob
-	for _, j := range w.Jobs {
-		job = j
-	}
-	if job.RunsOn == "" {
-		t.Fatal("the test job has no runs-on")
+	changesStep(t, w, `"${{ github.event.pull_request.base.sha || github.event.before }}"`)
+	job := w.Jobs["test"]
+	if job.RunsOn == "" || !slices.Equal(job.Needs, words{"changes"}) || job.If != "needs.changes.outputs.code == 'true'" {
+		t.Fatalf("the test job runs on %q, needs %v, if %q: want runs-on, needs changes, if needs.changes.outputs.code == 'true'", job.RunsOn, job.Needs, job.If)
 	}
 	iCheckout, _ := action(t, job.Steps, "actions/checkout", 4)
 	iGo, setupGo := action(t, job.Steps, "actions/setup-go", 5)
-	iChrome, chrome := action(t, job.Steps, "browser-actions/setup-chrome", 2)
 	if setupGo.With["go-version-file"] != "go.mod" {
 		t.Errorf("setup-go with %v: want go-version-file: go.mod", setupGo.With)
 	}
-	step := func(what, command string) (int, workflowStep) {
-		t.Helper()
-		for i, s := range job.Steps {
-			for _, l := range strings.Split(s.Run, "\n") {
-				if strings.Join(strings.Fields(l), " ") == command {
-					return i, s
-				}
-			}
-		}
-		t.Fatalf("no step runs %s as the line %q", what, command)
-		return 0, workflowStep{}
-	}
-	iVet, _ := step("go vet", "go vet ./...")
-	iTest, test := step("the tests", "go test -race -count=1 ./...")
+	iVet := stepLine(t, job.Steps, "go vet", func(f []string) bool { return slices.Equal(f, []string{"go", "vet", "./..."}) })
+	iTest := testStep(t, job)
 	iFmt := stepRunning(t, job.Steps, "gofmt -l")
-	if !(iCheckout < iGo && iGo < iFmt && iGo < iVet && iChrome < iTest && iGo < iTest) {
-		t.Errorf("steps in the order checkout %d, setup-go %d, chrome %d, gofmt %d, vet %d, test %d", iCheckout, iGo, iChrome, iFmt, iVet, iTest)
-	}
-	if want := "${{ steps." + chrome.ID + ".outputs.chrome-path }}"; chrome.ID == "" || test.Env["CHROME"] != want {
-		t.Errorf("the test step's CHROME is %q (setup-chrome id %q): want %s, so the browser tests find the browser", test.Env["CHROME"], chrome.ID, want)
+	if !(iCheckout < iGo && iGo < iFmt && iGo < iVet && iGo < iTest) {
+		t.Errorf("steps in the order checkout %d, setup-go %d, gofmt %d, vet %d, test %d", iCheckout, iGo, iFmt, iVet, iTest)
 	}
 
 	// gofmt -l exits 0 whatever it lists: run the step as the runner
@@ -333,6 +366,30 @@ func TestCIWorkflow(t *testing.T) {
 			t.Errorf("the gofmt step on %q: failed %v, want %v (%v)\n%s", c.src, failed, c.failed, err, out)
 		}
 	}
+}
+
+// stepLine is the index of the step one of whose lines, split into
+// words, satisfies ok.
+func stepLine(t *testing.T, steps []workflowStep, what string, ok func(fields []string) bool) int {
+	t.Helper()
+	for i, s := range steps {
+		for _, l := range strings.Split(s.Run, "\n") {
+			if ok(strings.Fields(l)) {
+				return i
+			}
+		}
+	}
+	t.Fatalf("no step runs %s", what)
+	return -1
+}
+
+// testStep is the step that runs the whole module's tests with the race
+// detector, whatever other flags it gives (-count, -timeout).
+func testStep(t *testing.T, job workflowJob) int {
+	t.Helper()
+	return stepLine(t, job.Steps, "go test -race ./...", func(f []string) bool {
+		return len(f) >= 4 && f[0] == "go" && f[1] == "test" && slices.Contains(f, "-race") && f[len(f)-1] == "./..."
+	})
 }
 
 // TestImportWorkflow checks the scheduled workflow the README shows: it
@@ -371,7 +428,7 @@ func TestImportWorkflow(t *testing.T) {
 	}
 	steps := w.Jobs["import"].Steps
 	order := []int{}
-	for _, want := range []string{`kabar" import --publish || [ $? -eq 1 ]`, "git push", "./generator build --base-url"} {
+	for _, want := range []string{`kabar" import --publish || [ $? -eq 1 ]`, "git push", `kabar" build --strict --base-url`} {
 		i := slices.IndexFunc(steps, func(s workflowStep) bool { return strings.Contains(s.Run, want) })
 		if i < 0 {
 			t.Fatalf("no step runs %q", want)
@@ -381,6 +438,15 @@ func TestImportWorkflow(t *testing.T) {
 	up, _ := action(t, steps, "actions/upload-pages-artifact", 5)
 	if !slices.IsSorted(append(order, up)) {
 		t.Errorf("steps out of order: import, commit, build, upload at %v", append(order, up))
+	}
+	// As for a push of articles: no tests, the cache of image copies.
+	for _, s := range steps {
+		if strings.Contains(s.Run, "go test") {
+			t.Errorf("the import workflow runs the tests: %q; imported articles need only the strict build", s.Run)
+		}
+	}
+	if i, cache := action(t, steps, "actions/cache", 4); cache.With["path"] != "~/.cache/kabar" || i > order[2] {
+		t.Errorf("actions/cache at step %d with %v: want ~/.cache/kabar restored before the build", i, cache.With)
 	}
 	if d := w.Jobs["deploy"]; d.Needs != "import" {
 		t.Errorf("deploy needs %q", d.Needs)

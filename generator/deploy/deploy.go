@@ -6,7 +6,8 @@
 // A deploy compares each file's MD5 (of the bytes it would store, gzipped
 // or not) with what the store reports for the object, uploads only the
 // files that differ, then deletes the objects the site no longer has,
-// never more than MaxDeletes of them. Every request is retried, and a
+// never more than MaxDeletes of them nor more than MaxDeleteShare percent
+// of the bucket. Every request is retried, and a
 // deploy that failed half way is simply run again: what was uploaded
 // already compares equal and is skipped.
 package deploy
@@ -19,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -46,8 +48,11 @@ type Options struct {
 	DryRun       bool // plan, and change nothing
 	Force        bool // upload every file, changed or not
 	MaxDeletes   int  // refuse a deploy that would delete more; 0 means 256, <0 none
-	Workers      int  // requests at once; 0 means 16
-	Attempts     int  // tries of each request; 0 means 8
+	// MaxDeleteShare refuses a deploy that would delete more than this
+	// percentage of the bucket's files; 0 means 25, 100 or more no limit.
+	MaxDeleteShare int
+	Workers        int // requests at once; 0 means 16
+	Attempts       int // tries of each request; 0 means 8
 	// Log receives the plan (with DryRun) and each retry; nil drops it.
 	Log io.Writer
 }
@@ -55,6 +60,15 @@ type Options struct {
 // DefaultMaxDeletes bounds the deletes of one deploy, so that a broken
 // build (an empty content/ folder, a wrong --out) cannot empty a bucket.
 const DefaultMaxDeletes = 256
+
+// DefaultMaxDeleteShare bounds the deletes of one deploy as a share of
+// the bucket: on a small site DefaultMaxDeletes is everything, and a
+// nearly empty output folder (a broken checkout) must not empty it.
+const DefaultMaxDeleteShare = 25
+
+// shareFloor is how many deletes a deploy may always make, whatever the
+// share: on a bucket of a few files one removed article is a large part.
+const shareFloor = 10
 
 // Summary is what a deploy did, or with DryRun would do.
 type Summary struct {
@@ -90,6 +104,9 @@ func Run(ctx context.Context, opt Options) (Summary, error) {
 	if opt.MaxDeletes == 0 {
 		opt.MaxDeletes = DefaultMaxDeletes
 	}
+	if opt.MaxDeleteShare <= 0 {
+		opt.MaxDeleteShare = DefaultMaxDeleteShare
+	}
 	if opt.Workers <= 0 {
 		opt.Workers = 16
 	}
@@ -103,15 +120,17 @@ func Run(ctx context.Context, opt Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	bucket, err := blob.OpenBucket(ctx, opt.URL)
-	if err != nil {
-		return Summary{}, fmt.Errorf("opening %s: %w: write the URL like s3://bucket?region=eu-west-1, gs://bucket or s3://bucket?endpoint=https://host&region=auto", redact(opt.URL), err)
-	}
-	defer bucket.Close()
-	r := &runner{opt: opt, bucket: bucket}
-	remote, err := r.list(ctx)
+	bucket, err := openBucket(ctx, opt)
 	if err != nil {
 		return Summary{}, err
+	}
+	r := &runner{opt: opt, bucket: bucket}
+	remote := map[string][]byte{} // a folder a dry run did not make is empty
+	if bucket != nil {
+		defer bucket.Close()
+		if remote, err = r.list(ctx); err != nil {
+			return Summary{}, err
+		}
 	}
 
 	// The plan: what differs is uploaded, what the site lost is deleted.
@@ -145,6 +164,10 @@ func Run(ctx context.Context, opt Options) (Summary, error) {
 	slices.Sort(deletes)
 	if allowed := max(opt.MaxDeletes, 0); len(deletes) > allowed {
 		return sum, fmt.Errorf("the deploy would delete %d files from %s, more than the %d allowed: check that %s is the whole site (run the build again), or allow it with --max-deletes %d", len(deletes), redact(opt.URL), allowed, opt.Dir, len(deletes))
+	}
+	if share := opt.MaxDeleteShare; share < 100 && len(deletes) > shareFloor && len(deletes)*100 > share*len(remote) {
+		pct := (len(deletes)*100 + len(remote) - 1) / len(remote)
+		return sum, fmt.Errorf("the deploy would delete %d of the %d files in %s (%d%%, more than the %d%% allowed), as %s holds only %d files: check that it is the whole site (run the build again), or allow it with --max-delete-share %d", len(deletes), len(remote), redact(opt.URL), pct, share, opt.Dir, len(files), pct)
 	}
 	for _, f := range uploads {
 		sum.Bytes += f.size
@@ -192,6 +215,41 @@ func Run(ctx context.Context, opt Options) (Summary, error) {
 	}
 	sum.Duration = time.Since(start)
 	return sum, nil
+}
+
+// openBucket opens the bucket of opt.URL. A file:// folder that does not
+// exist yet is made, as a new bucket would be; a dry run makes nothing and
+// returns no bucket, an empty one.
+func openBucket(ctx context.Context, opt Options) (*blob.Bucket, error) {
+	u, err := url.Parse(opt.URL)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a bucket URL: %w: write it like s3://bucket?region=eu-west-1, gs://bucket or file:///folder", redact(opt.URL), err)
+	}
+	if u.Scheme == "file" {
+		dir := filepath.FromSlash(u.Path)
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			if opt.DryRun {
+				return nil, nil
+			}
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("making the folder of %s: %w", opt.URL, err)
+			}
+			fmt.Fprintf(opt.Log, "made the folder %s\n", dir)
+		}
+	}
+	b, err := blob.OpenBucket(ctx, opt.URL)
+	if err == nil {
+		return b, nil
+	}
+	switch u.Scheme {
+	case "file":
+		return nil, fmt.Errorf("opening %s: %w: write the URL like file:///path/to/folder", opt.URL, err)
+	case "s3":
+		return nil, fmt.Errorf("opening %s: %w: write the URL like s3://bucket?region=eu-west-1 or, for another S3-compatible store, s3://bucket?endpoint=https://host&region=auto", redact(opt.URL), err)
+	case "gs":
+		return nil, fmt.Errorf("opening %s: %w: write the URL like gs://bucket", redact(opt.URL), err)
+	}
+	return nil, fmt.Errorf("opening %s: %w: the bucket URL must start with s3://, gs:// or file://", redact(opt.URL), err)
 }
 
 // scan lists and hashes the files of the built site, on all cores.

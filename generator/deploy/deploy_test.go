@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"maps"
@@ -178,48 +180,49 @@ func run(t testing.TB, opt Options) Summary {
 }
 
 func TestDeployUploadsOnlyWhatChanged(t *testing.T) {
-	st := startStore(t)
-	s := newSite(t, 30)
-	url := st.bucket(t, "digest", st.addr)
-	built := tree(t, s.out)
+	eachStore(t, func(t *testing.T, newBucket func() string) {
+		s := newSite(t, 30)
+		url := newBucket()
+		built := tree(t, s.out)
 
-	first := run(t, Options{Dir: s.out, URL: url})
-	if first.Uploaded != len(built) || first.Unchanged != 0 || first.Deleted != 0 {
-		t.Fatalf("first deploy: %s; want all %d files uploaded", first, len(built))
-	}
-	sameAsBuilt(t, url, s.out)
+		first := run(t, Options{Dir: s.out, URL: url})
+		if first.Uploaded != len(built) || first.Unchanged != 0 || first.Deleted != 0 {
+			t.Fatalf("first deploy: %s; want all %d files uploaded", first, len(built))
+		}
+		sameAsBuilt(t, url, s.out)
 
-	again := run(t, Options{Dir: s.out, URL: url})
-	if again.Uploaded != 0 || again.Deleted != 0 || again.Unchanged != len(built) {
-		t.Fatalf("deploy with no change: %s; want nothing uploaded", again)
-	}
+		again := run(t, Options{Dir: s.out, URL: url})
+		if again.Uploaded != 0 || again.Deleted != 0 || again.Unchanged != len(built) {
+			t.Fatalf("deploy with no change: %s; want nothing uploaded", again)
+		}
 
-	s.edit(t, 12)
-	edited := tree(t, s.out)
-	changed, gone := diff(built, edited)
-	page := strings.TrimPrefix(s.pagePath(t, 12), "/")
-	// Besides the page, the search index's manifest and the shards of
-	// the edited words change, and the shards they replace go.
-	if !slices.Contains(changed, page) || slices.ContainsFunc(gone, func(g string) bool { return !strings.HasPrefix(g, "search/") }) || len(changed) > 10 {
-		t.Fatalf("the edit changed %v and removed %v: the test needs an edit of one page", changed, gone)
-	}
-	sum := run(t, Options{Dir: s.out, URL: url})
-	if !slices.Equal(sum.Changed, slices.Sorted(slices.Values(append(slices.Clone(changed), gone...)))) || sum.Uploaded != len(changed) || sum.Deleted != len(gone) {
-		t.Errorf("after one edit: %s, uploaded %v; want exactly the files whose bytes changed: %v", sum, sum.Changed, changed)
-	}
-	sameAsBuilt(t, url, s.out)
+		s.edit(t, 12)
+		edited := tree(t, s.out)
+		changed, gone := diff(built, edited)
+		page := strings.TrimPrefix(s.pagePath(t, 12), "/")
+		// Besides the page, the search index's manifest and the shards of
+		// the edited words change, and the shards they replace go.
+		if !slices.Contains(changed, page) || slices.ContainsFunc(gone, func(g string) bool { return !strings.HasPrefix(g, "search/") }) || len(changed) > 10 {
+			t.Fatalf("the edit changed %v and removed %v: the test needs an edit of one page", changed, gone)
+		}
+		sum := run(t, Options{Dir: s.out, URL: url})
+		if !slices.Equal(sum.Changed, slices.Sorted(slices.Values(append(slices.Clone(changed), gone...)))) || sum.Uploaded != len(changed) || sum.Deleted != len(gone) {
+			t.Errorf("after one edit: %s, uploaded %v; want exactly the files whose bytes changed: %v", sum, sum.Changed, changed)
+		}
+		sameAsBuilt(t, url, s.out)
 
-	s.remove(t, 20)
-	removed := tree(t, s.out)
-	changed, gone = diff(edited, removed)
-	if len(gone) == 0 {
-		t.Fatal("removing an article removed no file")
-	}
-	sum = run(t, Options{Dir: s.out, URL: url})
-	if sum.Deleted != len(gone) || sum.Uploaded != len(changed) || !slices.Equal(sum.Changed, sorted(append(changed, gone...))) {
-		t.Errorf("after removing an article: %s, touched %v; want %v uploaded and %v deleted", sum, sum.Changed, changed, gone)
-	}
-	sameAsBuilt(t, url, s.out)
+		s.remove(t, 20)
+		removed := tree(t, s.out)
+		changed, gone = diff(edited, removed)
+		if len(gone) == 0 {
+			t.Fatal("removing an article removed no file")
+		}
+		sum = run(t, Options{Dir: s.out, URL: url})
+		if sum.Deleted != len(gone) || sum.Uploaded != len(changed) || !slices.Equal(sum.Changed, sorted(append(changed, gone...))) {
+			t.Errorf("after removing an article: %s, touched %v; want %v uploaded and %v deleted", sum, sum.Changed, changed, gone)
+		}
+		sameAsBuilt(t, url, s.out)
+	})
 }
 
 func (s *site) pagePath(t testing.TB, i int) string {
@@ -241,107 +244,185 @@ func sorted(list []string) []string {
 }
 
 func TestDeployMaxDeletes(t *testing.T) {
-	st := startStore(t)
-	s := newSite(t, 30)
-	url := st.bucket(t, "digest", st.addr)
-	run(t, Options{Dir: s.out, URL: url})
-	before, _ := objects(t, url)
+	eachStore(t, func(t *testing.T, newBucket func() string) {
+		s := newSite(t, 30)
+		url := newBucket()
+		run(t, Options{Dir: s.out, URL: url})
+		before, _ := objects(t, url)
 
-	s.remove(t, 3)
-	s.remove(t, 17)
-	_, gone := diff(before, tree(t, s.out))
-	if len(gone) < 2 {
-		t.Fatalf("removing two articles removed %v", gone)
+		s.remove(t, 3)
+		s.remove(t, 17)
+		_, gone := diff(before, tree(t, s.out))
+		if len(gone) < 2 {
+			t.Fatalf("removing two articles removed %v", gone)
+		}
+		_, err := Run(context.Background(), Options{Dir: s.out, URL: url, MaxDeletes: len(gone) - 1})
+		if err == nil || !strings.Contains(err.Error(), "--max-deletes") {
+			t.Fatalf("a deploy deleting %d files with --max-deletes %d: %v; want a refusal naming --max-deletes", len(gone), len(gone)-1, err)
+		}
+		after, _ := objects(t, url)
+		if !maps.EqualFunc(before, after, bytes.Equal) {
+			t.Error("the refused deploy changed the bucket")
+		}
+		if _, err := Run(context.Background(), Options{Dir: s.out, URL: url, MaxDeletes: -1}); err == nil {
+			t.Error("MaxDeletes below 0 allows no delete, but the deploy went through")
+		}
+		sum := run(t, Options{Dir: s.out, URL: url, MaxDeletes: len(gone)})
+		if sum.Deleted != len(gone) {
+			t.Errorf("with --max-deletes %d: %s", len(gone), sum)
+		}
+		sameAsBuilt(t, url, s.out)
+	})
+}
+
+// TestDeployRefusesEmptyingTheBucket: an output folder built from an
+// empty content/ (a broken checkout) would delete most of the bucket,
+// though fewer files than --max-deletes.
+func TestDeployRefusesEmptyingTheBucket(t *testing.T) {
+	eachStore(t, func(t *testing.T, newBucket func() string) {
+		s := newSite(t, 30)
+		url := newBucket()
+		run(t, Options{Dir: s.out, URL: url})
+		before, _ := objects(t, url)
+		for i := range s.articles {
+			if err := os.Remove(filepath.Join(s.dir, "content", s.articles[i].File)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.build(t)
+		_, gone := diff(before, tree(t, s.out))
+		if len(gone) >= DefaultMaxDeletes || len(gone)*100 <= DefaultMaxDeleteShare*len(before) {
+			t.Fatalf("emptying content/ removes %d of %d files: the test needs fewer than %d, more than %d%%", len(gone), len(before), DefaultMaxDeletes, DefaultMaxDeleteShare)
+		}
+		_, err := Run(context.Background(), Options{Dir: s.out, URL: url})
+		if err == nil || !strings.Contains(err.Error(), "--max-delete-share") || !strings.Contains(err.Error(), fmt.Sprintf("delete %d of the %d files", len(gone), len(before))) {
+			t.Fatalf("deploying an empty site over %d files: %v; want a refusal naming the counts and --max-delete-share", len(before), err)
+		}
+		if after, _ := objects(t, url); !maps.EqualFunc(before, after, bytes.Equal) {
+			t.Error("the refused deploy changed the bucket")
+		}
+		// Just above the share it is refused, at it allowed.
+		pct := (len(gone)*100 + len(before) - 1) / len(before)
+		if _, err := Run(context.Background(), Options{Dir: s.out, URL: url, MaxDeleteShare: pct - 1}); err == nil {
+			t.Errorf("with --max-delete-share %d the deploy of %d deletes went through", pct-1, len(gone))
+		}
+		if sum := run(t, Options{Dir: s.out, URL: url, MaxDeleteShare: pct}); sum.Deleted != len(gone) {
+			t.Errorf("with --max-delete-share %d: %s", pct, sum)
+		}
+		sameAsBuilt(t, url, s.out)
+	})
+}
+
+// TestDeployMakesTheFolder: a file:// bucket that does not exist yet is
+// made, as a new bucket; a dry run plans it as empty and makes nothing.
+func TestDeployMakesTheFolder(t *testing.T) {
+	s := newSite(t, 5)
+	dir := filepath.Join(t.TempDir(), "ember", "bucket")
+	url := "file://" + filepath.ToSlash(dir)
+	if sum := run(t, Options{Dir: s.out, URL: url, DryRun: true}); sum.Uploaded != len(tree(t, s.out)) {
+		t.Errorf("dry run into a missing folder: %s", sum)
 	}
-	_, err := Run(context.Background(), Options{Dir: s.out, URL: url, MaxDeletes: len(gone) - 1})
-	if err == nil || !strings.Contains(err.Error(), "--max-deletes") {
-		t.Fatalf("a deploy deleting %d files with --max-deletes %d: %v; want a refusal naming --max-deletes", len(gone), len(gone)-1, err)
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the dry run made %s (%v)", dir, err)
 	}
-	after, _ := objects(t, url)
-	if !maps.EqualFunc(before, after, bytes.Equal) {
-		t.Error("the refused deploy changed the bucket")
-	}
-	if _, err := Run(context.Background(), Options{Dir: s.out, URL: url, MaxDeletes: -1}); err == nil {
-		t.Error("MaxDeletes below 0 allows no delete, but the deploy went through")
-	}
-	sum := run(t, Options{Dir: s.out, URL: url, MaxDeletes: len(gone)})
-	if sum.Deleted != len(gone) {
-		t.Errorf("with --max-deletes %d: %s", len(gone), sum)
+	var log strings.Builder
+	run(t, Options{Dir: s.out, URL: url, Log: &log})
+	if !strings.Contains(log.String(), "made the folder "+dir) {
+		t.Errorf("the deploy did not say it made the folder: %q", log.String())
 	}
 	sameAsBuilt(t, url, s.out)
+}
+
+// TestDeployURLAdvice: a URL that opens no bucket gets advice for its own
+// scheme, never S3's for a folder.
+func TestDeployURLAdvice(t *testing.T) {
+	s := newSite(t, 2)
+	file := filepath.Join(t.TempDir(), "a-file")
+	os.WriteFile(file, nil, 0o644)
+	for url, want := range map[string]string{
+		"file://" + filepath.ToSlash(file): "file:///path/to/folder",
+		"ftp://host/x":                     "must start with s3://, gs:// or file://",
+	} {
+		_, err := Run(context.Background(), Options{Dir: s.out, URL: url})
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(url, "file:") && strings.Contains(err.Error(), "region") {
+			t.Errorf("%s: %v; want advice %q", url, err, want)
+		}
+	}
 }
 
 func TestDeployDryRunChangesNothing(t *testing.T) {
-	st := startStore(t)
-	s := newSite(t, 20)
-	url := st.bucket(t, "digest", st.addr)
-	var log strings.Builder
-	sum := run(t, Options{Dir: s.out, URL: url, DryRun: true, Log: &log})
-	if n := len(tree(t, s.out)); sum.Uploaded != n || !sum.DryRun || !strings.HasPrefix(sum.String(), "would have uploaded") {
-		t.Errorf("dry run of a new bucket: %s; want %d files planned", sum, n)
-	}
-	if !strings.Contains(log.String(), "upload index.html (new, ") {
-		t.Errorf("the plan does not list index.html as new:\n%s", log.String())
-	}
-	if got, _ := objects(t, url); len(got) != 0 {
-		t.Fatalf("the dry run stored %d objects", len(got))
-	}
+	eachStore(t, func(t *testing.T, newBucket func() string) {
+		s := newSite(t, 20)
+		url := newBucket()
+		var log strings.Builder
+		sum := run(t, Options{Dir: s.out, URL: url, DryRun: true, Log: &log})
+		if n := len(tree(t, s.out)); sum.Uploaded != n || !sum.DryRun || !strings.HasPrefix(sum.String(), "would have uploaded") {
+			t.Errorf("dry run of a new bucket: %s; want %d files planned", sum, n)
+		}
+		if !strings.Contains(log.String(), "upload index.html (new, ") {
+			t.Errorf("the plan does not list index.html as new:\n%s", log.String())
+		}
+		if got, _ := objects(t, url); len(got) != 0 {
+			t.Fatalf("the dry run stored %d objects", len(got))
+		}
 
-	run(t, Options{Dir: s.out, URL: url})
-	before, _ := objects(t, url)
-	s.edit(t, 5)
-	s.remove(t, 6)
-	log.Reset()
-	sum = run(t, Options{Dir: s.out, URL: url, DryRun: true, Log: &log})
-	if sum.Uploaded == 0 || sum.Deleted == 0 || !strings.Contains(log.String(), "\ndelete ") {
-		t.Errorf("dry run after an edit and a removal: %s\n%s", sum, log.String())
-	}
-	if after, _ := objects(t, url); !maps.EqualFunc(before, after, bytes.Equal) {
-		t.Error("the dry run changed the bucket")
-	}
+		run(t, Options{Dir: s.out, URL: url})
+		before, _ := objects(t, url)
+		s.edit(t, 5)
+		s.remove(t, 6)
+		log.Reset()
+		sum = run(t, Options{Dir: s.out, URL: url, DryRun: true, Log: &log})
+		if sum.Uploaded == 0 || sum.Deleted == 0 || !strings.Contains(log.String(), "\ndelete ") {
+			t.Errorf("dry run after an edit and a removal: %s\n%s", sum, log.String())
+		}
+		if after, _ := objects(t, url); !maps.EqualFunc(before, after, bytes.Equal) {
+			t.Error("the dry run changed the bucket")
+		}
+	})
 }
 
 func TestDeployHeaders(t *testing.T) {
-	st := startStore(t)
-	s := newSite(t, 10)
-	url := st.bucket(t, "digest", st.addr)
-	cache := map[string]string{
-		"*":      "public, max-age=60",
-		"*.html": "public, max-age=300",
-		"css/*":  "public, max-age=31536000, immutable",
-	}
-	run(t, Options{Dir: s.out, URL: url, CacheControl: cache, Gzip: true})
-	sameAsBuilt(t, url, s.out) // objects() gunzips what says it is gzipped
-	_, attrs := objects(t, url)
-	for key, want := range map[string]Headers{
-		"index.html":      {"text/html; charset=utf-8", "public, max-age=300", "gzip"},
-		"tags/index.html": {"text/html; charset=utf-8", "public, max-age=300", "gzip"},
-		"css/style.css":   {"text/css; charset=utf-8", "public, max-age=31536000, immutable", "gzip"},
-		"feed.xml":        {"application/xml; charset=utf-8", "public, max-age=60", "gzip"},
-		"feed.json":       {"application/json", "public, max-age=60", "gzip"},
-		".nojekyll":       {"text/plain; charset=utf-8", "public, max-age=60", "gzip"},
-	} {
-		a := attrs[key]
-		if a == nil {
-			t.Errorf("%s is not in the bucket", key)
-			continue
+	eachStore(t, func(t *testing.T, newBucket func() string) {
+		s := newSite(t, 10)
+		url := newBucket()
+		cache := map[string]string{
+			"*":      "public, max-age=60",
+			"*.html": "public, max-age=300",
+			"css/*":  "public, max-age=31536000, immutable",
 		}
-		got := Headers{a.ContentType, a.CacheControl, a.ContentEncoding}
-		if got != want {
-			t.Errorf("%s is stored with %+v; want %+v", key, got, want)
+		run(t, Options{Dir: s.out, URL: url, CacheControl: cache, Gzip: true})
+		sameAsBuilt(t, url, s.out) // objects() gunzips what says it is gzipped
+		_, attrs := objects(t, url)
+		for key, want := range map[string]Headers{
+			"index.html":      {"text/html; charset=utf-8", "public, max-age=300", "gzip"},
+			"tags/index.html": {"text/html; charset=utf-8", "public, max-age=300", "gzip"},
+			"css/style.css":   {"text/css; charset=utf-8", "public, max-age=31536000, immutable", "gzip"},
+			"feed.xml":        {"application/xml; charset=utf-8", "public, max-age=60", "gzip"},
+			"feed.json":       {"application/json", "public, max-age=60", "gzip"},
+			".nojekyll":       {"text/plain; charset=utf-8", "public, max-age=60", "gzip"},
+		} {
+			a := attrs[key]
+			if a == nil {
+				t.Errorf("%s is not in the bucket", key)
+				continue
+			}
+			got := Headers{a.ContentType, a.CacheControl, a.ContentEncoding}
+			if got != want {
+				t.Errorf("%s is stored with %+v; want %+v", key, got, want)
+			}
 		}
-	}
-	// Gzip gives the same bytes every time: nothing to upload again.
-	if sum := run(t, Options{Dir: s.out, URL: url, CacheControl: cache, Gzip: true}); sum.Uploaded != 0 {
-		t.Errorf("a second gzipped deploy uploaded %d files", sum.Uploaded)
-	}
-	// --force stores new headers on unchanged files.
-	run(t, Options{Dir: s.out, URL: url, Force: true})
-	_, attrs = objects(t, url)
-	if a := attrs["index.html"]; a.ContentEncoding != "" || a.CacheControl != "" {
-		t.Errorf("after a forced deploy without gzip or cache_control, index.html has %q, %q", a.ContentEncoding, a.CacheControl)
-	}
-	sameAsBuilt(t, url, s.out)
+		// Gzip gives the same bytes every time: nothing to upload again.
+		if sum := run(t, Options{Dir: s.out, URL: url, CacheControl: cache, Gzip: true}); sum.Uploaded != 0 {
+			t.Errorf("a second gzipped deploy uploaded %d files", sum.Uploaded)
+		}
+		// --force stores new headers on unchanged files.
+		run(t, Options{Dir: s.out, URL: url, Force: true})
+		_, attrs = objects(t, url)
+		if a := attrs["index.html"]; a.ContentEncoding != "" || a.CacheControl != "" {
+			t.Errorf("after a forced deploy without gzip or cache_control, index.html has %q, %q", a.ContentEncoding, a.CacheControl)
+		}
+		sameAsBuilt(t, url, s.out)
+	})
 }
 
 func TestDeployRetriesAFlakyServer(t *testing.T) {

@@ -15,10 +15,13 @@ import (
 	"time"
 )
 
-// The tests run against versitygw, a real S3 server over a local folder,
-// started on 127.0.0.1 by each test. It is looked for on PATH, then in
-// GOPATH/bin (where .ci/run's go install puts it). Without it the tests
-// fail in CI (CI is set) and are skipped elsewhere, saying how to get it.
+// The tests of the deploy's plan run against two kinds of bucket (see
+// eachStore): a folder through file://, which needs no server, and
+// versitygw, a real S3 server over a local folder, started on 127.0.0.1
+// by each test, for the S3 protocol. versitygw is looked for on PATH, then
+// in GOPATH/bin (where ci.yml's and .ci/run's go install put it). Without
+// it the S3 tests fail in CI (CI is set) and are skipped elsewhere, saying
+// how to get it; the file:// ones run everywhere.
 const versitygwInstall = "go install github.com/versity/versitygw/cmd/versitygw@v1.8.0"
 
 const (
@@ -49,6 +52,23 @@ func trimNL(b []byte) []byte {
 		b = b[:len(b)-1]
 	}
 	return b
+}
+
+// eachStore runs test once against each kind of bucket, as subtests
+// named file and s3. newBucket makes a new, empty bucket and returns its
+// URL.
+func eachStore(t *testing.T, test func(t *testing.T, newBucket func() string)) {
+	t.Run("file", func(t *testing.T) {
+		test(t, func() string { return "file://" + filepath.ToSlash(t.TempDir()) })
+	})
+	t.Run("s3", func(t *testing.T) {
+		st := startStore(t)
+		n := 0
+		test(t, func() string {
+			n++
+			return st.bucket(t, fmt.Sprintf("digest%d", n), st.addr)
+		})
+	})
 }
 
 // store is one S3 server with its folder.

@@ -19,6 +19,7 @@ import (
 	"github.com/kabar-news/kabar/generator/build"
 	"github.com/kabar-news/kabar/generator/config"
 	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/internal/browser"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/schema"
 	"github.com/kabar-news/kabar/generator/site"
@@ -330,7 +331,7 @@ func TestHostileTitleStaysInert(t *testing.T) {
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 
-	ctx := browser(t)
+	ctx := newBrowser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+ln.Addr().String()+"/2025/04/28/a/")); err != nil {
 		t.Fatal(err)
 	}
@@ -359,24 +360,12 @@ func mustJSON(t *testing.T, v any) string {
 	return string(b)
 }
 
-// browser starts headless Chromium, as the other browser tests do.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	const chromium = "/usr/bin/chromium"
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("headless Chromium is needed at %s for this test: install it with: apt-get update && apt-get install -y chromium (%v)", chromium, err)
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()))
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		cancelCtx()
-		cancelAlloc()
-	})
-	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+// newBrowser starts headless Chromium, found as every browser test finds
+// it, with a minute for the test's work.
+func newBrowser(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(browser.New(t), 60*time.Second)
 	t.Cleanup(cancel)
-	return tctx
+	return ctx
 }
 
 func cmpOr(s, def string) string {
