@@ -75,6 +75,7 @@ func entities(s *site.Site, f func(kind byte, name string, id *uint32)) {
 type Values struct {
 	h        hasher
 	v        []uint64
+	site     [siteFields]uint64
 	cards    *Cards
 	partials map[Key]uint64
 }
@@ -140,13 +141,13 @@ func NewValues(seed maphash.Seed, s *site.Site, maxID uint32, sums Sums, cards *
 		set(y.ID, dList, ids(len(y.Months), func(i int) uint32 { return y.Months[i].ID }))
 		set(y.ID, dCount, uint64(y.Count)|1<<63)
 	}
-	set(0, sArticles, articles(s.Articles))
-	set(0, sSections, terms(s.Sections))
-	set(0, sTags, terms(s.Tags))
-	set(0, sSources, terms(s.Sources))
-	set(0, sDays, ids(len(s.Days), func(i int) uint32 { return s.Days[i].ID }))
-	set(0, sMonths, ids(len(s.Months), func(i int) uint32 { return s.Months[i].ID }))
-	set(0, sYears, ids(len(s.Years), func(i int) uint32 { return s.Years[i].ID }))
+	v.site[sArticles] = articles(s.Articles)
+	v.site[sSections] = terms(s.Sections)
+	v.site[sTags] = terms(s.Tags)
+	v.site[sSources] = terms(s.Sources)
+	v.site[sDays] = ids(len(s.Days), func(i int) uint32 { return s.Days[i].ID })
+	v.site[sMonths] = ids(len(s.Months), func(i int) uint32 { return s.Months[i].ID })
+	v.site[sYears] = ids(len(s.Years), func(i int) uint32 { return s.Years[i].ID })
 	v.setIntro(s)
 	return v
 }
@@ -176,14 +177,14 @@ func (v *Values) setOwn(a *site.Article, sums Sums) {
 func (v *Values) setIntro(s *site.Site) {
 	m := v.h.new()
 	m.WriteString(string(s.Intro))
-	v.v[key(0, sIntro)] = sum(m)
+	v.site[sIntro] = sum(m)
 }
 
 // Update is NewValues for a model that is the last one with some
 // articles swapped for new versions of themselves, and perhaps a new
 // intro: nothing moved, so only those articles' own keys can differ.
 func (v *Values) Update(s *site.Site, changed []*site.Article, sums Sums) *Values {
-	n := &Values{h: v.h, v: slices.Clone(v.v), cards: v.cards}
+	n := &Values{h: v.h, v: slices.Clone(v.v), site: v.site, cards: v.cards}
 	for _, a := range changed {
 		n.setOwn(a, sums)
 	}
@@ -203,6 +204,12 @@ func idOf(a *site.Article) uint32 {
 func (v *Values) value(k Key) uint64 {
 	if k&templateKey != 0 {
 		return v.partials[k]
+	}
+	if k&siteKey != 0 {
+		if f := int(k &^ siteKey); f < siteFields {
+			return v.site[f]
+		}
+		return 0
 	}
 	if int(k%slots) == aCard {
 		return v.cards.sum(k.ID())
@@ -279,15 +286,8 @@ func Self(seed maphash.Seed, p *site.Page) uint64 {
 // ReadsAllArticles reports whether a trace holds the whole list of
 // articles: such a page is rendered again on every change to any article.
 func ReadsAllArticles(trace []Key) bool {
-	for _, k := range trace {
-		if k == key(0, sArticles) {
-			return true
-		}
-		if k > key(0, sArticles) {
-			break
-		}
-	}
-	return false
+	_, ok := slices.BinarySearch(trace, siteField(sArticles))
+	return ok
 }
 
 // Cards holds each article's rendered card, by article ID, from one build
@@ -441,6 +441,11 @@ func Changed(old, now *Values) []Key {
 		}
 		if a != b {
 			out = append(out, Key(i))
+		}
+	}
+	for f := range siteFields {
+		if old.site[f] != now.site[f] {
+			out = append(out, siteField(f))
 		}
 	}
 	for k, s := range now.partials {

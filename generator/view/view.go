@@ -32,8 +32,9 @@ import (
 	"github.com/kabar-news/kabar/generator/site"
 )
 
-// Key names one part of one thing a template can read: the entity's ID
-// (site.Article.ID, ...; 0 is the site) and a slot.
+// Key names one part of one thing a template can read: an entity's ID
+// (site.Article.ID, ...) and a slot, a field of the site (siteField), or a
+// partial's template files (PartialKey).
 type Key uint64
 
 const slots = 8
@@ -71,8 +72,10 @@ const (
 	dCount        // Count
 )
 
+// The fields of the site itself. Their keys are siteKey|field, a space of
+// their own: an entity's slot can never stand for one of them (a site key
+// once equal to an article's card key kept .Site.Days from changing).
 const (
-	// the site, ID 0
 	sArticles = iota
 	sSections
 	sTags
@@ -81,7 +84,13 @@ const (
 	sMonths
 	sYears
 	sIntro
+	siteFields // how many
 )
+
+// siteKey marks a key of the site's own fields.
+const siteKey Key = 1 << 62
+
+func siteField(f int) Key { return siteKey | Key(f) }
 
 // Env is what views need beyond the model, for one build.
 type Env struct {
@@ -120,6 +129,8 @@ type Recorder struct {
 func NewRecorder(env *Env) *Recorder { return &Recorder{env: env} }
 
 func (r *Recorder) add(id uint32, slot int) { r.keys = append(r.keys, key(id, slot)) }
+
+func (r *Recorder) addSite(field int) { r.keys = append(r.keys, siteField(field)) }
 
 // Trace returns the keys read so far, sorted, each once.
 func (r *Recorder) Trace() []Key {
@@ -321,32 +332,32 @@ func (s *Site) Config() *config.Config { return s.s().Config }
 func (s *Site) String() string         { return s.s().Config.Title }
 
 func (s *Site) Intro() template.HTML {
-	s.r.add(0, sIntro)
+	s.r.addSite(sIntro)
 	return s.s().Intro
 }
 
 func (s *Site) Articles() []*Article {
-	s.r.add(0, sArticles)
+	s.r.addSite(sArticles)
 	return s.r.articleList(s.s().Articles)
 }
 
 func (s *Site) Sections() []*Term {
-	s.r.add(0, sSections)
+	s.r.addSite(sSections)
 	return s.r.termList(s.s().Sections)
 }
 
 func (s *Site) Tags() []*Term {
-	s.r.add(0, sTags)
+	s.r.addSite(sTags)
 	return s.r.termList(s.s().Tags)
 }
 
 func (s *Site) Sources() []*Term {
-	s.r.add(0, sSources)
+	s.r.addSite(sSources)
 	return s.r.termList(s.s().Sources)
 }
 
 func (s *Site) Days() []*Day {
-	s.r.add(0, sDays)
+	s.r.addSite(sDays)
 	out := make([]*Day, len(s.s().Days))
 	for i, d := range s.s().Days {
 		out[i] = s.r.day(d)
@@ -355,7 +366,7 @@ func (s *Site) Days() []*Day {
 }
 
 func (s *Site) Months() []*Month {
-	s.r.add(0, sMonths)
+	s.r.addSite(sMonths)
 	out := make([]*Month, len(s.s().Months))
 	for i, m := range s.s().Months {
 		out[i] = s.r.month(m)
@@ -364,7 +375,7 @@ func (s *Site) Months() []*Month {
 }
 
 func (s *Site) Years() []*Year {
-	s.r.add(0, sYears)
+	s.r.addSite(sYears)
 	out := make([]*Year, len(s.s().Years))
 	for i, y := range s.s().Years {
 		out[i] = s.r.year(y)

@@ -116,7 +116,7 @@ func TestTraceHoldsWhatWasRead(t *testing.T) {
 		{`{{.Article.Title}}`, []Key{key(id, aMeta)}},
 		{`{{.Article.Content}}`, []Key{key(id, aText)}},
 		{`{{.Article.Older.Title}}`, []Key{key(id, aLinks), key(b.Article.Older.ID, aMeta)}},
-		{`{{len .Site.Articles}}`, []Key{key(0, sArticles)}},
+		{`{{len .Site.Articles}}`, []Key{siteField(sArticles)}},
 		{`{{.Article.SectionTerm.Count}}`, []Key{key(id, aMeta), key(b.Article.SectionTerm.ID, tCount)}},
 		{`{{printf "%v" .Article}}`, []Key{key(id, aMeta)}},
 	}
@@ -264,7 +264,7 @@ func TestFragment(t *testing.T) {
 		if !strings.HasPrefix(out, p.Kind+" Dunia") {
 			t.Errorf("%s: %q", p.Path, out)
 		}
-		if !slices.Contains(trace, key(0, sSections)) || !slices.Contains(trace, PartialKey("kind")) {
+		if !slices.Contains(trace, siteField(sSections)) || !slices.Contains(trace, PartialKey("kind")) {
 			t.Errorf("%s: the trace %v lacks what the fragment read", p.Path, trace)
 		}
 	}
