@@ -149,7 +149,11 @@ func OutDir(opt Options, cfg *config.Config) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, keep := range []string{siteDir, filepath.Join(siteDir, "content"), filepath.Join(siteDir, "templates"), filepath.Join(siteDir, "static")} {
+	keeps := []string{siteDir}
+	for _, d := range config.Dirs {
+		keeps = append(keeps, filepath.Join(siteDir, d))
+	}
+	for _, keep := range keeps {
 		if within(out, keep) || (keep != siteDir && within(keep, out)) {
 			return "", fmt.Errorf("refusing to write the site to %s: it is or holds %s, which the build would destroy; pick another --out such as %s", out, keep, filepath.Join(siteDir, "public"))
 		}

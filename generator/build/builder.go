@@ -217,11 +217,11 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		}
 		top, rest, _ := strings.Cut(rel, "/")
 		switch {
-		case top == "content":
+		case top == config.ContentDir:
 			contentPaths = append(contentPaths, cmpOr(rest, "."))
-		case top == "templates":
+		case top == config.TemplatesDir:
 			templates = true
-		case top == "static":
+		case top == config.StaticDir:
 			staticPaths = append(staticPaths, cmpOr(rest, "."))
 		case rest == "" && slices.Contains(config.Files, top), rel == ".":
 			reset = true
@@ -277,7 +277,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	meter := opt.Progress
 
 	// Read what changed.
-	contentDir := filepath.Join(opt.SiteDir, "content")
+	contentDir := filepath.Join(opt.SiteDir, config.ContentDir)
 	if fi, err := os.Stat(contentDir); err != nil || !fi.IsDir() {
 		return rb, fmt.Errorf("%s has no content/ folder: run the command in the site's root folder, or name it with --site", opt.SiteDir)
 	}
@@ -1395,7 +1395,7 @@ func (b *Builder) readIntro(contentDir string) {
 // loadTemplates parses the templates again.
 func (b *Builder) loadTemplates() error {
 	root := os.DirFS(b.opt.SiteDir)
-	tmpl, err := render.Load(b.cfg, sub(root, "templates"), kabar.Templates())
+	tmpl, err := render.Load(b.cfg, sub(root, config.TemplatesDir), kabar.Templates())
 	if err != nil {
 		return err
 	}
@@ -1407,7 +1407,7 @@ func (b *Builder) loadTemplates() error {
 // those named in changed (paths below static/, files or folders), and any
 // whose size or time differs.
 func (b *Builder) readStatic(changed []string) error {
-	own := sub(os.DirFS(b.opt.SiteDir), "static")
+	own := sub(os.DirFS(b.opt.SiteDir), config.StaticDir)
 	files, err := staticFiles(own, kabar.Static())
 	if err != nil {
 		return err

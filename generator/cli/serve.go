@@ -175,7 +175,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 	}
 	w, err := watch.New(watch.Options{
 		Root:     opt.SiteDir,
-		Dirs:     []string{"content", "templates", "static"},
+		Dirs:     config.Dirs,
 		Files:    config.Files,
 		Ignore:   []string{ignore},
 		Debounce: o.debounce,

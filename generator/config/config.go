@@ -22,6 +22,17 @@ import (
 // Files lists the config file names, in the order they are looked for.
 var Files = []string{"site.yaml", "site.yml", "site.toml"}
 
+// The folders a site is made of, below its root, beside its config file:
+// what a build reads, what the watcher watches, what --out must not be.
+const (
+	ContentDir   = "content"   // the articles, their bundles, _index.md
+	TemplatesDir = "templates" // the site's own templates, over the built-in theme
+	StaticDir    = "static"    // files copied as they are, over the theme's
+)
+
+// Dirs are the site's folders.
+var Dirs = []string{ContentDir, TemplatesDir, StaticDir}
+
 // Config is the site configuration after defaults are applied.
 type Config struct {
 	Title       string `yaml:"title" toml:"title"`
