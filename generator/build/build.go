@@ -29,7 +29,6 @@ import (
 	"github.com/kabar-news/kabar/generator/links"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/output"
-	"github.com/kabar-news/kabar/generator/progress"
 	"github.com/kabar-news/kabar/generator/site"
 )
 
@@ -47,7 +46,7 @@ type Options struct {
 	// Memory, when set, receives the site instead of OutDir.
 	Memory *output.Memory
 	// Progress, when set, counts the work as it is done.
-	Progress *progress.Meter
+	Progress Meter
 	// Strict makes broken links errors: the build fails and the output
 	// is left as it was.
 	Strict bool
@@ -86,6 +85,21 @@ func Build(opt Options) (Result, error) {
 	rb, err := b.Build(nil)
 	return rb.Result, err
 }
+
+// Meter counts a build's work as it is done: the commands show it on a
+// terminal (progress.Meter); the engine only reports.
+type Meter interface {
+	// Stage starts a stage of total units (0: not known yet).
+	Stage(name, unit string, total int)
+	// Add counts n units done.
+	Add(n int)
+}
+
+// noMeter counts nothing, for builds no one watches.
+type noMeter struct{}
+
+func (noMeter) Stage(string, string, int) {}
+func (noMeter) Add(int)                   {}
 
 // loadConfig reads the site's config and applies the options' base URL.
 func loadConfig(opt Options) (*config.Config, error) {

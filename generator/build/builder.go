@@ -29,7 +29,6 @@ import (
 	"github.com/kabar-news/kabar/generator/links"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/output"
-	"github.com/kabar-news/kabar/generator/progress"
 	"github.com/kabar-news/kabar/generator/render"
 	"github.com/kabar-news/kabar/generator/search"
 	"github.com/kabar-news/kabar/generator/shortcode"
@@ -161,11 +160,18 @@ func NewBuilder(opt Options) (*Builder, error) {
 		return nil, err
 	}
 	opt.SiteDir = abs
-	return &Builder{opt: opt, seed: maphash.MakeSeed()}, nil
+	b := &Builder{opt: opt, seed: maphash.MakeSeed()}
+	b.SetProgress(opt.Progress)
+	return b, nil
 }
 
 // SetProgress makes the next builds count their work on m.
-func (b *Builder) SetProgress(m *progress.Meter) { b.opt.Progress = m }
+func (b *Builder) SetProgress(m Meter) {
+	if m == nil {
+		m = noMeter{}
+	}
+	b.opt.Progress = m
+}
 
 // Close releases the spool of article bodies.
 func (b *Builder) Close() {
@@ -274,7 +280,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		}
 	}
 	cfg := b.cfg
-	meter := opt.Progress
+	meter := b.opt.Progress
 
 	// Read what changed.
 	contentDir := filepath.Join(opt.SiteDir, config.ContentDir)

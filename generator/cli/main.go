@@ -188,10 +188,11 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opt.Strict = *strict
-	opt.Progress = progress.New(stderr)
-	opt.Progress.Start()
+	meter := progress.New(stderr)
+	opt.Progress = meter
+	meter.Start()
 	res, err := build.Build(opt)
-	opt.Progress.Stop()
+	meter.Stop()
 	summary := stdout
 	if *format == "json" {
 		// stdout holds the diagnostics alone, so that a reader can take
