@@ -25,13 +25,15 @@ import (
 
 // BenchmarkCompareBuild times full builds of one generated site by the
 // generator's own binary (built once with go build, so the real command
-// line is measured) and by Hugo (Debian's hugo package, with hugoTheme),
-// each a separate process writing into a folder that does not exist yet,
-// and a floor: a process that only reads every article and converts its
-// body with the same goldmark converter, on all cores. Each round runs
-// all of them, in an order that rotates from round to round, and a
-// second build of ours over its previous output. Reported: the medians
-// of wall time and the peak resident memory of each, and their ratios.
+// line is measured), by Hugo (Debian's hugo package) twice: with
+// hugoTheme and --minify, the same work per page as ours, and with
+// hugoLightTheme, less; each a separate process writing into a folder
+// that does not exist yet; and a floor: a process that only reads every
+// article and converts its body with the same goldmark converter, on all
+// cores. Each round runs all of them, in an order that rotates from round
+// to round, and a second build of ours over its previous output.
+// Reported: the medians of wall time and the peak resident memory of
+// each, and their ratios.
 //
 //	go test -run XXX -bench Compare -benchtime 1x ./generator/
 //
@@ -75,8 +77,9 @@ func BenchmarkCompareBuild(b *testing.B) {
 	content := filepath.Join(siteDir, "content")
 	// Hugo reads the very same files: a copy would double the disk used
 	// and could be cached differently.
-	hugoDir := filepath.Join(tmp, "hugo")
+	hugoDir, lightDir := filepath.Join(tmp, "hugo"), filepath.Join(tmp, "hugo-light")
 	writeHugoTheme(b, hugoDir)
+	writeTheme(b, lightDir, hugoLightTheme)
 
 	bin := buildKabar(b, tmp)
 
@@ -93,7 +96,7 @@ func BenchmarkCompareBuild(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { os.RemoveAll(work) })
-	oursOut, hugoOut := filepath.Join(work, "ours"), filepath.Join(work, "hugo")
+	oursOut, hugoOut, lightOut := filepath.Join(work, "ours"), filepath.Join(work, "hugo"), filepath.Join(work, "hugo-light")
 
 	builtRE := regexp.MustCompile(`built (\d+) articles`)
 	checkOurs := func(what string, r proc) {
@@ -105,7 +108,22 @@ func BenchmarkCompareBuild(b *testing.B) {
 			b.Fatalf("%s: %v", what, err)
 		}
 	}
-	var ours, again, hugos, floors []proc
+	var ours, again, hugos, lights, floors []proc
+	runHugo := func(dir, out string, extra ...string) proc {
+		fresh(b, out)
+		r := timed(b, hugo, nil, append([]string{"--source", dir, "--contentDir", content, "--destination", out, "--buildFuture", "--quiet"}, extra...)...)
+		for _, a := range []testsite.Article{first, last} {
+			p := filepath.Join(out, strings.TrimSuffix(filepath.FromSlash(a.File), ".md"), "index.html")
+			if _, err := os.Stat(p); err != nil {
+				b.Fatalf("hugo: %v\n%s", err, r.stdout)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
+			b.Fatalf("hugo: %v", err)
+		}
+		os.RemoveAll(out)
+		return r
+	}
 	jobs := []func(){
 		func() {
 			fresh(b, oursOut)
@@ -119,22 +137,14 @@ func BenchmarkCompareBuild(b *testing.B) {
 			os.RemoveAll(oursOut)
 		},
 		func() {
-			if !withHugo {
-				return
+			if withHugo {
+				hugos = append(hugos, runHugo(hugoDir, hugoOut, "--minify"))
 			}
-			fresh(b, hugoOut)
-			r := timed(b, hugo, nil, "--source", hugoDir, "--contentDir", content, "--destination", hugoOut, "--buildFuture", "--quiet")
-			for _, a := range []testsite.Article{first, last} {
-				p := filepath.Join(hugoOut, strings.TrimSuffix(filepath.FromSlash(a.File), ".md"), "index.html")
-				if _, err := os.Stat(p); err != nil {
-					b.Fatalf("hugo: %v\n%s", err, r.stdout)
-				}
+		},
+		func() {
+			if withHugo {
+				lights = append(lights, runHugo(lightDir, lightOut))
 			}
-			if _, err := os.Stat(filepath.Join(hugoOut, "index.html")); err != nil {
-				b.Fatalf("hugo: %v", err)
-			}
-			hugos = append(hugos, r)
-			os.RemoveAll(hugoOut)
 		},
 		func() {
 			syscall.Sync()
@@ -162,10 +172,14 @@ func BenchmarkCompareBuild(b *testing.B) {
 	b.ReportMetric(peakMB(again), "ours-again-peak-MB")
 	b.ReportMetric(peakMB(floors), "floor-peak-MB")
 	if withHugo {
+		lm := median(lights)
 		b.ReportMetric(hm.Seconds(), "hugo-median-s")
 		b.ReportMetric(om.Seconds()/hm.Seconds(), "ours/hugo")
 		b.ReportMetric(peakMB(hugos), "hugo-peak-MB")
 		b.ReportMetric(peakMB(ours)/peakMB(hugos), "rss-ours/hugo")
+		b.ReportMetric(lm.Seconds(), "hugo-light-median-s")
+		b.ReportMetric(om.Seconds()/lm.Seconds(), "ours/hugo-light")
+		b.ReportMetric(peakMB(lights), "hugo-light-peak-MB")
 	}
 
 	var t strings.Builder
@@ -174,7 +188,7 @@ func BenchmarkCompareBuild(b *testing.B) {
 	for _, row := range []struct {
 		name string
 		runs []proc
-	}{{"ours", ours}, {"ours again", again}, {"hugo", hugos}, {"floor", floors}} {
+	}{{"ours", ours}, {"ours again", again}, {"hugo", hugos}, {"hugo light", lights}, {"floor", floors}} {
 		if len(row.runs) == 0 {
 			continue
 		}
@@ -184,6 +198,12 @@ func BenchmarkCompareBuild(b *testing.B) {
 		}
 		t.WriteString("\n")
 	}
+	fmt.Fprintf(&t, "ours/floor %.2f", om.Seconds()/fm.Seconds())
+	if withHugo {
+		fmt.Fprintf(&t, ", ours/hugo %.3f (RSS %.2f), ours/hugo-light %.3f (RSS %.2f)", om.Seconds()/hm.Seconds(), peakMB(ours)/peakMB(hugos),
+			om.Seconds()/median(lights).Seconds(), peakMB(ours)/peakMB(lights))
+	}
+	t.WriteString("\n")
 	b.Logf("\n%s", t.String())
 }
 

@@ -251,9 +251,11 @@ func waitURLs(b *testing.B, want string, urls ...string) time.Time {
 	return last
 }
 
-// hugoTheme is a theme for Hugo with the page kinds of ours: articles
-// with tags, related articles and neighbours; paginated front page,
-// sections and tags; feeds.
+// hugoTheme is a theme for Hugo that does the work per page ours does:
+// the page kinds of ours, articles with tags, related articles and
+// neighbours, Open Graph tags; paginated front page, sections and tags;
+// a feed for the site, each section and each term. (The comparison also
+// runs it with --minify, as our build minifies.)
 var hugoTheme = map[string]string{
 	"hugo.toml": `baseURL = "https://example.github.io/uji/"
 title = "Uji Coba"
@@ -269,7 +271,7 @@ taxonomy = ["HTML"]
 term = ["HTML", "RSS"]
 `,
 	"layouts/_default/baseof.html": `<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>{{.Title}} – {{.Site.Title}}</title>
-<link rel="stylesheet" href="{{"css/style.css" | relURL}}"></head><body>
+{{template "_internal/opengraph.html" .}}<link rel="stylesheet" href="{{"css/style.css" | relURL}}"></head><body>
 <header><a href="{{"/" | relURL}}">{{.Site.Title}}</a><nav>{{range .Site.Sections}}<a href="{{.RelPermalink}}">{{.Title}}</a> {{end}}</nav></header>
 <main>{{block "main" .}}{{end}}</main><footer>{{.Site.Title}}</footer></body></html>`,
 	"layouts/_default/single.html": `{{define "main"}}<article><h1>{{.Title}}</h1><time>{{.Date.Format "2 January 2006 15.04"}}</time>
@@ -288,11 +290,43 @@ term = ["HTML", "RSS"]
 	"static/css/style.css":        "body { margin: 0 }\n",
 }
 
+// hugoLightTheme does less per page than ours: the same page kinds and
+// pagination, but no related articles, neighbours, Open Graph tags or
+// term feeds (and no minifying): what a light Hugo theme does.
+var hugoLightTheme = map[string]string{
+	"hugo.toml": `baseURL = "https://example.github.io/uji/"
+title = "Uji Coba"
+languageCode = "id"
+paginate = 10
+timeZone = "Asia/Jakarta"
+[taxonomies]
+tag = "tags"
+[outputs]
+home = ["HTML", "RSS"]
+section = ["HTML"]
+taxonomy = ["HTML"]
+term = ["HTML"]
+`,
+	"layouts/_default/baseof.html": `<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>{{.Title}} – {{.Site.Title}}</title>
+<link rel="stylesheet" href="{{"css/style.css" | relURL}}"></head><body>
+<header><a href="{{"/" | relURL}}">{{.Site.Title}}</a></header>
+<main>{{block "main" .}}{{end}}</main></body></html>`,
+	"layouts/_default/single.html": `{{define "main"}}<article><h1>{{.Title}}</h1><time>{{.Date.Format "2 January 2006"}}</time>
+<div class="body">{{.Content}}</div></article>{{end}}`,
+	"layouts/_default/list.html":  hugoTheme["layouts/_default/list.html"],
+	"layouts/index.html":          hugoTheme["layouts/index.html"],
+	"layouts/_default/terms.html": hugoTheme["layouts/_default/terms.html"],
+	"static/css/style.css":        hugoTheme["static/css/style.css"],
+}
+
 // writeHugoTheme writes hugoTheme into dir, making it a Hugo site of the
 // articles in dir/content (or in the folder given with --contentDir).
-func writeHugoTheme(b *testing.B, dir string) {
+func writeHugoTheme(b *testing.B, dir string) { writeTheme(b, dir, hugoTheme) }
+
+// writeTheme writes the files of a Hugo theme into dir.
+func writeTheme(b *testing.B, dir string, theme map[string]string) {
 	b.Helper()
-	for name, data := range hugoTheme {
+	for name, data := range theme {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			b.Fatal(err)
