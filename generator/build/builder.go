@@ -13,7 +13,6 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -57,6 +56,9 @@ type Builder struct {
 	opt  Options // SiteDir made absolute
 	seed maphash.Seed
 	once bool // keep nothing for a next build
+	// listRendered makes each Rebuild list the pages it rendered, for the
+	// tests of what a change renders again.
+	listRendered bool
 
 	// Each part below is nil until read, and set back to nil when it has
 	// to be read whole again; a config change resets them all.
@@ -148,6 +150,7 @@ type Rebuild struct {
 	Rendered int      // pages and feeds rendered
 	Changed  []string // output files written or removed, sorted (not kept by Build)
 	BasePath string   // the path the site is served under, e.g. "/repo/"
+	rendered []string // the pages rendered, with listRendered
 }
 
 // NewBuilder returns a Builder for opt. Nothing is read until Build.
@@ -184,7 +187,7 @@ func (b *Builder) Close() {
 // reset forgets everything read.
 func (b *Builder) reset() {
 	b.Close()
-	*b = Builder{opt: b.opt, seed: b.seed, once: b.once}
+	*b = Builder{opt: b.opt, seed: b.seed, once: b.once, listRendered: b.listRendered}
 }
 
 // Build brings the output up to date. changed lists the paths (absolute,
@@ -609,6 +612,13 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	slices.Sort(rb.Changed)
 	rb.Full, rb.Kept = full, reuse
 	rb.Rendered = int(ndirty.Load()) + nFeeds
+	if b.listRendered {
+		for i, d := range dirty {
+			if d {
+				rb.rendered = append(rb.rendered, pages[i].File())
+			}
+		}
+	}
 	rb.BasePath = cfg.BasePath
 	size := w.bytes.Load()
 	if !b.once {
@@ -1124,39 +1134,11 @@ func writeUint(h *maphash.Hash, x uint64) {
 
 func writeInt(h *maphash.Hash, x int) { writeUint(h, uint64(x)) }
 
-// metaSum hashes what an article is apart from its body.
+// metaSum hashes what an article is apart from its body: its meta
+// fields, as the view declares them.
 func (b *Builder) metaSum(a *content.Article) uint64 {
 	h := b.hash()
-	for _, s := range []string{a.File, a.Title, a.Slug, a.Summary, a.Source, a.SourceURL, a.Via, a.Section, a.Image, a.Lang} {
-		h.WriteString(s)
-		h.WriteByte(0)
-	}
-	for _, t := range []time.Time{a.Date, a.Updated} {
-		writeInt(h, int(t.UnixNano()))
-		_, off := t.Zone()
-		writeInt(h, off)
-		h.WriteString(t.Location().String())
-		h.WriteByte(0)
-	}
-	for _, list := range [][]string{a.Authors, a.Tags} {
-		writeInt(h, len(list))
-		for _, s := range list {
-			h.WriteString(s)
-			h.WriteByte(0)
-		}
-	}
-	if a.Draft {
-		h.WriteByte(1)
-	}
-	writeInt(h, len(a.Corrections))
-	for _, c := range a.Corrections {
-		writeInt(h, int(c.Date.UnixNano()))
-		_, off := c.Date.Zone()
-		writeInt(h, off)
-		h.WriteString(c.Text)
-		h.WriteByte(0)
-	}
-	hashValue(h, a.Params)
+	view.HashMeta(h, a)
 	return h.Sum64() | 1
 }
 
@@ -1178,33 +1160,6 @@ func (b *Builder) shapeSum(a *content.Article) uint64 {
 		h.WriteByte(1)
 	}
 	return h.Sum64() | 1
-}
-
-// hashValue hashes a front matter value, maps in key order.
-func hashValue(h *maphash.Hash, v any) {
-	switch v := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		h.WriteByte('{')
-		for _, k := range keys {
-			h.WriteString(k)
-			h.WriteByte(0)
-			hashValue(h, v[k])
-		}
-		h.WriteByte('}')
-	case []any:
-		h.WriteByte('[')
-		for _, e := range v {
-			hashValue(h, e)
-		}
-		h.WriteByte(']')
-	default:
-		fmt.Fprintf(h, "%T:%v\x00", v, v)
-	}
 }
 
 // chunks runs fn over [0,n) in pieces, one goroutine per core.

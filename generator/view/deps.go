@@ -356,7 +356,7 @@ func (a *Article) Card() (template.HTML, error) {
 	if a.r.inCard {
 		return "", errCardInCard
 	}
-	a.r.add(a.a.ID, aCard)
+	a.r.add(a.a.ID, artCard.slot)
 	env := a.r.env
 	if env.Cards == nil {
 		return renderCard(env, a.a, nil)

@@ -389,38 +389,39 @@ type Article struct {
 	r *Recorder
 }
 
-func (a *Article) meta() *site.Article {
-	a.r.add(a.a.ID, aMeta)
-	return a.a
-}
+func (a *Article) String() string         { return get(a, artTitle) }
+func (a *Article) File() string           { return get(a, artFile) }
+func (a *Article) Title() string          { return get(a, artTitle) }
+func (a *Article) Date() time.Time        { return get(a, artDate) }
+func (a *Article) Updated() time.Time     { return get(a, artUpdated) }
+func (a *Article) Slug() string           { return get(a, artSlug) }
+func (a *Article) Summary() string        { return get(a, artSummary) }
+func (a *Article) Authors() []string      { return get(a, artAuthors) }
+func (a *Article) Source() string         { return get(a, artSource) }
+func (a *Article) SourceURL() string      { return get(a, artSourceURL) }
+func (a *Article) Via() string            { return get(a, artVia) }
+func (a *Article) Section() string        { return get(a, artSection) }
+func (a *Article) Tags() []string         { return get(a, artTags) }
+func (a *Article) Image() string          { return get(a, artImage) }
+func (a *Article) Lang() string           { return get(a, artLang) }
+func (a *Article) Draft() bool            { return get(a, artDraft) }
+func (a *Article) Params() map[string]any { return get(a, artParams) }
+func (a *Article) Path() string           { return get(a, artPath) }
+func (a *Article) SectionTerm() *Term     { return a.r.term(get(a, artSectionTerm)) }
+func (a *Article) SourceTerm() *Term      { return a.r.term(get(a, artSourceTerm)) }
+func (a *Article) TagTerms() []*Term      { return a.r.termList(get(a, artTagTerms)) }
+func (a *Article) Day() *Day              { return a.r.day(get(a, artDay)) }
 
-func (a *Article) String() string         { return a.meta().Title }
-func (a *Article) File() string           { return a.meta().File }
-func (a *Article) Title() string          { return a.meta().Title }
-func (a *Article) Date() time.Time        { return a.meta().Date }
-func (a *Article) Updated() time.Time     { return a.meta().Updated }
-func (a *Article) Slug() string           { return a.meta().Slug }
-func (a *Article) Summary() string        { return a.meta().Summary }
-func (a *Article) Authors() []string      { return a.meta().Authors }
-func (a *Article) Source() string         { return a.meta().Source }
-func (a *Article) SourceURL() string      { return a.meta().SourceURL }
-func (a *Article) Via() string            { return a.meta().Via }
-func (a *Article) Section() string        { return a.meta().Section }
-func (a *Article) Tags() []string         { return a.meta().Tags }
-func (a *Article) Image() string          { return a.meta().Image }
-func (a *Article) Lang() string           { return a.meta().Lang }
-func (a *Article) Draft() bool            { return a.meta().Draft }
-func (a *Article) Params() map[string]any { return a.meta().Params }
-func (a *Article) Path() string           { return a.meta().Path }
-func (a *Article) SectionTerm() *Term     { return a.r.term(a.meta().SectionTerm) }
-func (a *Article) SourceTerm() *Term      { return a.r.term(a.meta().SourceTerm) }
-func (a *Article) TagTerms() []*Term      { return a.r.termList(a.meta().TagTerms) }
-func (a *Article) Day() *Day              { return a.r.day(a.meta().Day) }
+// Modified is when the article last changed: its date, its update or its
+// latest correction.
+func (a *Article) Modified() time.Time { return get(a, artModified) }
+
+// Corrections are its correction notices, oldest first.
+func (a *Article) Corrections() []content.Correction { return get(a, artCorrections) }
 
 // ImageAlt is the lead image's image_alt.
 func (a *Article) ImageAlt() string {
-	a.r.add(a.a.ID, aImage)
-	if l := a.lead(); l != nil {
+	if l := a.lead(get(a, artImageAlt)); l != nil {
 		return l.Alt
 	}
 	return a.a.ImageAlt
@@ -429,62 +430,35 @@ func (a *Article) ImageAlt() string {
 // LeadImage is the lead image as the build made it, nil when the article
 // has none.
 func (a *Article) LeadImage() *Image {
-	a.r.add(a.a.ID, aImage)
-	l := a.lead()
+	l := a.lead(get(a, artLeadImage))
 	if l == nil {
 		return nil
 	}
 	return &Image{l: l, cfg: a.r.env.Site.Config}
 }
 
-func (a *Article) lead() *Lead {
+func (a *Article) lead(sa *site.Article) *Lead {
 	if a.r.env.Lead == nil {
 		return nil
 	}
-	return a.r.env.Lead(a.a)
+	return a.r.env.Lead(sa)
 }
 
 // Content is the rendered body. Its links to other articles show their
 // paths, so it depends on them too.
 func (a *Article) Content() (template.HTML, error) {
-	a.r.add(a.a.ID, aText)
-	for _, ref := range a.a.Refs {
-		a.r.add(ref.Article.ID, aMeta)
+	sa := get(a, artContent)
+	for _, ref := range sa.Refs {
+		a.r.add(ref.Article.ID, artPath.slot)
 	}
-	return a.r.env.Body(a.a)
+	return a.r.env.Body(sa)
 }
 
-func (a *Article) Words() int {
-	a.r.add(a.a.ID, aText)
-	return a.a.Words
-}
-
-func (a *Article) ReadingTime() int {
-	a.r.add(a.a.ID, aText)
-	return a.a.ReadingTime
-}
-
-func (a *Article) Older() *Article {
-	a.r.add(a.a.ID, aLinks)
-	return a.r.article(a.a.Older)
-}
-
-func (a *Article) Newer() *Article {
-	a.r.add(a.a.ID, aLinks)
-	return a.r.article(a.a.Newer)
-}
-
-func (a *Article) Related() []*Article {
-	a.r.add(a.a.ID, aRelated)
-	return a.r.articleList(a.a.Related)
-}
-
-// Modified is when the article last changed: its date, its update or its
-// latest correction.
-func (a *Article) Modified() time.Time { return a.meta().Modified() }
-
-// Corrections are its correction notices, oldest first.
-func (a *Article) Corrections() []content.Correction { return a.meta().Corrections }
+func (a *Article) Words() int          { return get(a, artWords) }
+func (a *Article) ReadingTime() int    { return get(a, artReadingTime) }
+func (a *Article) Older() *Article     { return a.r.article(get(a, artOlder)) }
+func (a *Article) Newer() *Article     { return a.r.article(get(a, artNewer)) }
+func (a *Article) Related() []*Article { return a.r.articleList(get(a, artRelated)) }
 
 // Term is a section, tag or source.
 type Term struct {
