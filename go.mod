@@ -25,6 +25,8 @@ require (
 	golang.org/x/time v0.16.0
 )
 
+require code.dny.dev/ssrf v0.3.0
+
 require (
 	cel.dev/expr v0.25.3 // indirect
 	cloud.google.com/go v0.123.0 // indirect
