@@ -3,6 +3,7 @@ module github.com/kabar-news/kabar
 go 1.26.0
 
 require (
+	code.dny.dev/ssrf v0.3.0
 	github.com/JohannesKaufmann/html-to-markdown/v2 v2.5.2
 	github.com/alecthomas/chroma/v2 v2.27.0
 	github.com/chromedp/chromedp v0.23.0
@@ -24,8 +25,6 @@ require (
 	golang.org/x/term v0.48.0
 	golang.org/x/time v0.16.0
 )
-
-require code.dny.dev/ssrf v0.3.0
 
 require (
 	cel.dev/expr v0.25.3 // indirect

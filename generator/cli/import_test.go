@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -76,6 +77,30 @@ func TestImportConfigFeeds(t *testing.T) {
 		if !strings.Contains(string(data), s) {
 			t.Errorf("lacks %q:\n%s", s, data)
 		}
+	}
+}
+
+// TestImportLimit: a feed's limit: in the config cuts its run, and the
+// output says how many items wait for the next run.
+func TestImportLimit(t *testing.T) {
+	site := t.TempDir()
+	var b strings.Builder
+	b.WriteString(`<rss version="2.0"><channel><title>Banjir</title>`)
+	for i := range 12 {
+		fmt.Fprintf(&b, "<item><title>Berita %d</title><link>https://banjir.example/%d</link><pubDate>Mon, 28 Apr 2025 08:00:00 +0700</pubDate></item>", i, i)
+	}
+	b.WriteString("</channel></rss>")
+	os.WriteFile(filepath.Join(site, "banjir.xml"), []byte(b.String()), 0o644)
+	os.WriteFile(filepath.Join(site, "site.yaml"), []byte("feeds:\n  - url: banjir.xml\n    limit: 5\n"), 0o644)
+	code, stdout, stderr := cli("import", "--site", site)
+	want := "Banjir: 5 new, 0 already here, 7 more left for the next run (at most 5 a run: limit: in the feed's config, or --limit)\n" +
+		"total: 5 new, 0 already here, 0 skipped, 7 left for the next run\n"
+	if code != 0 || stdout != want || stderr != "" {
+		t.Errorf("exit %d, stderr %q, stdout %q\nwant %q", code, stderr, stdout, want)
+	}
+	code, stdout, _ = cli("import", "--site", site, "--limit", "10")
+	if want := "Banjir: 7 new, 5 already here\ntotal: 7 new, 5 already here, 0 skipped\n"; code != 0 || stdout != want {
+		t.Errorf("--limit 10: exit %d, stdout %q, want %q", code, stdout, want)
 	}
 }
 

@@ -13,6 +13,7 @@ package importer
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -43,13 +44,21 @@ type Options struct {
 	Feeds   []config.Feed
 	Section string // overrides every feed's section
 	Publish bool   // write draft: false
-	Limit   int    // at most this many new articles per feed; 0 means all
-	Now     time.Time
+	// Limit is the most new articles one feed gives in this run, over
+	// each feed's own limit; 0 means the feed's own, else DefaultLimit.
+	Limit int
+	Now   time.Time
 	// Timeout and MaxBytes bound each fetch; zero means the defaults.
 	Timeout  time.Duration
 	MaxBytes int64
 	Agent    string // the HTTP User-Agent
 }
+
+// DefaultLimit is the most new articles a feed gives in one run unless
+// told otherwise: a feed of thousands of items (a mistake, or an attack)
+// does not become thousands of articles at once. The rest come in the
+// next runs.
+const DefaultLimit = 100
 
 // MaxSummary bounds an article's summary, in characters.
 const MaxSummary = 300
@@ -60,6 +69,8 @@ type Result struct {
 	Name    string   // the outlet's name
 	New     []string // files written, relative to the site root
 	Already int      // items the site has
+	Left    int      // new items left for the next run by the limit
+	Limit   int      // the limit that applied
 	Skipped []string // why each skipped item was skipped
 	Err     error    // the feed could not be read, or an article not written
 }
@@ -224,6 +235,8 @@ func (r *feedRun) pick(idx *index, opt Options, loc *time.Location) []*item {
 	if source == "" {
 		source = "feed"
 	}
+	limit := cmp.Or(opt.Limit, r.cfg.Limit, DefaultLimit)
+	r.res.Limit = limit
 	var fresh []*item
 	for n, src := range r.parsed.Items {
 		it := &item{run: r, res: r.res, src: src, dir: source}
@@ -283,7 +296,8 @@ func (r *feedRun) pick(idx *index, opt Options, loc *time.Location) []*item {
 			r.res.Already++
 			continue
 		}
-		if opt.Limit > 0 && len(fresh) == opt.Limit {
+		if len(fresh) == limit {
+			r.res.Left++
 			continue
 		}
 		idx.add(it.keys)

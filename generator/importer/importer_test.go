@@ -498,3 +498,47 @@ func TestOldRSS(t *testing.T) {
 		t.Errorf("RSS 1.0:\n%s", rdf)
 	}
 }
+
+// bigFeed writes an RSS feed of n items to a file and returns its path.
+func bigFeed(t *testing.T, n int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(`<rss version="2.0"><channel><title>Banjir Berita</title>`)
+	for i := range n {
+		fmt.Fprintf(&b, "<item><title>Berita nomor %d</title><link>https://banjir.example/%d</link><pubDate>Mon, 28 Apr 2025 08:00:00 +0700</pubDate><description>Isi %d.</description></item>\n", i, i, i)
+	}
+	b.WriteString("</channel></rss>")
+	p := filepath.Join(t.TempDir(), "banjir.xml")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestDefaultLimit: a feed of 250 items gives 100 new articles a run
+// unless its config or the run says otherwise, and the result says how
+// many are left.
+func TestDefaultLimit(t *testing.T) {
+	feed := bigFeed(t, 250)
+	site := newSite(t)
+	for i, want := range []struct{ fresh, already, left int }{{100, 0, 150}, {100, 100, 50}, {50, 200, 0}} {
+		r := run(t, site, Options{}, feed)[0]
+		if r.Err != nil || len(r.New) != want.fresh || r.Already != want.already || r.Left != want.left || r.Limit != DefaultLimit {
+			t.Fatalf("run %d: %d new, %d already, %d left, limit %d, err %v; want %+v", i+1, len(r.New), r.Already, r.Left, r.Limit, r.Err, want)
+		}
+	}
+	if n := len(articles(t, site)); n != 250 {
+		t.Errorf("%d files, want 250", n)
+	}
+
+	// The feed's own limit, and the run's over it.
+	site = newSite(t)
+	r := run(t, site, Options{Feeds: []config.Feed{{URL: feed, Limit: 30}}})[0]
+	if len(r.New) != 30 || r.Left != 220 || r.Limit != 30 {
+		t.Errorf("limit: 30 in the config: %d new, %d left, limit %d", len(r.New), r.Left, r.Limit)
+	}
+	r = run(t, site, Options{Limit: 5, Feeds: []config.Feed{{URL: feed, Limit: 30}}})[0]
+	if len(r.New) != 5 || r.Already != 30 || r.Left != 215 || r.Limit != 5 {
+		t.Errorf("--limit 5 over limit: 30: %d new, %d already, %d left, limit %d", len(r.New), r.Already, r.Left, r.Limit)
+	}
+}
