@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -62,6 +63,9 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	var fresh, already, skipped, left, failed int
 	for _, r := range results {
 		name := r.Name
+		for _, w := range r.Warnings {
+			fmt.Fprintf(stderr, "%s: warning: %s\n", cmp.Or(name, r.Feed), w)
+		}
 		if r.Err != nil {
 			failed++
 			if len(r.New) > 0 {

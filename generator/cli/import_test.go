@@ -104,6 +104,23 @@ func TestImportLimit(t *testing.T) {
 	}
 }
 
+// TestImportBrokenFeed: a broken item is named on its feed's line, a
+// byte that is not UTF-8 is a warning on stderr, and neither fails the run.
+func TestImportBrokenFeed(t *testing.T) {
+	site := t.TempDir()
+	feed := filepath.Join(site, "rusak.xml")
+	os.WriteFile(feed, []byte("<rss version=\"2.0\"><channel><title>Rusak</title>\n"+
+		"<item><title>Satu</title><category>A</b></category></item>\n"+
+		"<item><title>D\xffua</title><link>https://rusak.example/2</link></item>\n</channel></rss>"), 0o644)
+	code, stdout, stderr := cli("import", "--site", site, feed)
+	want := "Rusak: 1 new, 0 already here, 1 skipped: item 1 (\"Satu\"): broken XML on line 2: element <category> closed by </b>\n" +
+		"total: 1 new, 0 already here, 1 skipped\n"
+	wantErr := "Rusak: warning: a byte that is not UTF-8 (on line 3) is shown as \uFFFD: the feed is not quite the UTF-8 it says it is\n"
+	if code != 0 || stdout != want || stderr != wantErr {
+		t.Errorf("exit %d\nstdout %q\nwant   %q\nstderr %q\nwant   %q", code, stdout, want, stderr, wantErr)
+	}
+}
+
 func TestImportUsage(t *testing.T) {
 	site := t.TempDir()
 	for _, args := range [][]string{

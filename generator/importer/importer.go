@@ -72,7 +72,10 @@ type Result struct {
 	Left    int      // new items left for the next run by the limit
 	Limit   int      // the limit that applied
 	Skipped []string // why each skipped item was skipped
-	Err     error    // the feed could not be read, or an article not written
+	// Warnings are what was wrong with the feed but did not cost an
+	// item.
+	Warnings []string
+	Err      error // the feed could not be read, or an article not written
 }
 
 // item is one feed item on its way to a file.
@@ -193,11 +196,16 @@ func (r *feedRun) read(ctx context.Context, f *fetcher, siteDir string) {
 		r.res.Err = err
 		return
 	}
-	parsed, err := gofeed.NewParser().Parse(bytes.NewReader(data))
+	data, warning := validUTF8(data)
+	if warning != "" {
+		r.res.Warnings = append(r.res.Warnings, warning)
+	}
+	parsed, skipped, err := parseFeed(data)
 	if err != nil {
 		r.res.Err = parseError(data, err)
 		return
 	}
+	r.res.Skipped = append(r.res.Skipped, skipped...)
 	r.parsed = parsed
 	if base == nil { // a file: its links are read against the feed's site
 		if u, err := url.Parse(parsed.FeedLink); err == nil && u.IsAbs() {

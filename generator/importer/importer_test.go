@@ -542,3 +542,46 @@ func TestDefaultLimit(t *testing.T) {
 		t.Errorf("--limit 5 over limit: 30: %d new, %d already, %d left, limit %d", len(r.New), r.Already, r.Left, r.Limit)
 	}
 }
+
+// TestBrokenItems: a stray end tag in the first item costs that item
+// alone, named in the result; a byte that is not UTF-8 is replaced, with a
+// warning, and costs nothing.
+func TestBrokenItems(t *testing.T) {
+	dir := t.TempDir()
+	stray := filepath.Join(dir, "stray.xml")
+	os.WriteFile(stray, []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Warta Rusak</title>
+<item><title>Satu</title><link>https://rusak.example/1</link><category>Eko</b>nomi</category><pubDate>Mon, 28 Apr 2025 08:00:00 +0700</pubDate></item>
+<item><title>Dua</title><link>https://rusak.example/2</link><description><![CDATA[<p>Isi </item> dua.</p>]]></description><pubDate>Mon, 28 Apr 2025 09:00:00 +0700</pubDate></item>
+<item><title>Tiga</title><link>https://rusak.example/3</link><category>Kota</category><pubDate>Mon, 28 Apr 2025 10:00:00 +0700</pubDate></item>
+</channel></rss>`), 0o644)
+	bad := filepath.Join(dir, "bad.xml")
+	os.WriteFile(bad, []byte("<rss version=\"2.0\"><channel><title>Warta Bocor</title>\n"+
+		"<item><title>Harga Ga\xffam</title><link>https://bocor.example/1</link><pubDate>Mon, 28 Apr 2025 08:00:00 +0700</pubDate></item>\n"+
+		"<item><title>Dua</title><link>https://bocor.example/2</link><pubDate>Mon, 28 Apr 2025 09:00:00 +0700</pubDate></item>\n</channel></rss>"), 0o644)
+	site := newSite(t)
+	res := run(t, site, Options{}, stray, bad)
+	r := res[0]
+	if r.Err != nil || len(r.New) != 2 || len(r.Skipped) != 1 {
+		t.Fatalf("stray </b>: %+v", r)
+	}
+	if want := `item 1 ("Satu", https://rusak.example/1): broken XML on line 3: element <category> closed by </b>`; r.Skipped[0] != want {
+		t.Errorf("skipped %q\nwant    %q", r.Skipped[0], want)
+	}
+	files := articles(t, site)
+	dua := files["content/warta-rusak/2025/04/28/dua.md"]
+	if a := parse(t, "content/warta-rusak/2025/04/28/dua.md", dua); !strings.Contains(dua, "Isi dua.") || a.SourceURL != "https://rusak.example/2" {
+		t.Errorf("the item after the broken one:\n%s", dua)
+	}
+	if a := parse(t, "x.md", files["content/warta-rusak/2025/04/28/tiga.md"]); strings.Join(a.Tags, ",") != "Kota" {
+		t.Errorf("the last item: %q", a.Tags)
+	}
+
+	r = res[1]
+	if r.Err != nil || len(r.New) != 2 || len(r.Warnings) != 1 || r.Warnings[0] != "a byte that is not UTF-8 (on line 2) is shown as \uFFFD: the feed is not quite the UTF-8 it says it is" {
+		t.Fatalf("invalid UTF-8: %+v", r)
+	}
+	if a := parse(t, "x.md", files["content/warta-bocor/2025/04/28/harga-gaam.md"]); a.Title != "Harga Ga\uFFFDam" {
+		t.Errorf("title %q; files %q", a.Title, names(files))
+	}
+}
