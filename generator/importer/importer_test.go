@@ -585,3 +585,27 @@ func TestBrokenItems(t *testing.T) {
 		t.Errorf("title %q; files %q", a.Title, names(files))
 	}
 }
+
+// TestBlocksStayApart: paragraphs, line breaks and images keep a space
+// between their words in the summary and the text; inline tags add none.
+func TestBlocksStayApart(t *testing.T) {
+	feed := filepath.Join(t.TempDir(), "beras.xml")
+	os.WriteFile(feed, []byte(`<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Warta Beras</title>
+<item><title>Harga Beras Turun</title><link>https://beras.example/turun</link><pubDate>Mon, 28 Apr 2025 08:00:00 +0700</pubDate>
+<description>&lt;p&gt;Harga beras turun Rp500 per kilogram.&lt;/p&gt;&lt;p&gt;Pedagang &lt;b&gt;menyambut&lt;/b&gt;, baik.&lt;br&gt;Pembeli senang.&lt;/p&gt;</description>
+<content:encoded><![CDATA[<p>Harga beras turun.</p><p><img src="https://beras.example/b.jpg" alt="Beras"><a href="javascript:alert(1)">klik</a></p>]]></content:encoded>
+</item></channel></rss>`), 0o644)
+	site := newSite(t)
+	if r := run(t, site, Options{}, feed)[0]; r.Err != nil || len(r.New) != 1 {
+		t.Fatalf("%+v", r)
+	}
+	file := "content/warta-beras/2025/04/28/harga-beras-turun.md"
+	data := articles(t, site)[file]
+	a := parse(t, file, data)
+	if want := "Harga beras turun Rp500 per kilogram. Pedagang menyambut, baik. Pembeli senang."; a.Summary != want {
+		t.Errorf("summary %q\nwant    %q", a.Summary, want)
+	}
+	if !strings.Contains(data, "![Beras](https://beras.example/b.jpg) klik") {
+		t.Errorf("the link's text sticks to the image:\n%s", data)
+	}
+}
