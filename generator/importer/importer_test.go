@@ -609,3 +609,32 @@ func TestBlocksStayApart(t *testing.T) {
 		t.Errorf("the link's text sticks to the image:\n%s", data)
 	}
 }
+
+// TestSameStoryTwoFeeds: one story in two feeds of one run, under other
+// GUIDs and its link written in other ways (www., escapes in another case
+// or none), is imported once, from the first feed.
+func TestSameStoryTwoFeeds(t *testing.T) {
+	dir := t.TempDir()
+	feed := func(name, title, guid, link string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(`<rss version="2.0"><channel><title>`+title+`</title>
+<item><title>Harga Kopi Naik</title><guid isPermaLink="false">`+guid+`</guid><link>`+link+`</link><pubDate>Mon, 28 Apr 2025 08:00:00 +0700</pubDate></item>
+</channel></rss>`), 0o644)
+		return p
+	}
+	a := feed("a.xml", "Warta A", "a-1", "https://www.warta.example/berita/kopi-%e2%80%9cnaik%e2%80%9d")
+	b := feed("b.xml", "Warta B", "b-9", "https://warta.example/berita/kopi-“naik”")
+	c := feed("c.xml", "Warta C", "c-3", "http://WARTA.example/berita/kopi-%E2%80%9Cnaik%E2%80%9D/?utm_source=c")
+	site := newSite(t)
+	res := run(t, site, Options{}, a, b, c)
+	if len(res[0].New) != 1 || len(res[1].New) != 0 || res[1].Already != 1 || len(res[2].New) != 0 || res[2].Already != 1 {
+		t.Errorf("new %q %q %q", res[0].New, res[1].New, res[2].New)
+	}
+	if got := names(articles(t, site)); len(got) != 1 {
+		t.Errorf("files %q", got)
+	}
+	// A different path is a different story.
+	if k1, k2 := normalLink("https://warta.example/berita/a%2Fb"), normalLink("https://warta.example/berita/a/b"); k1 == k2 {
+		t.Errorf("two stories share %q", k1)
+	}
+}

@@ -22,20 +22,29 @@ import (
 // so that a GUID never matches a hash.
 
 // normalLink is the form of a link two copies of it share: no scheme,
-// the host in lower case without a default port, no trailing slash, no
-// fragment and no utm_* tracking parameters. "" when raw is not a web
+// the host in lower case without "www." and a default port, escapes in
+// one form, no trailing slash, no fragment and no utm_* tracking
+// parameters. "" when raw is not a web
 // address.
 func normalLink(raw string) string {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return ""
 	}
-	host := strings.ToLower(u.Hostname())
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 	if p := u.Port(); p != "" && p != "80" && p != "443" {
 		host += ":" + p
 	}
+	// Escapes in one form, segment by segment, so that an escaped "/"
+	// stays apart from a real one.
+	segs := strings.Split(u.EscapedPath(), "/")
+	for i, seg := range segs {
+		if dec, err := url.PathUnescape(seg); err == nil {
+			segs[i] = url.PathEscape(dec)
+		}
+	}
 	q := withoutTracking(u.Query())
-	s := "//" + host + strings.TrimRight(u.EscapedPath(), "/")
+	s := "//" + host + strings.TrimRight(strings.Join(segs, "/"), "/")
 	if len(q) > 0 {
 		s += "?" + q.Encode()
 	}
