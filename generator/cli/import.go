@@ -32,7 +32,8 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kabar import: --limit %d: give the most new articles per feed, e.g. --limit 50\n", *limit)
 		return 2
 	}
-	opt := importer.Options{SiteDir: *site, Section: *section, Publish: *publish, Limit: *limit, Agent: "kabar/" + strings.Fields(versionString())[0]}
+	opt := importer.Options{SiteDir: *site, Section: *section, Publish: *publish, Limit: *limit, Agent: "kabar/" + strings.Fields(versionString())[0],
+		Removed: func(file string) { fmt.Fprintf(stdout, "removed %s, left by an interrupted import\n", file) }}
 	for _, f := range feeds {
 		if !strings.Contains(f, "://") {
 			// A file named on the command line is relative to here, not to the site.

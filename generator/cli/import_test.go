@@ -98,7 +98,16 @@ func TestImportLimit(t *testing.T) {
 	if code != 0 || stdout != want || stderr != "" {
 		t.Errorf("exit %d, stderr %q, stdout %q\nwant %q", code, stderr, stdout, want)
 	}
+	// A leftover of an import that was killed is removed, and said so.
+	leftover := filepath.Join(site, "content", "banjir", "2025", "04", "28", ".berita-1.md.tmp-42")
+	os.WriteFile(leftover, []byte("---\ntitle: Ber"), 0o644)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(leftover, old, old)
 	code, stdout, _ = cli("import", "--site", site, "--limit", "10")
+	if !strings.HasPrefix(stdout, "removed "+leftover+", left by an interrupted import\n") {
+		t.Errorf("leftover: %q", stdout)
+	}
+	stdout = strings.TrimPrefix(stdout, "removed "+leftover+", left by an interrupted import\n")
 	if want := "Banjir: 7 new, 5 already here\ntotal: 7 new, 5 already here, 0 skipped\n"; code != 0 || stdout != want {
 		t.Errorf("--limit 10: exit %d, stdout %q, want %q", code, stdout, want)
 	}

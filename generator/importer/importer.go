@@ -52,7 +52,15 @@ type Options struct {
 	Timeout  time.Duration
 	MaxBytes int64
 	Agent    string // the HTTP User-Agent
+	// Removed, when set, is told of each leftover of an interrupted
+	// import that was removed, by its path.
+	Removed func(file string)
 }
+
+// LeftoverAge is how old the temporary file of an article must be to be
+// taken for the leftover of an import that was killed: writing one takes
+// a moment, so an older one is no longer in use.
+const LeftoverAge = 10 * time.Minute
 
 // DefaultLimit is the most new articles a feed gives in one run unless
 // told otherwise: a feed of thousands of items (a mistake, or an attack)
@@ -157,6 +165,7 @@ func Run(ctx context.Context, opt Options) ([]*Result, error) {
 	if scanErr != nil {
 		return nil, scanErr
 	}
+	removeLeftovers(idx.leftovers, opt.Removed)
 
 	// Which items are new is decided in the order the feeds are listed,
 	// so that of two feeds with one story the first one has it.
@@ -187,6 +196,20 @@ func Run(ctx context.Context, opt Options) ([]*Result, error) {
 		out[i] = r.res
 	}
 	return out, nil
+}
+
+// removeLeftovers removes the temporary files of articles that are old
+// enough not to be in use.
+func removeLeftovers(files []string, removed func(string)) {
+	for _, f := range files {
+		info, err := os.Lstat(f)
+		if err != nil || !info.Mode().IsRegular() || time.Since(info.ModTime()) < LeftoverAge {
+			continue
+		}
+		if os.Remove(f) == nil && removed != nil {
+			removed(f)
+		}
+	}
 }
 
 // read fetches and parses one feed.

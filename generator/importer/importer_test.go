@@ -638,3 +638,43 @@ func TestSameStoryTwoFeeds(t *testing.T) {
 		t.Errorf("two stories share %q", k1)
 	}
 }
+
+// TestLeftovers: the temporary file of an article left by an import that
+// was killed is removed by the next import, and said so; one that may be
+// in use (written a moment ago), and other hidden files, are kept.
+func TestLeftovers(t *testing.T) {
+	site := newSite(t)
+	day := filepath.Join(site, "content", "warta-cafe", "2025", "04", "28")
+	os.MkdirAll(day, 0o755)
+	temp := func(pattern string, age time.Duration) string {
+		f, err := os.CreateTemp(day, pattern) // as atomicfile.Create names them
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString("---\ntitle: Setengah")
+		f.Close()
+		old := time.Now().Add(-age)
+		os.Chtimes(f.Name(), old, old)
+		return f.Name()
+	}
+	stale := temp(".harga-kopi-naik.md.tmp-*", time.Hour)
+	fresh := temp(".harga-kopi-turun.md.tmp-*", 0)
+	other := []string{temp(".catatan.txt.tmp-*", time.Hour), temp(".harga.md.tmp-*.bak", time.Hour), temp(".catatan.md", time.Hour)}
+	var removed []string
+	feed, _ := filepath.Abs(filepath.Join("testdata", "atom.xml"))
+	res := run(t, site, Options{Removed: func(f string) { removed = append(removed, f) }}, feed)
+	if res[0].Err != nil {
+		t.Fatal(res[0].Err)
+	}
+	if len(removed) != 1 || removed[0] != stale {
+		t.Errorf("removed %q, want %q", removed, stale)
+	}
+	if _, err := os.Lstat(stale); err == nil {
+		t.Errorf("%s is still there", stale)
+	}
+	for _, f := range append(other, fresh) {
+		if _, err := os.Lstat(f); err != nil {
+			t.Errorf("%s was removed", f)
+		}
+	}
+}

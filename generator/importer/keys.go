@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/internal/atomicfile"
 	"github.com/kabar-news/kabar/generator/internal/cores"
 )
 
@@ -114,6 +115,9 @@ type keys struct {
 type index struct {
 	byKey map[string]*keys // every key of every story -> the story's keys
 	slugs map[string]bool
+	// leftovers are the temporary files of articles being written, or
+	// left by a write that was killed.
+	leftovers []string
 }
 
 func newIndex() *index {
@@ -159,13 +163,16 @@ func scan(contentDir string, loc *time.Location) (*index, error) {
 			return err
 		}
 		name := d.Name()
+		if target, ok := atomicfile.Leftover(name); ok && !d.IsDir() && isArticle(target) {
+			x.leftovers = append(x.leftovers, p)
+		}
 		if p != contentDir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if !d.IsDir() && (strings.HasSuffix(name, ".md") || strings.HasSuffix(name, ".markdown")) {
+		if !d.IsDir() && isArticle(name) {
 			files = append(files, p)
 		}
 		return nil
@@ -182,6 +189,10 @@ func scan(contentDir string, loc *time.Location) (*index, error) {
 		mu.Unlock()
 	})
 	return x, nil
+}
+
+func isArticle(name string) bool {
+	return strings.HasSuffix(name, ".md") || strings.HasSuffix(name, ".markdown")
 }
 
 // articleKeys reads one article's keys and the slug the build gives it:
