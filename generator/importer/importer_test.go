@@ -577,6 +577,16 @@ func TestBrokenItems(t *testing.T) {
 		t.Errorf("the last item: %q", a.Tags)
 	}
 
+	// In a JSON Feed, an item with a field of the wrong type.
+	js := filepath.Join(dir, "feed.json")
+	os.WriteFile(js, []byte(`{"version":"https://jsonfeed.org/version/1.1","title":"Warta J","items":[
+{"id":"1","url":"https://j.example/1","title":"Satu","tags":"bukan daftar","date_published":"2025-04-28T08:00:00+07:00"},
+{"id":"2","url":"https://j.example/2","title":"Dua Lagi","date_published":"2025-04-28T08:00:00+07:00"}]}`), 0o644)
+	rj := run(t, site, Options{}, js)[0]
+	if rj.Err != nil || len(rj.New) != 1 || len(rj.Skipped) != 1 || !strings.HasPrefix(rj.Skipped[0], `item 1 ("Satu", https://j.example/1): could not be read: json: cannot unmarshal string`) {
+		t.Errorf("JSON Feed: %+v", rj)
+	}
+
 	r = res[1]
 	if r.Err != nil || len(r.New) != 2 || len(r.Warnings) != 1 || r.Warnings[0] != "a byte that is not UTF-8 (on line 2) is shown as \uFFFD: the feed is not quite the UTF-8 it says it is" {
 		t.Fatalf("invalid UTF-8: %+v", r)

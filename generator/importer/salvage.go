@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -22,10 +23,13 @@ import (
 // items were left out and why.
 func parseFeed(data []byte) (feed *gofeed.Feed, skipped []string, err error) {
 	feed, err = gofeed.NewParser().Parse(bytes.NewReader(data))
-	var spans [][2]int
-	if gofeed.DetectFeedType(bytes.NewReader(data)) != gofeed.FeedTypeJSON {
-		spans = itemSpans(data)
+	if gofeed.DetectFeedType(bytes.NewReader(data)) == gofeed.FeedTypeJSON {
+		if err == nil {
+			return feed, nil, nil
+		}
+		return parseJSONItems(data, err)
 	}
+	spans := itemSpans(data)
 	if len(spans) == 0 || (err == nil && len(feed.Items) == len(spans)) {
 		return feed, nil, err
 	}
@@ -50,6 +54,49 @@ func parseFeed(data []byte) (feed *gofeed.Feed, skipped []string, err error) {
 		}
 		one, err := gofeed.NewParser().Parse(bytes.NewReader(join(head, chunk, tail)))
 		if err != nil || len(one.Items) != 1 {
+			skipped = append(skipped, fmt.Sprintf("%s: could not be read: %v", what, orNoItem(err)))
+			continue
+		}
+		feed.Items = append(feed.Items, one.Items[0])
+	}
+	return feed, skipped, nil
+}
+
+// parseJSONItems reads a JSON Feed item by item, after reading it whole
+// failed with err: an item with a field of the wrong type (a string for
+// the list of tags) costs only itself.
+func parseJSONItems(data []byte, err error) (*gofeed.Feed, []string, error) {
+	var top map[string]json.RawMessage
+	var items []json.RawMessage
+	if json.Unmarshal(data, &top) != nil || json.Unmarshal(top["items"], &items) != nil {
+		return nil, nil, err // the feed itself is broken, not one item
+	}
+	with := func(items ...json.RawMessage) []byte {
+		top["items"], _ = json.Marshal(items)
+		b, _ := json.Marshal(top)
+		return b
+	}
+	feed, err := gofeed.NewParser().Parse(bytes.NewReader(with()))
+	if err != nil {
+		return nil, nil, err
+	}
+	var skipped []string
+	for n, raw := range items {
+		one, err := gofeed.NewParser().Parse(bytes.NewReader(with(raw)))
+		if err != nil || len(one.Items) != 1 {
+			var named struct{ Title, URL any }
+			json.Unmarshal(raw, &named)
+			var parts []string
+			if t, ok := named.Title.(string); ok && plainText(t) != "" {
+				parts = append(parts, fmt.Sprintf("%q", truncate(plainText(t), 80)))
+			}
+			if u, ok := named.URL.(string); ok && u != "" {
+				parts = append(parts, u)
+			}
+			what := fmt.Sprintf("item %d", n+1)
+			if len(parts) > 0 {
+				what += " (" + strings.Join(parts, ", ") + ")"
+			}
 			skipped = append(skipped, fmt.Sprintf("%s: could not be read: %v", what, orNoItem(err)))
 			continue
 		}
