@@ -25,8 +25,7 @@ import (
 // normalLink is the form of a link two copies of it share: no scheme,
 // the host in lower case without "www." and a default port, escapes in
 // one form, no trailing slash, no fragment and no utm_* tracking
-// parameters. "" when raw is not a web
-// address.
+// parameters. "" when raw is not a web address.
 func normalLink(raw string) string {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
