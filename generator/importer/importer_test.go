@@ -553,7 +553,7 @@ func TestBrokenItems(t *testing.T) {
 <rss version="2.0"><channel><title>Warta Rusak</title>
 <item><title>Satu</title><link>https://rusak.example/1</link><category>Eko</b>nomi</category><pubDate>Mon, 28 Apr 2025 08:00:00 +0700</pubDate></item>
 <item><title>Dua</title><link>https://rusak.example/2</link><description><![CDATA[<p>Isi </item> dua.</p>]]></description><pubDate>Mon, 28 Apr 2025 09:00:00 +0700</pubDate></item>
-<item><title>Tiga</title><link>https://rusak.example/3</link><category>Kota</category><pubDate>Mon, 28 Apr 2025 10:00:00 +0700</pubDate></item>
+<item><title>Tiga & Empat&nbsp;Lima</title><link>https://rusak.example/3</link><category>Kota</category><pubDate>Mon, 28 Apr 2025 10:00:00 +0700</pubDate></item>
 </channel></rss>`), 0o644)
 	bad := filepath.Join(dir, "bad.xml")
 	os.WriteFile(bad, []byte("<rss version=\"2.0\"><channel><title>Warta Bocor</title>\n"+
@@ -565,6 +565,9 @@ func TestBrokenItems(t *testing.T) {
 	if r.Err != nil || len(r.New) != 2 || len(r.Skipped) != 1 {
 		t.Fatalf("stray </b>: %+v", r)
 	}
+	if !strings.Contains(strings.Join(r.New, " "), "tiga") {
+		t.Errorf("new %q", r.New)
+	}
 	if want := `item 1 ("Satu", https://rusak.example/1): broken XML on line 3: element <category> closed by </b>`; r.Skipped[0] != want {
 		t.Errorf("skipped %q\nwant    %q", r.Skipped[0], want)
 	}
@@ -573,8 +576,8 @@ func TestBrokenItems(t *testing.T) {
 	if a := parse(t, "content/warta-rusak/2025/04/28/dua.md", dua); !strings.Contains(dua, "Isi dua.") || a.SourceURL != "https://rusak.example/2" {
 		t.Errorf("the item after the broken one:\n%s", dua)
 	}
-	if a := parse(t, "x.md", files["content/warta-rusak/2025/04/28/tiga.md"]); strings.Join(a.Tags, ",") != "Kota" {
-		t.Errorf("the last item: %q", a.Tags)
+	if a := parse(t, "x.md", files["content/warta-rusak/2025/04/28/tiga-and-empat-lima.md"]); strings.Join(a.Tags, ",") != "Kota" || a.Title != "Tiga & Empat Lima" {
+		t.Errorf("the last item: %q, %q", a.Title, a.Tags)
 	}
 
 	// In a JSON Feed, an item with a field of the wrong type.

@@ -162,8 +162,8 @@ func skipTo(b []byte, sep string) int {
 }
 
 // wellFormed checks an item's tags: each element closed by its own end
-// tag. Its text is not judged (gofeed reads control characters, HTML
-// entities and other encodings that XML refuses).
+// tag. Its text is not judged (gofeed reads control characters, stray
+// ampersands, HTML entities and other encodings that XML refuses).
 func wellFormed(chunk []byte) error {
 	clean := bytes.Map(func(r rune) rune {
 		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' {
@@ -171,9 +171,9 @@ func wellFormed(chunk []byte) error {
 		}
 		return r
 	}, bytes.ToValidUTF8(chunk, []byte("?")))
+	clean = bytes.ReplaceAll(clean, []byte("&"), []byte("&amp;"))
 	d := xml.NewDecoder(bytes.NewReader(clean))
 	d.Strict = true
-	d.Entity = xml.HTMLEntity
 	for {
 		if _, err := d.Token(); err == io.EOF {
 			return nil
