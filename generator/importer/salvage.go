@@ -45,11 +45,12 @@ func parseFeed(data []byte) (feed *gofeed.Feed, skipped []string, err error) {
 		chunk := data[s[0]:s[1]]
 		what := describeItem(n+1, chunk)
 		if err := wellFormed(chunk); err != nil {
+			why := ": " + err.Error()
 			var se *xml.SyntaxError
 			if errors.As(err, &se) {
-				err = fmt.Errorf("line %d: %s", bytes.Count(data[:s[0]], []byte("\n"))+se.Line, se.Msg)
+				why = fmt.Sprintf(" on line %d: %s", bytes.Count(data[:s[0]], []byte("\n"))+se.Line, se.Msg)
 			}
-			skipped = append(skipped, fmt.Sprintf("%s: broken XML on %v", what, err))
+			skipped = append(skipped, fmt.Sprintf("%s: broken XML%s", what, why))
 			continue
 		}
 		one, err := gofeed.NewParser().Parse(bytes.NewReader(join(head, chunk, tail)))
