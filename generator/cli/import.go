@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -22,16 +23,17 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	site := fs.String("site", ".", "the site root, holding content/ and site.yaml")
 	section := fs.String("section", "", "the section of every imported article (overrides the config's)")
 	publish := fs.Bool("publish", false, "write draft: false, so that the articles are published at once")
-	limit := fs.Int("limit", 0, "import at most this many new articles per feed (0: all)")
+	limit := fs.Int("limit", 0, fmt.Sprintf("import at most this many new articles per feed in this run, the rest in the next runs\n(0: each feed's limit: in the config, else %d)", importer.DefaultLimit))
 	feeds, code := parseArgs(fs, args, stdout, stderr)
 	if code >= 0 {
 		return code
 	}
 	if *limit < 0 {
-		fmt.Fprintf(stderr, "kabar import: --limit %d: give a number of articles, or 0 for all\n", *limit)
+		fmt.Fprintf(stderr, "kabar import: --limit %d: give the most new articles per feed, e.g. --limit 50\n", *limit)
 		return 2
 	}
-	opt := importer.Options{SiteDir: *site, Section: *section, Publish: *publish, Limit: *limit, Agent: "kabar/" + strings.Fields(versionString())[0]}
+	opt := importer.Options{SiteDir: *site, Section: *section, Publish: *publish, Limit: *limit, Agent: "kabar/" + strings.Fields(versionString())[0],
+		Removed: func(file string) { fmt.Fprintf(stdout, "removed %s, left by an interrupted import\n", file) }}
 	for _, f := range feeds {
 		if !strings.Contains(f, "://") {
 			// A file named on the command line is relative to here, not to the site.
@@ -59,9 +61,12 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kabar import: %v\n", err)
 		return 1
 	}
-	var fresh, already, skipped, failed int
+	var fresh, already, skipped, left, failed int
 	for _, r := range results {
 		name := r.Name
+		for _, w := range r.Warnings {
+			fmt.Fprintf(stderr, "%s: warning: %s\n", cmp.Or(name, r.Feed), w)
+		}
 		if r.Err != nil {
 			failed++
 			if len(r.New) > 0 {
@@ -77,13 +82,19 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		line := fmt.Sprintf("%s: %d new, %d already here", name, len(r.New), r.Already)
+		if r.Left > 0 {
+			line += fmt.Sprintf(", %d more left for the next run (at most %d a run: limit: in the feed's config, or --limit)", r.Left, r.Limit)
+		}
 		if len(r.Skipped) > 0 {
 			line += fmt.Sprintf(", %d skipped: %s", len(r.Skipped), strings.Join(r.Skipped, "; "))
 		}
 		fmt.Fprintln(stdout, line)
-		fresh, already, skipped = fresh+len(r.New), already+r.Already, skipped+len(r.Skipped)
+		fresh, already, skipped, left = fresh+len(r.New), already+r.Already, skipped+len(r.Skipped), left+r.Left
 	}
 	total := fmt.Sprintf("total: %d new, %d already here, %d skipped", fresh, already, skipped)
+	if left > 0 {
+		total += fmt.Sprintf(", %d left for the next run", left)
+	}
 	if failed > 0 {
 		total += fmt.Sprintf(", %d of %d feeds failed", failed, len(results))
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -76,6 +77,56 @@ func TestImportConfigFeeds(t *testing.T) {
 		if !strings.Contains(string(data), s) {
 			t.Errorf("lacks %q:\n%s", s, data)
 		}
+	}
+}
+
+// TestImportLimit: a feed's limit: in the config cuts its run, and the
+// output says how many items wait for the next run.
+func TestImportLimit(t *testing.T) {
+	site := t.TempDir()
+	var b strings.Builder
+	b.WriteString(`<rss version="2.0"><channel><title>Banjir</title>`)
+	for i := range 12 {
+		fmt.Fprintf(&b, "<item><title>Berita %d</title><link>https://banjir.example/%d</link><pubDate>Mon, 28 Apr 2025 08:00:00 +0700</pubDate></item>", i, i)
+	}
+	b.WriteString("</channel></rss>")
+	os.WriteFile(filepath.Join(site, "banjir.xml"), []byte(b.String()), 0o644)
+	os.WriteFile(filepath.Join(site, "site.yaml"), []byte("feeds:\n  - url: banjir.xml\n    limit: 5\n"), 0o644)
+	code, stdout, stderr := cli("import", "--site", site)
+	want := "Banjir: 5 new, 0 already here, 7 more left for the next run (at most 5 a run: limit: in the feed's config, or --limit)\n" +
+		"total: 5 new, 0 already here, 0 skipped, 7 left for the next run\n"
+	if code != 0 || stdout != want || stderr != "" {
+		t.Errorf("exit %d, stderr %q, stdout %q\nwant %q", code, stderr, stdout, want)
+	}
+	// A leftover of an import that was killed is removed, and said so.
+	leftover := filepath.Join(site, "content", "banjir", "2025", "04", "28", ".berita-1.md.tmp-42")
+	os.WriteFile(leftover, []byte("---\ntitle: Ber"), 0o644)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(leftover, old, old)
+	code, stdout, _ = cli("import", "--site", site, "--limit", "10")
+	if !strings.HasPrefix(stdout, "removed "+leftover+", left by an interrupted import\n") {
+		t.Errorf("leftover: %q", stdout)
+	}
+	stdout = strings.TrimPrefix(stdout, "removed "+leftover+", left by an interrupted import\n")
+	if want := "Banjir: 7 new, 5 already here\ntotal: 7 new, 5 already here, 0 skipped\n"; code != 0 || stdout != want {
+		t.Errorf("--limit 10: exit %d, stdout %q, want %q", code, stdout, want)
+	}
+}
+
+// TestImportBrokenFeed: a broken item is named on its feed's line, a
+// byte that is not UTF-8 is a warning on stderr, and neither fails the run.
+func TestImportBrokenFeed(t *testing.T) {
+	site := t.TempDir()
+	feed := filepath.Join(site, "rusak.xml")
+	os.WriteFile(feed, []byte("<rss version=\"2.0\"><channel><title>Rusak</title>\n"+
+		"<item><title>Satu</title><category>A</b></category></item>\n"+
+		"<item><title>D\xffua</title><link>https://rusak.example/2</link></item>\n</channel></rss>"), 0o644)
+	code, stdout, stderr := cli("import", "--site", site, feed)
+	want := "Rusak: 1 new, 0 already here, 1 skipped: item 1 (\"Satu\"): broken XML on line 2: element <category> closed by </b>\n" +
+		"total: 1 new, 0 already here, 1 skipped\n"
+	wantErr := "Rusak: warning: a byte that is not UTF-8 (on line 3) is shown as \uFFFD: the feed is not quite the UTF-8 it says it is\n"
+	if code != 0 || stdout != want || stderr != wantErr {
+		t.Errorf("exit %d\nstdout %q\nwant   %q\nstderr %q\nwant   %q", code, stdout, want, stderr, wantErr)
 	}
 }
 

@@ -81,6 +81,7 @@ type Feed struct {
 	URL     string `yaml:"url" toml:"url"`         // an http(s) address, or a file relative to the site root
 	Source  string `yaml:"source" toml:"source"`   // the outlet's name; "" means the feed's own title
 	Section string `yaml:"section" toml:"section"` // the section its articles go in
+	Limit   int    `yaml:"limit" toml:"limit"`     // new articles per import at most; 0 means the importer's default
 }
 
 // Default returns the configuration used when a site has no config file.
@@ -287,6 +288,9 @@ func (c *Config) finish() error {
 	for i, f := range c.Feeds {
 		if strings.TrimSpace(f.URL) == "" {
 			return &diag.Diag{Message: fmt.Sprintf("feeds: entry %d has no url", i+1), Fix: "write it as - url: https://www.example.id/rss.xml"}
+		}
+		if f.Limit < 0 {
+			return &diag.Diag{Message: fmt.Sprintf("feeds: entry %d (%s) has limit: %d", i+1, f.URL, f.Limit), Fix: "give the most new articles one import may take from it, e.g. limit: 50"}
 		}
 	}
 	return checkTargets(c.Deploy)

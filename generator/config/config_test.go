@@ -218,6 +218,14 @@ func TestFeeds(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `site.yaml:3: unknown setting "sumber"`) || !strings.Contains(err.Error(), "url, source, section") {
 		t.Errorf("unknown feed field: %v", err)
 	}
+	c = mustLoad(t, map[string]string{"site.yaml": "feeds:\n  - url: https://a.example/rss\n    limit: 30\n"})
+	if c.Feeds[0].Limit != 30 {
+		t.Errorf("limit: 30 read as %d", c.Feeds[0].Limit)
+	}
+	_, err = load(t, map[string]string{"site.yaml": "feeds:\n  - url: https://a.example/rss\n    limit: -5\n"})
+	if err == nil || !strings.Contains(err.Error(), "feeds: entry 1 (https://a.example/rss) has limit: -5") {
+		t.Errorf("negative limit: %v", err)
+	}
 	_, err = load(t, map[string]string{"site.yaml": "feeds:\n  - source: A\n"})
 	if err == nil || !strings.Contains(err.Error(), "site.yaml: feeds: entry 1 has no url") {
 		t.Errorf("feed without url: %v", err)

@@ -45,7 +45,7 @@ func BenchmarkImport(b *testing.B) {
 		w.Write([]byte(s.String()))
 	}))
 	defer srv.Close()
-	opt := Options{SiteDir: site, Feeds: []config.Feed{{URL: srv.URL}}, Now: time.Now()}
+	opt := Options{SiteDir: site, Feeds: []config.Feed{{URL: srv.URL, Limit: 500}}, Now: time.Now()}
 	for _, name := range []string{"new", "again"} {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {

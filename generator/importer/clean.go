@@ -67,6 +67,12 @@ func fixNodes(n *xhtml.Node, base *url.URL) {
 				if src, ok := resolve(attr(c, "src"), base); ok && !isPixel(c) {
 					setAttr(c, "src", src)
 					delAttr(c, "srcset")
+					// What follows an image, such as the text of a link
+					// whose address was removed, must not stick to its
+					// Markdown: "![Beras](…) klik", not "![Beras](…)klik".
+					if next != nil && !(next.Type == xhtml.TextNode && startsWithSpace(next.Data)) {
+						n.InsertBefore(&xhtml.Node{Type: xhtml.TextNode, Data: " "}, next)
+					}
 				} else {
 					n.RemoveChild(c)
 					c = next
@@ -83,6 +89,11 @@ func fixNodes(n *xhtml.Node, base *url.URL) {
 		fixNodes(c, base)
 		c = next
 	}
+}
+
+func startsWithSpace(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
 }
 
 // resolve makes ref absolute against base; it reports false when the
@@ -152,11 +163,43 @@ func delAttr(n *xhtml.Node, key string) {
 // collapsed, control characters removed.
 func plainText(s string) string {
 	if strings.ContainsAny(s, "<&") {
-		s = html.UnescapeString(textPolicy.Sanitize(s))
+		s = html.UnescapeString(textPolicy.Sanitize(spaceBlocks(s)))
 	}
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r)
 	}), " ")
+}
+
+// blocks are the elements that stand apart from the text around them: a
+// browser shows their words apart, so plain text keeps a space there
+// ("…per kilogram. Pedagang…", not "…per kilogram.Pedagang…").
+var blocks = map[atom.Atom]bool{
+	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true, atom.Br: true,
+	atom.Caption: true, atom.Dd: true, atom.Div: true, atom.Dl: true, atom.Dt: true,
+	atom.Figcaption: true, atom.Figure: true, atom.Footer: true, atom.H1: true, atom.H2: true,
+	atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true, atom.Header: true, atom.Hr: true,
+	atom.Img: true, atom.Li: true, atom.Main: true, atom.Nav: true, atom.Ol: true, atom.P: true,
+	atom.Pre: true, atom.Section: true, atom.Table: true, atom.Td: true, atom.Th: true,
+	atom.Tr: true, atom.Ul: true,
+}
+
+// spaceBlocks puts a space before every start and end tag of a block in
+// s, leaving the rest as it is.
+func spaceBlocks(s string) string {
+	var b strings.Builder
+	z := xhtml.NewTokenizer(strings.NewReader(s))
+	for {
+		tt := z.Next()
+		if tt == xhtml.ErrorToken {
+			return b.String()
+		}
+		if tt == xhtml.StartTagToken || tt == xhtml.EndTagToken || tt == xhtml.SelfClosingTagToken {
+			if name, _ := z.TagName(); blocks[atom.Lookup(name)] {
+				b.WriteByte(' ')
+			}
+		}
+		b.Write(z.Raw())
+	}
 }
 
 // truncate cuts s to at most n characters, at a word, ending it with "…".

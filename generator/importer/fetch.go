@@ -25,14 +25,26 @@ const (
 
 // fetcher reads feeds from the web or from files.
 type fetcher struct {
-	client   *http.Client
+	timeout  time.Duration
 	maxBytes int64
 	agent    string
 }
 
 func newFetcher(timeout time.Duration, maxBytes int64, agent string) *fetcher {
-	client := &http.Client{
-		Timeout: timeout,
+	return &fetcher{timeout: timeout, maxBytes: maxBytes, agent: agent}
+}
+
+// client is the HTTP client of one feed, whose url decides where it may
+// connect (see guard). Feeds share no connections: one that a feed may
+// open to its own private address must not carry another feed's redirect
+// there.
+func (f *fetcher) client(feed *url.URL) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil // through a proxy, the address connected to could not be checked
+	tr.DialContext = newGuard(feed).dial
+	return &http.Client{
+		Timeout:   f.timeout,
+		Transport: tr,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) > maxRedirects {
 				return fmt.Errorf("more than %d redirects (the last to %s): give the feed's final address", maxRedirects, req.URL)
@@ -43,7 +55,6 @@ func newFetcher(timeout time.Duration, maxBytes int64, agent string) *fetcher {
 			return nil
 		},
 	}
-	return &fetcher{client: client, maxBytes: maxBytes, agent: agent}
 }
 
 // fetch returns the bytes of a feed and the address its relative links
@@ -75,11 +86,21 @@ func (f *fetcher) get(ctx context.Context, u *url.URL) ([]byte, *url.URL, error)
 	}
 	req.Header.Set("User-Agent", f.agent)
 	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5")
-	resp, err := f.client.Do(req)
+	client := f.client(u)
+	defer client.CloseIdleConnections()
+	resp, err := client.Do(req)
 	if err != nil {
 		var ue *url.Error
+		var pe *privateError
+		if errors.As(err, &ue) && errors.As(err, &pe) {
+			where := ue.URL
+			if where != u.String() {
+				where = "redirected to " + where + ", which"
+			}
+			return nil, nil, fmt.Errorf("refused: %s leads to %v: feeds are read only from public addresses; if this feed is meant to be read from there, give that address as its url", where, pe)
+		}
 		if errors.As(err, &ue) && ue.Timeout() {
-			return nil, nil, fmt.Errorf("no answer within %s: the server is down or too slow; try again later", f.client.Timeout)
+			return nil, nil, fmt.Errorf("no answer within %s: the server is down or too slow; try again later", f.timeout)
 		}
 		if errors.As(err, &ue) {
 			err = ue.Err
@@ -97,7 +118,7 @@ func (f *fetcher) get(ctx context.Context, u *url.URL) ([]byte, *url.URL, error)
 	if err != nil {
 		var ue *url.Error
 		if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ue) && ue.Timeout()) || os.IsTimeout(err) {
-			return nil, nil, fmt.Errorf("the feed did not arrive whole within %s: the server is too slow; try again later", f.client.Timeout)
+			return nil, nil, fmt.Errorf("the feed did not arrive whole within %s: the server is too slow; try again later", f.timeout)
 		}
 		return nil, nil, err
 	}

@@ -13,6 +13,7 @@ package importer
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -43,13 +44,29 @@ type Options struct {
 	Feeds   []config.Feed
 	Section string // overrides every feed's section
 	Publish bool   // write draft: false
-	Limit   int    // at most this many new articles per feed; 0 means all
-	Now     time.Time
+	// Limit is the most new articles one feed gives in this run, over
+	// each feed's own limit; 0 means the feed's own, else DefaultLimit.
+	Limit int
+	Now   time.Time
 	// Timeout and MaxBytes bound each fetch; zero means the defaults.
 	Timeout  time.Duration
 	MaxBytes int64
 	Agent    string // the HTTP User-Agent
+	// Removed, when set, is told of each leftover of an interrupted
+	// import that was removed, by its path.
+	Removed func(file string)
 }
+
+// LeftoverAge is how old the temporary file of an article must be to be
+// taken for the leftover of an import that was killed: writing one takes
+// a moment, so an older one is no longer in use.
+const LeftoverAge = 10 * time.Minute
+
+// DefaultLimit is the most new articles a feed gives in one run unless
+// told otherwise: a feed of thousands of items (a mistake, or an attack)
+// does not become thousands of articles at once. The rest come in the
+// next runs.
+const DefaultLimit = 100
 
 // MaxSummary bounds an article's summary, in characters.
 const MaxSummary = 300
@@ -60,8 +77,13 @@ type Result struct {
 	Name    string   // the outlet's name
 	New     []string // files written, relative to the site root
 	Already int      // items the site has
+	Left    int      // new items left for the next run by the limit
+	Limit   int      // the limit that applied
 	Skipped []string // why each skipped item was skipped
-	Err     error    // the feed could not be read, or an article not written
+	// Warnings are what was wrong with the feed but did not cost an
+	// item.
+	Warnings []string
+	Err      error // the feed could not be read, or an article not written
 }
 
 // item is one feed item on its way to a file.
@@ -143,6 +165,7 @@ func Run(ctx context.Context, opt Options) ([]*Result, error) {
 	if scanErr != nil {
 		return nil, scanErr
 	}
+	removeLeftovers(idx.leftovers, opt.Removed)
 
 	// Which items are new is decided in the order the feeds are listed,
 	// so that of two feeds with one story the first one has it.
@@ -175,6 +198,20 @@ func Run(ctx context.Context, opt Options) ([]*Result, error) {
 	return out, nil
 }
 
+// removeLeftovers removes the temporary files of articles that are old
+// enough not to be in use.
+func removeLeftovers(files []string, removed func(string)) {
+	for _, f := range files {
+		info, err := os.Lstat(f)
+		if err != nil || !info.Mode().IsRegular() || time.Since(info.ModTime()) < LeftoverAge {
+			continue
+		}
+		if os.Remove(f) == nil && removed != nil {
+			removed(f)
+		}
+	}
+}
+
 // read fetches and parses one feed.
 func (r *feedRun) read(ctx context.Context, f *fetcher, siteDir string) {
 	data, base, err := f.fetch(ctx, r.cfg.URL, siteDir)
@@ -182,11 +219,16 @@ func (r *feedRun) read(ctx context.Context, f *fetcher, siteDir string) {
 		r.res.Err = err
 		return
 	}
-	parsed, err := gofeed.NewParser().Parse(bytes.NewReader(data))
+	data, warning := validUTF8(data)
+	if warning != "" {
+		r.res.Warnings = append(r.res.Warnings, warning)
+	}
+	parsed, skipped, err := parseFeed(data)
 	if err != nil {
 		r.res.Err = parseError(data, err)
 		return
 	}
+	r.res.Skipped = append(r.res.Skipped, skipped...)
 	r.parsed = parsed
 	if base == nil { // a file: its links are read against the feed's site
 		if u, err := url.Parse(parsed.FeedLink); err == nil && u.IsAbs() {
@@ -224,6 +266,8 @@ func (r *feedRun) pick(idx *index, opt Options, loc *time.Location) []*item {
 	if source == "" {
 		source = "feed"
 	}
+	limit := cmp.Or(opt.Limit, r.cfg.Limit, DefaultLimit)
+	r.res.Limit = limit
 	var fresh []*item
 	for n, src := range r.parsed.Items {
 		it := &item{run: r, res: r.res, src: src, dir: source}
@@ -283,7 +327,8 @@ func (r *feedRun) pick(idx *index, opt Options, loc *time.Location) []*item {
 			r.res.Already++
 			continue
 		}
-		if opt.Limit > 0 && len(fresh) == opt.Limit {
+		if len(fresh) == limit {
+			r.res.Left++
 			continue
 		}
 		idx.add(it.keys)

@@ -498,3 +498,196 @@ func TestOldRSS(t *testing.T) {
 		t.Errorf("RSS 1.0:\n%s", rdf)
 	}
 }
+
+// bigFeed writes an RSS feed of n items to a file and returns its path.
+func bigFeed(t *testing.T, n int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(`<rss version="2.0"><channel><title>Banjir Berita</title>`)
+	for i := range n {
+		fmt.Fprintf(&b, "<item><title>Berita nomor %d</title><link>https://banjir.example/%d</link><pubDate>Mon, 28 Apr 2025 08:00:00 +0700</pubDate><description>Isi %d.</description></item>\n", i, i, i)
+	}
+	b.WriteString("</channel></rss>")
+	p := filepath.Join(t.TempDir(), "banjir.xml")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestDefaultLimit: a feed of 250 items gives 100 new articles a run
+// unless its config or the run says otherwise, and the result says how
+// many are left.
+func TestDefaultLimit(t *testing.T) {
+	feed := bigFeed(t, 250)
+	site := newSite(t)
+	for i, want := range []struct{ fresh, already, left int }{{100, 0, 150}, {100, 100, 50}, {50, 200, 0}} {
+		r := run(t, site, Options{}, feed)[0]
+		if r.Err != nil || len(r.New) != want.fresh || r.Already != want.already || r.Left != want.left || r.Limit != DefaultLimit {
+			t.Fatalf("run %d: %d new, %d already, %d left, limit %d, err %v; want %+v", i+1, len(r.New), r.Already, r.Left, r.Limit, r.Err, want)
+		}
+	}
+	if n := len(articles(t, site)); n != 250 {
+		t.Errorf("%d files, want 250", n)
+	}
+
+	// The feed's own limit, and the run's over it.
+	site = newSite(t)
+	r := run(t, site, Options{Feeds: []config.Feed{{URL: feed, Limit: 30}}})[0]
+	if len(r.New) != 30 || r.Left != 220 || r.Limit != 30 {
+		t.Errorf("limit: 30 in the config: %d new, %d left, limit %d", len(r.New), r.Left, r.Limit)
+	}
+	r = run(t, site, Options{Limit: 5, Feeds: []config.Feed{{URL: feed, Limit: 30}}})[0]
+	if len(r.New) != 5 || r.Already != 30 || r.Left != 215 || r.Limit != 5 {
+		t.Errorf("--limit 5 over limit: 30: %d new, %d already, %d left, limit %d", len(r.New), r.Already, r.Left, r.Limit)
+	}
+}
+
+// TestBrokenItems: a stray end tag in the first item costs that item
+// alone, named in the result; a byte that is not UTF-8 is replaced, with a
+// warning, and costs nothing.
+func TestBrokenItems(t *testing.T) {
+	dir := t.TempDir()
+	stray := filepath.Join(dir, "stray.xml")
+	os.WriteFile(stray, []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Warta Rusak</title>
+<item><title>Satu</title><link>https://rusak.example/1</link><category>Eko</b>nomi</category><pubDate>Mon, 28 Apr 2025 08:00:00 +0700</pubDate></item>
+<item><title>Dua</title><link>https://rusak.example/2</link><description><![CDATA[<p>Isi </item> dua.</p>]]></description><pubDate>Mon, 28 Apr 2025 09:00:00 +0700</pubDate></item>
+<item><title>Tiga & Empat&nbsp;Lima</title><link>https://rusak.example/3</link><category>Kota</category><pubDate>Mon, 28 Apr 2025 10:00:00 +0700</pubDate></item>
+</channel></rss>`), 0o644)
+	bad := filepath.Join(dir, "bad.xml")
+	os.WriteFile(bad, []byte("<rss version=\"2.0\"><channel><title>Warta Bocor</title>\n"+
+		"<item><title>Harga Ga\xffam</title><link>https://bocor.example/1</link><pubDate>Mon, 28 Apr 2025 08:00:00 +0700</pubDate></item>\n"+
+		"<item><title>Dua</title><link>https://bocor.example/2</link><pubDate>Mon, 28 Apr 2025 09:00:00 +0700</pubDate></item>\n</channel></rss>"), 0o644)
+	site := newSite(t)
+	res := run(t, site, Options{}, stray, bad)
+	r := res[0]
+	if r.Err != nil || len(r.New) != 2 || len(r.Skipped) != 1 {
+		t.Fatalf("stray </b>: %+v", r)
+	}
+	if !strings.Contains(strings.Join(r.New, " "), "tiga") {
+		t.Errorf("new %q", r.New)
+	}
+	if want := `item 1 ("Satu", https://rusak.example/1): broken XML on line 3: element <category> closed by </b>`; r.Skipped[0] != want {
+		t.Errorf("skipped %q\nwant    %q", r.Skipped[0], want)
+	}
+	files := articles(t, site)
+	dua := files["content/warta-rusak/2025/04/28/dua.md"]
+	if a := parse(t, "content/warta-rusak/2025/04/28/dua.md", dua); !strings.Contains(dua, "Isi dua.") || a.SourceURL != "https://rusak.example/2" {
+		t.Errorf("the item after the broken one:\n%s", dua)
+	}
+	if a := parse(t, "x.md", files["content/warta-rusak/2025/04/28/tiga-and-empat-lima.md"]); strings.Join(a.Tags, ",") != "Kota" || a.Title != "Tiga & Empat Lima" {
+		t.Errorf("the last item: %q, %q", a.Title, a.Tags)
+	}
+
+	// In a JSON Feed, an item with a field of the wrong type.
+	js := filepath.Join(dir, "feed.json")
+	os.WriteFile(js, []byte(`{"version":"https://jsonfeed.org/version/1.1","title":"Warta J","items":[
+{"id":"1","url":"https://j.example/1","title":"Satu","tags":"bukan daftar","date_published":"2025-04-28T08:00:00+07:00"},
+{"id":"2","url":"https://j.example/2","title":"Dua Lagi","date_published":"2025-04-28T08:00:00+07:00"}]}`), 0o644)
+	rj := run(t, site, Options{}, js)[0]
+	if rj.Err != nil || len(rj.New) != 1 || len(rj.Skipped) != 1 || !strings.HasPrefix(rj.Skipped[0], `item 1 ("Satu", https://j.example/1): could not be read: json: cannot unmarshal string`) {
+		t.Errorf("JSON Feed: %+v", rj)
+	}
+
+	r = res[1]
+	if r.Err != nil || len(r.New) != 2 || len(r.Warnings) != 1 || r.Warnings[0] != "a byte that is not UTF-8 (on line 2) is shown as \uFFFD: the feed is not quite the UTF-8 it says it is" {
+		t.Fatalf("invalid UTF-8: %+v", r)
+	}
+	if a := parse(t, "x.md", files["content/warta-bocor/2025/04/28/harga-gaam.md"]); a.Title != "Harga Ga\uFFFDam" {
+		t.Errorf("title %q; files %q", a.Title, names(files))
+	}
+}
+
+// TestBlocksStayApart: paragraphs, line breaks and images keep a space
+// between their words in the summary and the text; inline tags add none.
+func TestBlocksStayApart(t *testing.T) {
+	feed := filepath.Join(t.TempDir(), "beras.xml")
+	os.WriteFile(feed, []byte(`<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Warta Beras</title>
+<item><title>Harga Beras Turun</title><link>https://beras.example/turun</link><pubDate>Mon, 28 Apr 2025 08:00:00 +0700</pubDate>
+<description>&lt;p&gt;Harga beras turun Rp500 per kilogram.&lt;/p&gt;&lt;p&gt;Pedagang &lt;b&gt;menyambut&lt;/b&gt;, baik.&lt;br&gt;Pembeli senang.&lt;/p&gt;</description>
+<content:encoded><![CDATA[<p>Harga beras turun.</p><p><img src="https://beras.example/b.jpg" alt="Beras"><a href="javascript:alert(1)">klik</a></p>]]></content:encoded>
+</item></channel></rss>`), 0o644)
+	site := newSite(t)
+	if r := run(t, site, Options{}, feed)[0]; r.Err != nil || len(r.New) != 1 {
+		t.Fatalf("%+v", r)
+	}
+	file := "content/warta-beras/2025/04/28/harga-beras-turun.md"
+	data := articles(t, site)[file]
+	a := parse(t, file, data)
+	if want := "Harga beras turun Rp500 per kilogram. Pedagang menyambut, baik. Pembeli senang."; a.Summary != want {
+		t.Errorf("summary %q\nwant    %q", a.Summary, want)
+	}
+	if !strings.Contains(data, "![Beras](https://beras.example/b.jpg) klik") {
+		t.Errorf("the link's text sticks to the image:\n%s", data)
+	}
+}
+
+// TestSameStoryTwoFeeds: one story in two feeds of one run, under other
+// GUIDs and its link written in other ways (www., escapes in another case
+// or none), is imported once, from the first feed.
+func TestSameStoryTwoFeeds(t *testing.T) {
+	dir := t.TempDir()
+	feed := func(name, title, guid, link string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(`<rss version="2.0"><channel><title>`+title+`</title>
+<item><title>Harga Kopi Naik</title><guid isPermaLink="false">`+guid+`</guid><link>`+link+`</link><pubDate>Mon, 28 Apr 2025 08:00:00 +0700</pubDate></item>
+</channel></rss>`), 0o644)
+		return p
+	}
+	a := feed("a.xml", "Warta A", "a-1", "https://www.warta.example/berita/kopi-%e2%80%9cnaik%e2%80%9d")
+	b := feed("b.xml", "Warta B", "b-9", "https://warta.example/berita/kopi-“naik”")
+	c := feed("c.xml", "Warta C", "c-3", "http://WARTA.example/berita/kopi-%E2%80%9Cnaik%E2%80%9D/?utm_source=c")
+	site := newSite(t)
+	res := run(t, site, Options{}, a, b, c)
+	if len(res[0].New) != 1 || len(res[1].New) != 0 || res[1].Already != 1 || len(res[2].New) != 0 || res[2].Already != 1 {
+		t.Errorf("new %q %q %q", res[0].New, res[1].New, res[2].New)
+	}
+	if got := names(articles(t, site)); len(got) != 1 {
+		t.Errorf("files %q", got)
+	}
+	// A different path is a different story.
+	if k1, k2 := normalLink("https://warta.example/berita/a%2Fb"), normalLink("https://warta.example/berita/a/b"); k1 == k2 {
+		t.Errorf("two stories share %q", k1)
+	}
+}
+
+// TestLeftovers: the temporary file of an article left by an import that
+// was killed is removed by the next import, and said so; one that may be
+// in use (written a moment ago), and other hidden files, are kept.
+func TestLeftovers(t *testing.T) {
+	site := newSite(t)
+	day := filepath.Join(site, "content", "warta-cafe", "2025", "04", "28")
+	os.MkdirAll(day, 0o755)
+	temp := func(pattern string, age time.Duration) string {
+		f, err := os.CreateTemp(day, pattern) // as atomicfile.Create names them
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString("---\ntitle: Setengah")
+		f.Close()
+		old := time.Now().Add(-age)
+		os.Chtimes(f.Name(), old, old)
+		return f.Name()
+	}
+	stale := temp(".harga-kopi-naik.md.tmp-*", time.Hour)
+	fresh := temp(".harga-kopi-turun.md.tmp-*", 0)
+	other := []string{temp(".catatan.txt.tmp-*", time.Hour), temp(".harga.md.tmp-*.bak", time.Hour), temp(".catatan.md", time.Hour)}
+	var removed []string
+	feed, _ := filepath.Abs(filepath.Join("testdata", "atom.xml"))
+	res := run(t, site, Options{Removed: func(f string) { removed = append(removed, f) }}, feed)
+	if res[0].Err != nil {
+		t.Fatal(res[0].Err)
+	}
+	if len(removed) != 1 || removed[0] != stale {
+		t.Errorf("removed %q, want %q", removed, stale)
+	}
+	if _, err := os.Lstat(stale); err == nil {
+		t.Errorf("%s is still there", stale)
+	}
+	for _, f := range append(other, fresh) {
+		if _, err := os.Lstat(f); err != nil {
+			t.Errorf("%s was removed", f)
+		}
+	}
+}

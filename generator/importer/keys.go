@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/internal/atomicfile"
 	"github.com/kabar-news/kabar/generator/internal/cores"
 )
 
@@ -22,20 +23,28 @@ import (
 // so that a GUID never matches a hash.
 
 // normalLink is the form of a link two copies of it share: no scheme,
-// the host in lower case without a default port, no trailing slash, no
-// fragment and no utm_* tracking parameters. "" when raw is not a web
-// address.
+// the host in lower case without "www." and a default port, escapes in
+// one form, no trailing slash, no fragment and no utm_* tracking
+// parameters. "" when raw is not a web address.
 func normalLink(raw string) string {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return ""
 	}
-	host := strings.ToLower(u.Hostname())
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 	if p := u.Port(); p != "" && p != "80" && p != "443" {
 		host += ":" + p
 	}
+	// Escapes in one form, segment by segment, so that an escaped "/"
+	// stays apart from a real one.
+	segs := strings.Split(u.EscapedPath(), "/")
+	for i, seg := range segs {
+		if dec, err := url.PathUnescape(seg); err == nil {
+			segs[i] = url.PathEscape(dec)
+		}
+	}
 	q := withoutTracking(u.Query())
-	s := "//" + host + strings.TrimRight(u.EscapedPath(), "/")
+	s := "//" + host + strings.TrimRight(strings.Join(segs, "/"), "/")
 	if len(q) > 0 {
 		s += "?" + q.Encode()
 	}
@@ -105,6 +114,9 @@ type keys struct {
 type index struct {
 	byKey map[string]*keys // every key of every story -> the story's keys
 	slugs map[string]bool
+	// leftovers are the temporary files of articles being written, or
+	// left by a write that was killed.
+	leftovers []string
 }
 
 func newIndex() *index {
@@ -150,13 +162,16 @@ func scan(contentDir string, loc *time.Location) (*index, error) {
 			return err
 		}
 		name := d.Name()
+		if target, ok := atomicfile.Leftover(name); ok && !d.IsDir() && isArticle(target) {
+			x.leftovers = append(x.leftovers, p)
+		}
 		if p != contentDir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if !d.IsDir() && (strings.HasSuffix(name, ".md") || strings.HasSuffix(name, ".markdown")) {
+		if !d.IsDir() && isArticle(name) {
 			files = append(files, p)
 		}
 		return nil
@@ -173,6 +188,10 @@ func scan(contentDir string, loc *time.Location) (*index, error) {
 		mu.Unlock()
 	})
 	return x, nil
+}
+
+func isArticle(name string) bool {
+	return strings.HasSuffix(name, ".md") || strings.HasSuffix(name, ".markdown")
 }
 
 // articleKeys reads one article's keys and the slug the build gives it:

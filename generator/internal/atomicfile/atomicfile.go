@@ -10,7 +10,27 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
+
+// tempInfix is in the name of the temporary file of Create: ".NAME.tmp-"
+// and a number (os.CreateTemp's).
+const tempInfix = ".tmp-"
+
+// Leftover reports whether name is that of a temporary file of Create for
+// a file named target, such as ".x.md.tmp-123" for "x.md": one that a
+// process killed while writing leaves behind.
+func Leftover(name string) (target string, ok bool) {
+	i := strings.LastIndex(name, tempInfix)
+	if !strings.HasPrefix(name, ".") || i < 2 {
+		return "", false
+	}
+	num := name[i+len(tempInfix):]
+	if num == "" || strings.Trim(num, "0123456789") != "" {
+		return "", false
+	}
+	return name[1:i], true
+}
 
 // Create writes data to a new file at path, creating its folders. It
 // fails with an error that wraps fs.ErrExist when path exists. The bytes
@@ -25,7 +45,7 @@ func Create(path string, data []byte) error {
 	if _, err := os.Lstat(path); err == nil {
 		return &fs.PathError{Op: "create", Path: path, Err: fs.ErrExist}
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+tempInfix+"*")
 	if err != nil {
 		return err
 	}

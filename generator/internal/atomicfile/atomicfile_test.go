@@ -33,3 +33,29 @@ func TestCreate(t *testing.T) {
 		t.Errorf("mode %v, want 0644", info.Mode().Perm())
 	}
 }
+
+func TestLeftover(t *testing.T) {
+	for name, want := range map[string]string{
+		".x.md.tmp-123":       "x.md",
+		".a.b.markdown.tmp-9": "a.b.markdown",
+		"x.md.tmp-123":        "",
+		".x.md.tmp-":          "",
+		".x.md.tmp-12a":       "",
+		".x.md":               "",
+		".tmp-1":              "",
+	} {
+		if got, ok := Leftover(name); got != want || ok != (want != "") {
+			t.Errorf("Leftover(%q) = %q, %v; want %q", name, got, ok, want)
+		}
+	}
+	// Create's own temporary files are what Leftover recognises.
+	dir := t.TempDir()
+	f, err := os.CreateTemp(dir, "."+"berita.md"+tempInfix+"*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if got, ok := Leftover(filepath.Base(f.Name())); !ok || got != "berita.md" {
+		t.Errorf("Leftover(%q) = %q, %v", filepath.Base(f.Name()), got, ok)
+	}
+}
