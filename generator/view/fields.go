@@ -3,6 +3,7 @@ package view
 import (
 	"fmt"
 	"hash/maphash"
+	"html/template"
 	"sort"
 	"time"
 
@@ -10,50 +11,80 @@ import (
 	"github.com/kabar-news/kabar/generator/site"
 )
 
-// A field is one value of an article that templates read through the
-// accessor of the same name. Each is declared once, below: the
-// declaration gives the slot whose key a read records and the getter the
-// accessor returns; a field of the front matter (a meta field) is also
-// registered, so that HashMeta hashes exactly what the accessors return.
-// A new field is one declaration and a one-line accessor calling get;
-// TestAccessorsAreDeclared fails for an accessor without a declaration.
-type field[T any] struct {
+// A field is one value that templates read through the accessor of the
+// same name on a view (an article, a term, a day, the site, a page). Each
+// is declared once, in this file: the declaration gives the slot whose key
+// a read records and the getter the accessor returns; a field of an
+// article's front matter (a meta field) is also hashed by HashMeta, so
+// that aMeta's value is made of exactly what the accessors return. A new
+// field is one declaration and a one-line accessor calling read (get for
+// articles); TestAccessorsAreDeclared fails for an accessor without one.
+type field[E, T any] struct {
 	name string
-	slot int
-	get  func(a *site.Article) T
+	slot int // noKey: part of what the entity is, recorded by nothing
+	get  func(e *E) T
 }
 
-// fieldInfo is what the registries keep of a field of any type.
+// noKey is the slot of a field that is part of its entity's identity
+// (a term's kind, a day's date): the same for one ID, so read by nothing.
+const noKey = -1
+
+// fieldInfo is what the registry keeps of a field of any type.
 type fieldInfo struct {
-	name string
-	slot int
-	hash func(h *maphash.Hash, a *content.Article) // nil unless a meta field
+	view, name string
+	slot       int
+	hash       func(h *maphash.Hash, a *content.Article) // nil unless a meta field
 }
 
-// articleFields lists every declared field, in the order of declaration;
-// the meta fields among them make the value of aMeta.
-var articleFields []fieldInfo
+// fields lists every declared field, in the order of declaration; the
+// meta fields among them make the value of aMeta.
+var fields []fieldInfo
+
+func declare[E, T any](view, name string, slot int, get func(e *E) T) field[E, T] {
+	fields = append(fields, fieldInfo{view: view, name: name, slot: slot})
+	return field[E, T]{name, slot, get}
+}
 
 // metaField declares a field of the front matter: its value is part of
 // aMeta's, through HashMeta.
-func metaField[T any](name string, get func(a *content.Article) T) field[T] {
-	articleFields = append(articleFields, fieldInfo{name, aMeta, func(h *maphash.Hash, a *content.Article) { hashValue(h, get(a)) }})
-	return field[T]{name, aMeta, func(a *site.Article) T { return get(a.Article) }}
+func metaField[T any](name string, get func(a *content.Article) T) field[site.Article, T] {
+	fields = append(fields, fieldInfo{"Article", name, aMeta, func(h *maphash.Hash, a *content.Article) { hashValue(h, get(a)) }})
+	return field[site.Article, T]{name, aMeta, func(a *site.Article) T { return get(a.Article) }}
 }
 
-// derivedField declares a field whose slot's value is made elsewhere:
-// from the meta fields it comes from (an article's terms, its day), from
+// derivedField declares a field of an article whose slot's value is made
+// elsewhere: from the meta fields it comes from (its terms, its day), from
 // its body (aText), its lead image (aImage) or its place in the site
 // (aLinks, aRelated); see NewValues.
-func derivedField[T any](name string, slot int, get func(a *site.Article) T) field[T] {
-	articleFields = append(articleFields, fieldInfo{name: name, slot: slot})
-	return field[T]{name, slot, get}
+func derivedField[T any](name string, slot int, get func(a *site.Article) T) field[site.Article, T] {
+	return declare("Article", name, slot, get)
 }
 
 // get reads f of the article, recording its key.
-func get[T any](a *Article, f field[T]) T {
+func get[T any](a *Article, f field[site.Article, T]) T {
 	a.r.add(a.a.ID, f.slot)
 	return f.get(a.a)
+}
+
+// read reads f of the entity e with ID id, recording its key.
+func read[E, T any](r *Recorder, id uint32, e *E, f field[E, T]) T {
+	if f.slot != noKey {
+		r.add(id, f.slot)
+	}
+	return f.get(e)
+}
+
+// readSite reads f of the site, recording its key.
+func readSite[T any](s *Site, f field[site.Site, T]) T {
+	s.r.addSite(f.slot)
+	return f.get(s.s())
+}
+
+// readPage reads f, a part of the page's own structure (its Self): in a
+// fragment it notes the part, whose value decides which pages share it.
+func readPage[T any](p *Page, f field[site.Page, T]) T {
+	p.note(f.slot)
+	return f.get(p.p)
 }
 
 // The fields.
@@ -107,7 +138,7 @@ var (
 // HashMeta writes into h every meta field of a: what aMeta's value is
 // made of, besides the article's path.
 func HashMeta(h *maphash.Hash, a *content.Article) {
-	for _, f := range articleFields {
+	for _, f := range fields {
 		if f.hash != nil {
 			h.WriteString(f.name)
 			h.WriteByte(0)
@@ -167,12 +198,83 @@ func hashValue(h *maphash.Hash, v any) {
 	}
 }
 
-// ArticleFields names the declared fields of an article, with whether
-// each is a meta field, for tests that go through all of them.
-func ArticleFields() (names []string, meta []bool) {
-	for _, f := range articleFields {
-		names = append(names, f.name)
-		meta = append(meta, f.hash != nil)
+// Fields names the declared fields of a view ("Article", "Term", "Day",
+// "Month", "Year", "Site", "Page"), for tests that go through all of them.
+func Fields(view string) []string {
+	var names []string
+	for _, f := range fields {
+		if f.view == view {
+			names = append(names, f.name)
+		}
 	}
-	return names, meta
+	return names
 }
+
+// The fields of terms: what a term shows is its name and slug (tHead,
+// hashed from its kind, name and slug), its list and its count.
+var (
+	termKind     = declare("Term", "Kind", noKey, func(t *site.Term) string { return t.Kind })
+	termName     = declare("Term", "Name", tHead, func(t *site.Term) string { return t.Name })
+	termSlug     = declare("Term", "Slug", tHead, func(t *site.Term) string { return t.Slug })
+	termPath     = declare("Term", "Path", tHead, func(t *site.Term) string { return t.Path })
+	termFeedPath = declare("Term", "FeedPath", tHead, func(t *site.Term) string { return t.FeedPath() })
+	termArticles = declare("Term", "Articles", tList, func(t *site.Term) []*site.Article { return t.Articles })
+	termCount    = declare("Term", "Count", tCount, func(t *site.Term) int { return len(t.Articles) })
+)
+
+// The fields of days, months and years: their date and path are their
+// identity; their lists (a day's articles, a month's days, a year's
+// months) and counts are read.
+var (
+	dayDate     = declare("Day", "Date", noKey, func(d *site.Day) time.Time { return d.Date })
+	dayPath     = declare("Day", "Path", noKey, func(d *site.Day) string { return d.Path })
+	dayArticles = declare("Day", "Articles", dList, func(d *site.Day) []*site.Article { return d.Articles })
+	dayCount    = declare("Day", "Count", dCount, func(d *site.Day) int { return len(d.Articles) })
+
+	monthDate  = declare("Month", "Date", noKey, func(m *site.Month) time.Time { return m.Date })
+	monthPath  = declare("Month", "Path", noKey, func(m *site.Month) string { return m.Path })
+	monthDays  = declare("Month", "Days", dList, func(m *site.Month) []*site.Day { return m.Days })
+	monthCount = declare("Month", "Count", dCount, func(m *site.Month) int { return m.Count })
+
+	yearDate   = declare("Year", "Date", noKey, func(y *site.Year) time.Time { return y.Date })
+	yearPath   = declare("Year", "Path", noKey, func(y *site.Year) string { return y.Path })
+	yearMonths = declare("Year", "Months", dList, func(y *site.Year) []*site.Month { return y.Months })
+	yearCount  = declare("Year", "Count", dCount, func(y *site.Year) int { return y.Count })
+)
+
+// The fields of the site. Its config is no field: a change of the config
+// rebuilds everything.
+var (
+	siteIntro    = declare("Site", "Intro", sIntro, func(s *site.Site) template.HTML { return s.Intro })
+	siteArticles = declare("Site", "Articles", sArticles, func(s *site.Site) []*site.Article { return s.Articles })
+	siteSections = declare("Site", "Sections", sSections, func(s *site.Site) []*site.Term { return s.Sections })
+	siteTags     = declare("Site", "Tags", sTags, func(s *site.Site) []*site.Term { return s.Tags })
+	siteSources  = declare("Site", "Sources", sSources, func(s *site.Site) []*site.Term { return s.Sources })
+	siteDays     = declare("Site", "Days", sDays, func(s *site.Site) []*site.Day { return s.Days })
+	siteMonths   = declare("Site", "Months", sMonths, func(s *site.Site) []*site.Month { return s.Months })
+	siteYears    = declare("Site", "Years", sYears, func(s *site.Site) []*site.Year { return s.Years })
+)
+
+// The fields of a page: its own structure, its Self, which decides
+// whether it is rendered again by itself; the slot is the part a fragment
+// notes (fKind...).
+var (
+	pageKind     = declare("Page", "Kind", fKind, func(p *site.Page) string { return p.Kind })
+	pageTemplate = declare("Page", "Template", fTemplate, func(p *site.Page) string { return p.Template })
+	pagePath     = declare("Page", "Path", fPath, func(p *site.Page) string { return p.Path })
+	pageTitle    = declare("Page", "Title", fTitle, func(p *site.Page) string { return p.Title })
+	pageFeed     = declare("Page", "Feed", fFeed, func(p *site.Page) string { return p.Feed })
+	pagePager    = declare("Page", "Pager", fPager, func(p *site.Page) *site.Pager { return p.Pager })
+	pageArticle  = declare("Page", "Article", fArticle, func(p *site.Page) *site.Article { return p.Article })
+	pageArticles = declare("Page", "Articles", fArticles, func(p *site.Page) []*site.Article { return p.Articles })
+	pageTerm     = declare("Page", "Term", fTerm, func(p *site.Page) *site.Term { return p.Term })
+	pageDay      = declare("Page", "Day", fDay, func(p *site.Page) *site.Day { return p.Day })
+	pageMonth    = declare("Page", "Month", fMonth, func(p *site.Page) *site.Month { return p.Month })
+	pageYear     = declare("Page", "Year", fYear, func(p *site.Page) *site.Year { return p.Year })
+	pageTerms    = declare("Page", "Terms", fTerms, func(p *site.Page) []*site.Term { return p.Terms })
+	// Groups and BySection are the page's articles, arranged: by day
+	// (from each one's date, aMeta) and by section (from each one's
+	// section and the sections' names, tHead).
+	pageGroups    = declare("Page", "Groups", fArticles, func(p *site.Page) []site.Group { return p.Groups() })
+	pageBySection = declare("Page", "BySection", fArticles, func(p *site.Page) []site.SectionGroup { return p.BySection() })
+)

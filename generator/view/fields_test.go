@@ -6,39 +6,66 @@ import (
 	"testing"
 )
 
-// TestAccessorsAreDeclared: every exported method of an article's view
-// reads a declared field of its name (String is the title), and every
-// declared field has its accessor; names are declared once.
+// TestAccessorsAreDeclared: every exported method of every view reads a
+// declared field of its name, or is one of the few that read none of
+// their own (named below, with why); every declared field has its
+// accessor; no name is declared twice; each slot is one of its view's.
 func TestAccessorsAreDeclared(t *testing.T) {
-	aliases := map[string]string{"String": "Title"}
-	declared := map[string]fieldInfo{}
-	for _, f := range articleFields {
-		if _, twice := declared[f.name]; twice {
-			t.Errorf("field %s is declared twice", f.name)
+	views := []struct {
+		name  string
+		typ   reflect.Type
+		slots []int
+		// other: methods that are no field of their own, and why.
+		other map[string]string
+	}{
+		{"Article", reflect.TypeFor[*Article](), []int{aMeta, aText, aLinks, aRelated, aCard, aImage},
+			map[string]string{"String": "the title"}},
+		{"Term", reflect.TypeFor[*Term](), []int{noKey, tHead, tList, tCount},
+			map[string]string{"String": "the name"}},
+		{"Day", reflect.TypeFor[*Day](), []int{noKey, dList, dCount}, map[string]string{"String": "the path"}},
+		{"Month", reflect.TypeFor[*Month](), []int{noKey, dList, dCount}, map[string]string{"String": "the path"}},
+		{"Year", reflect.TypeFor[*Year](), []int{noKey, dList, dCount}, map[string]string{"String": "the path"}},
+		{"Site", reflect.TypeFor[*Site](), []int{sArticles, sSections, sTags, sSources, sDays, sMonths, sYears, sIntro},
+			map[string]string{"String": "the config's title", "Config": "a change of the config rebuilds everything"}},
+		{"Page", reflect.TypeFor[*Page](), []int{fKind, fTemplate, fPath, fTitle, fFeed, fPager, fArticle, fArticles, fTerm, fDay, fMonth, fYear, fTerms},
+			map[string]string{"String": "the path", "File": "the path", "Site": "the site's view, which records its own reads",
+				"Fragment": "the partial's key and what the partial read"}},
+	}
+	seen := map[string]bool{}
+	for _, f := range fields {
+		if seen[f.view+"."+f.name] {
+			t.Errorf("%s.%s is declared twice", f.view, f.name)
 		}
-		declared[f.name] = f
-		if f.slot < aMeta || f.slot > aImage {
-			t.Errorf("field %s has slot %d, which is no article slot", f.name, f.slot)
-		}
-		if (f.hash != nil) != (f.slot == aMeta) && f.hash != nil {
-			t.Errorf("meta field %s is in slot %d", f.name, f.slot)
+		seen[f.view+"."+f.name] = true
+		if f.hash != nil && (f.view != "Article" || f.slot != aMeta) {
+			t.Errorf("%s.%s is hashed into the meta of articles, but is in slot %d of %s", f.view, f.name, f.slot, f.view)
 		}
 	}
-	typ := reflect.TypeFor[*Article]()
-	var methods []string
-	for m := range typ.Methods() {
-		methods = append(methods, m.Name)
-		name := m.Name
-		if a, ok := aliases[name]; ok {
-			name = a
+	for _, v := range views {
+		declared := map[string]fieldInfo{}
+		for _, f := range fields {
+			if f.view == v.name {
+				declared[f.name] = f
+				if !slices.Contains(v.slots, f.slot) {
+					t.Errorf("%s.%s has slot %d, which is none of a %s's", v.name, f.name, f.slot, v.name)
+				}
+			}
 		}
-		if _, ok := declared[name]; !ok {
-			t.Errorf("Article.%s is an accessor with no declared field: declare it in fields.go (metaField or derivedField) and read it with get", m.Name)
+		if len(declared) == 0 {
+			t.Errorf("no field of %s is declared", v.name)
 		}
-	}
-	for name := range declared {
-		if !slices.Contains(methods, name) {
-			t.Errorf("field %s is declared, but Article has no accessor %s", name, name)
+		var methods []string
+		for m := range v.typ.Methods() {
+			methods = append(methods, m.Name)
+			_, ok := declared[m.Name]
+			if _, other := v.other[m.Name]; !ok && !other {
+				t.Errorf("%s.%s is an accessor with no declared field: declare it in fields.go and read it through the declaration", v.name, m.Name)
+			}
+		}
+		for name := range declared {
+			if !slices.Contains(methods, name) {
+				t.Errorf("%s.%s is declared, but %s has no accessor %s", v.name, name, v.name, name)
+			}
 		}
 	}
 }

@@ -201,76 +201,24 @@ type Page struct {
 	r *Recorder
 }
 
-func (p *Page) Kind() string {
-	p.note(fKind)
-	return p.p.Kind
-}
-
-func (p *Page) Template() string {
-	p.note(fTemplate)
-	return p.p.Template
-}
-
-func (p *Page) Path() string {
-	p.note(fPath)
-	return p.p.Path
-}
-
-func (p *Page) String() string { return p.Path() }
-
-func (p *Page) File() string { return p.Path() }
-
-func (p *Page) Title() string {
-	p.note(fTitle)
-	return p.p.Title
-}
-
-func (p *Page) Feed() string {
-	p.note(fFeed)
-	return p.p.Feed
-}
-
-func (p *Page) Pager() *site.Pager {
-	p.note(fPager)
-	return p.p.Pager
-}
-
-func (p *Page) Site() *Site { return p.r.siteView() }
-
-func (p *Page) Article() *Article {
-	p.note(fArticle)
-	return p.r.article(p.p.Article)
-}
-
+func (p *Page) Kind() string       { return readPage(p, pageKind) }
+func (p *Page) Template() string   { return readPage(p, pageTemplate) }
+func (p *Page) Path() string       { return readPage(p, pagePath) }
+func (p *Page) String() string     { return p.Path() }
+func (p *Page) File() string       { return p.Path() }
+func (p *Page) Title() string      { return readPage(p, pageTitle) }
+func (p *Page) Feed() string       { return readPage(p, pageFeed) }
+func (p *Page) Pager() *site.Pager { return readPage(p, pagePager) }
+func (p *Page) Site() *Site        { return p.r.siteView() }
+func (p *Page) Article() *Article  { return p.r.article(readPage(p, pageArticle)) }
 func (p *Page) Articles() []*Article {
-	p.note(fArticles)
-	return p.r.articleList(p.p.Articles)
+	return p.r.articleList(readPage(p, pageArticles))
 }
-
-func (p *Page) Term() *Term {
-	p.note(fTerm)
-	return p.r.term(p.p.Term)
-}
-
-func (p *Page) Day() *Day {
-	p.note(fDay)
-	return p.r.day(p.p.Day)
-}
-
-func (p *Page) Month() *Month {
-	p.note(fMonth)
-	return p.r.month(p.p.Month)
-}
-
-func (p *Page) Year() *Year {
-	p.note(fYear)
-	return p.r.year(p.p.Year)
-}
-
-func (p *Page) Terms() []*Term {
-	p.note(fTerms)
-	return p.r.termList(p.p.Terms)
-}
+func (p *Page) Term() *Term    { return p.r.term(readPage(p, pageTerm)) }
+func (p *Page) Day() *Day      { return p.r.day(readPage(p, pageDay)) }
+func (p *Page) Month() *Month  { return p.r.month(readPage(p, pageMonth)) }
+func (p *Page) Year() *Year    { return p.r.year(readPage(p, pageYear)) }
+func (p *Page) Terms() []*Term { return p.r.termList(readPage(p, pageTerms)) }
 
 // Group is a run of a page's articles from one day.
 type Group struct {
@@ -280,11 +228,10 @@ type Group struct {
 
 // Groups returns the page's articles grouped by day, newest day first.
 func (p *Page) Groups() []Group {
-	p.note(fArticles)
 	var out []Group
-	for _, g := range p.p.Groups() {
+	for _, g := range readPage(p, pageGroups) {
 		for _, a := range g.Articles {
-			p.r.add(a.ID, aMeta) // the day comes from the date
+			p.r.add(a.ID, artDate.slot) // the day comes from the date
 		}
 		out = append(out, Group{Day: p.r.day(g.Day), Articles: p.r.articleList(g.Articles)})
 	}
@@ -301,14 +248,13 @@ type SectionGroup struct {
 // BySection returns the page's articles grouped by section, in the order
 // of the sections' names; articles with no section come last.
 func (p *Page) BySection() []SectionGroup {
-	p.note(fArticles)
 	var out []SectionGroup
-	for _, g := range p.p.BySection() {
+	for _, g := range readPage(p, pageBySection) {
 		for _, a := range g.Articles {
-			p.r.add(a.ID, aMeta)
+			p.r.add(a.ID, artSection.slot)
 		}
 		if g.Term != nil {
-			p.r.add(g.Term.ID, tHead) // the order comes from the names
+			p.r.add(g.Term.ID, termName.slot) // the order comes from the names
 		}
 		out = append(out, SectionGroup{Term: p.r.term(g.Term), Articles: p.r.articleList(g.Articles)})
 	}
@@ -331,53 +277,34 @@ func (s *Site) s() *site.Site { return s.r.env.Site }
 func (s *Site) Config() *config.Config { return s.s().Config }
 func (s *Site) String() string         { return s.s().Config.Title }
 
-func (s *Site) Intro() template.HTML {
-	s.r.addSite(sIntro)
-	return s.s().Intro
-}
-
-func (s *Site) Articles() []*Article {
-	s.r.addSite(sArticles)
-	return s.r.articleList(s.s().Articles)
-}
-
-func (s *Site) Sections() []*Term {
-	s.r.addSite(sSections)
-	return s.r.termList(s.s().Sections)
-}
-
-func (s *Site) Tags() []*Term {
-	s.r.addSite(sTags)
-	return s.r.termList(s.s().Tags)
-}
-
-func (s *Site) Sources() []*Term {
-	s.r.addSite(sSources)
-	return s.r.termList(s.s().Sources)
-}
+func (s *Site) Intro() template.HTML { return readSite(s, siteIntro) }
+func (s *Site) Articles() []*Article { return s.r.articleList(readSite(s, siteArticles)) }
+func (s *Site) Sections() []*Term    { return s.r.termList(readSite(s, siteSections)) }
+func (s *Site) Tags() []*Term        { return s.r.termList(readSite(s, siteTags)) }
+func (s *Site) Sources() []*Term     { return s.r.termList(readSite(s, siteSources)) }
 
 func (s *Site) Days() []*Day {
-	s.r.addSite(sDays)
-	out := make([]*Day, len(s.s().Days))
-	for i, d := range s.s().Days {
+	list := readSite(s, siteDays)
+	out := make([]*Day, len(list))
+	for i, d := range list {
 		out[i] = s.r.day(d)
 	}
 	return out
 }
 
 func (s *Site) Months() []*Month {
-	s.r.addSite(sMonths)
-	out := make([]*Month, len(s.s().Months))
-	for i, m := range s.s().Months {
+	list := readSite(s, siteMonths)
+	out := make([]*Month, len(list))
+	for i, m := range list {
 		out[i] = s.r.month(m)
 	}
 	return out
 }
 
 func (s *Site) Years() []*Year {
-	s.r.addSite(sYears)
-	out := make([]*Year, len(s.s().Years))
-	for i, y := range s.s().Years {
+	list := readSite(s, siteYears)
+	out := make([]*Year, len(list))
+	for i, y := range list {
 		out[i] = s.r.year(y)
 	}
 	return out
@@ -466,28 +393,16 @@ type Term struct {
 	r *Recorder
 }
 
-func (t *Term) head() *site.Term {
-	t.r.add(t.t.ID, tHead)
-	return t.t
-}
-
-func (t *Term) String() string   { return t.head().Name }
-func (t *Term) Kind() string     { return t.t.Kind } // part of its identity
-func (t *Term) Name() string     { return t.head().Name }
-func (t *Term) Slug() string     { return t.head().Slug }
-func (t *Term) Path() string     { return t.head().Path }
-func (t *Term) FeedPath() string { return t.head().FeedPath() }
-
-func (t *Term) Articles() []*Article {
-	t.r.add(t.t.ID, tList)
-	return t.r.articleList(t.t.Articles)
-}
+func (t *Term) String() string       { return t.Name() }
+func (t *Term) Kind() string         { return read(t.r, t.t.ID, t.t, termKind) }
+func (t *Term) Name() string         { return read(t.r, t.t.ID, t.t, termName) }
+func (t *Term) Slug() string         { return read(t.r, t.t.ID, t.t, termSlug) }
+func (t *Term) Path() string         { return read(t.r, t.t.ID, t.t, termPath) }
+func (t *Term) FeedPath() string     { return read(t.r, t.t.ID, t.t, termFeedPath) }
+func (t *Term) Articles() []*Article { return t.r.articleList(read(t.r, t.t.ID, t.t, termArticles)) }
 
 // Count is how many articles the term has.
-func (t *Term) Count() int {
-	t.r.add(t.t.ID, tCount)
-	return len(t.t.Articles)
-}
+func (t *Term) Count() int { return read(t.r, t.t.ID, t.t, termCount) }
 
 // Day is one daily edition.
 type Day struct {
@@ -495,20 +410,13 @@ type Day struct {
 	r *Recorder
 }
 
-func (d *Day) String() string  { return d.d.Path }
-func (d *Day) Date() time.Time { return d.d.Date }
-func (d *Day) Path() string    { return d.d.Path }
-
-func (d *Day) Articles() []*Article {
-	d.r.add(d.d.ID, dList)
-	return d.r.articleList(d.d.Articles)
-}
+func (d *Day) String() string       { return d.Path() }
+func (d *Day) Date() time.Time      { return read(d.r, d.d.ID, d.d, dayDate) }
+func (d *Day) Path() string         { return read(d.r, d.d.ID, d.d, dayPath) }
+func (d *Day) Articles() []*Article { return d.r.articleList(read(d.r, d.d.ID, d.d, dayArticles)) }
 
 // Count is how many articles the day has.
-func (d *Day) Count() int {
-	d.r.add(d.d.ID, dCount)
-	return len(d.d.Articles)
-}
+func (d *Day) Count() int { return read(d.r, d.d.ID, d.d, dayCount) }
 
 // Month holds the days of one month that have articles.
 type Month struct {
@@ -516,22 +424,18 @@ type Month struct {
 	r *Recorder
 }
 
-func (m *Month) String() string  { return m.m.Path }
-func (m *Month) Date() time.Time { return m.m.Date }
-func (m *Month) Path() string    { return m.m.Path }
+func (m *Month) String() string  { return m.Path() }
+func (m *Month) Date() time.Time { return read(m.r, m.m.ID, m.m, monthDate) }
+func (m *Month) Path() string    { return read(m.r, m.m.ID, m.m, monthPath) }
+func (m *Month) Count() int      { return read(m.r, m.m.ID, m.m, monthCount) }
 
 func (m *Month) Days() []*Day {
-	m.r.add(m.m.ID, dList)
-	out := make([]*Day, len(m.m.Days))
-	for i, d := range m.m.Days {
+	list := read(m.r, m.m.ID, m.m, monthDays)
+	out := make([]*Day, len(list))
+	for i, d := range list {
 		out[i] = m.r.day(d)
 	}
 	return out
-}
-
-func (m *Month) Count() int {
-	m.r.add(m.m.ID, dCount)
-	return m.m.Count
 }
 
 // Year holds the months of one year that have articles.
@@ -540,22 +444,18 @@ type Year struct {
 	r *Recorder
 }
 
-func (y *Year) String() string  { return y.y.Path }
-func (y *Year) Date() time.Time { return y.y.Date }
-func (y *Year) Path() string    { return y.y.Path }
+func (y *Year) String() string  { return y.Path() }
+func (y *Year) Date() time.Time { return read(y.r, y.y.ID, y.y, yearDate) }
+func (y *Year) Path() string    { return read(y.r, y.y.ID, y.y, yearPath) }
+func (y *Year) Count() int      { return read(y.r, y.y.ID, y.y, yearCount) }
 
 func (y *Year) Months() []*Month {
-	y.r.add(y.y.ID, dList)
-	out := make([]*Month, len(y.y.Months))
-	for i, m := range y.y.Months {
+	list := read(y.r, y.y.ID, y.y, yearMonths)
+	out := make([]*Month, len(list))
+	for i, m := range list {
 		out[i] = y.r.month(m)
 	}
 	return out
-}
-
-func (y *Year) Count() int {
-	y.r.add(y.y.ID, dCount)
-	return y.y.Count
 }
 
 // hasher hashes with one seed for the life of a Builder.
