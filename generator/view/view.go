@@ -399,6 +399,7 @@ func (a *Article) Tags() []string         { return a.meta().Tags }
 func (a *Article) Image() string          { return a.meta().Image }
 func (a *Article) Lang() string           { return a.meta().Lang }
 func (a *Article) Draft() bool            { return a.meta().Draft }
+func (a *Article) Featured() bool         { return a.meta().Featured }
 func (a *Article) Params() map[string]any { return a.meta().Params }
 func (a *Article) Path() string           { return a.meta().Path }
 func (a *Article) SectionTerm() *Term     { return a.r.term(a.meta().SectionTerm) }
