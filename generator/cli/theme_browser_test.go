@@ -244,10 +244,10 @@ func TestBrowserThemeSample(t *testing.T) {
 	if len(blocks) != 4 {
 		t.Fatalf("the front page has %d section blocks, want one per section of the sample (4): %q", len(blocks), blocks)
 	}
-	// The lead: no article of the sample is featured, so the newest with
-	// an image; its image is not lazy.
-	if got := evalJS[string](t, ctx, `document.querySelector(".lead .lead-title a").textContent`); got != "Grafik: Rupiah Bergerak dalam Rentang Sempit Sepekan Terakhir" {
-		t.Errorf("the lead story is %q, want the newest with an image", got)
+	// The lead: the featured article, though a newer one has an image;
+	// its image is not lazy.
+	if got := evalJS[string](t, ctx, `document.querySelector(".lead .lead-title a").textContent`); got != "Uji Coba Jaringan 5G Diperluas ke Kawasan Industri" {
+		t.Errorf("the lead story is %q, want the featured one", got)
 	}
 	if got := evalJS[string](t, ctx, `document.querySelector(".lead img").loading`); got != "auto" {
 		t.Errorf("the lead image loads %q, want at once (auto)", got)
