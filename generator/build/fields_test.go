@@ -80,6 +80,7 @@ var fieldCases = map[string]fieldCase{
 		return []string{s.save(a)}
 	}},
 	"Lang":        {`{{.Lang}}`, front("lang: en\n")},
+	"Featured":    {`{{.Featured}}`, front("featured: true\n")},
 	"Draft":       {`{{.Draft}}`, front("draft: true\n")},
 	"Corrections": {`{{range .Corrections}}{{.Text}}{{end}}`, front("correction:\n  - date: 2024-05-30T10:00:00+07:00\n    text: Angka diperbaiki.\n")},
 	"Params":      {`{{.Params.rating}}`, front("rating: 4\n")},

@@ -142,18 +142,26 @@ func TestLeadImagesInTheBuiltPages(t *testing.T) {
 	}
 
 	// Cards are lazy thumbnails with the same copies.
-	home := tree["index.html"]
+	list := tree["sections/dunia/index.html"]
 	card := "img.card-image"
 	for name, want := range map[string]string{"loading": "lazy", "width": "1200", "height": "600", "alt": "Air laut menggenangi jalan pesisir"} {
-		if got := attrOf(t, home, card, name); got != want {
+		if got := attrOf(t, list, card, name); got != want {
 			t.Errorf("the card's image has %s=%q, want %q", name, got, want)
 		}
 	}
-	if !strings.Contains(attrOf(t, home, card, "srcset"), "/uji/img/foto-480w.jpg 480w") {
+	if !strings.Contains(attrOf(t, list, card, "srcset"), "/uji/img/foto-480w.jpg 480w") {
 		t.Error("the card's image has no srcset")
 	}
-	if n := strings.Count(home, `class="card-image"`); n != 2 {
-		t.Errorf("the front page shows %d card images, want 2 (local and remote)", n)
+	if n := strings.Count(list, `class="card-image"`); n != 2 {
+		t.Errorf("the section page shows %d card images, want 2 (local and remote)", n)
+	}
+	// The front page's lead story, the newest with an image, shows it
+	// large and at once: not lazy, with its size, so nothing moves.
+	home := tree["index.html"]
+	for name, want := range map[string]string{"loading": "", "fetchpriority": "high", "width": "1200", "height": "600", "src": "/uji/img/foto-1200w.jpg"} {
+		if got := attrOf(t, home, "img.lead-photo", name); got != want {
+			t.Errorf("the lead story's image has %s=%q, want %q", name, got, want)
+		}
 	}
 
 	// A remote image is used as it is.

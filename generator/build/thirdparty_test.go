@@ -77,6 +77,8 @@ func TestThirdPartyCheck(t *testing.T) {
 		{"css relative", "css/s.css", `body { background: url(../img/bg.png) } @import "print.css";`, false},
 		{"a feed's links", "feed.xml", `<rss><channel><link>https://user.github.io/repo/</link><item><link>https://www.riau24.com/x</link><description>&lt;a href="https://www.riau24.com/x"&gt;x&lt;/a&gt;</description></item></channel></rss>`, false},
 		{"json feed links", "feed.json", `{"home_page_url":"https://user.github.io/repo/","items":[{"url":"https://user.github.io/repo/x/","external_url":"https://www.riau24.com/x"}]}`, false},
+		{"manifest icon", "manifest.webmanifest", `{"icons":[{"src":"https://cdn.example/i.png"}]}`, true},
+		{"manifest's own icons", "manifest.webmanifest", `{"start_url":"./","icons":[{"src":"icon-192.png"},{"src":"/repo/favicon.svg"}]}`, false},
 		{"robots", "robots.txt", "Sitemap: https://user.github.io/repo/sitemap.xml\n", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -129,6 +131,9 @@ func thirdParty(base, name, data string) (kind string, loads []string, err error
 	case name == "feed.json":
 		kind = "feed"
 		err = checkJSONFeed(data, check)
+	case ext == ".webmanifest":
+		kind = "manifest"
+		err = checkManifest(data, check)
 	case ext == ".xml":
 		kind = "feed"
 		if name == "sitemap.xml" {
@@ -302,6 +307,22 @@ func checkXMLFeed(doc string, check func(where, ref string)) error {
 
 // checkJSONFeed reads a JSON Feed: its icons and images, attachments,
 // and the HTML of every item.
+// checkManifest reads a web app manifest: its icons and screenshots are
+// loaded by the browser that installs the site; start_url and scope are
+// places, not loads.
+func checkManifest(doc string, check func(where, ref string)) error {
+	var m struct {
+		Icons, Screenshots []struct{ Src string }
+	}
+	if err := json.Unmarshal([]byte(doc), &m); err != nil {
+		return err
+	}
+	for _, i := range append(m.Icons, m.Screenshots...) {
+		check("the manifest's icon", i.Src)
+	}
+	return nil
+}
+
 func checkJSONFeed(doc string, check func(where, ref string)) error {
 	var feed struct {
 		Icon, Favicon string

@@ -135,6 +135,10 @@ var viewCases = map[string]viewCase{
 		a.Title += " (baru)"
 		return []string{s.save(a)}
 	}},
+	"Page.Section": {"article.html", `{{with .Section}}{{.Path}}{{end}}`, articlePage, func(s *fakeSite, a testsite.Article) []string {
+		a.Section = "Cuaca"
+		return []string{s.save(a)}
+	}, editOldest},
 	"Page.Pager":     {"home.html", `{{with .Pager}}{{.Total}}{{end}}`, homePage, add(sameDay), editOldest},
 	"Page.Articles":  {"home.html", `{{range .Articles}}{{.Path}};{{end}}`, homePage, add(sameDay), editOldest},
 	"Page.Terms":     {"tags.html", `{{range .Terms}}{{.Path}};{{end}}`, tagsPage, add(func(n *testsite.Article) { n.Tags = []string{"tag-baru"} }), add(sameDay)},

@@ -31,7 +31,7 @@ func TestDeployCommand(t *testing.T) {
 	if code, _, stderr := cli("build", "--site", siteDir, "--out", out); code != 0 {
 		t.Fatalf("build: %s", stderr)
 	}
-	summary := regexp.MustCompile(`^uploaded (\d+) \([0-9.]+ kB\), deleted 0, unchanged 0 in [0-9.]+ s\n$`)
+	summary := regexp.MustCompile(`^uploaded (\d+) \([0-9.]+ [kM]B\), deleted 0, unchanged 0 in [0-9.]+ s\n$`)
 	code, stdout, stderr := cli("deploy", "--site", siteDir, "--out", out)
 	m := summary.FindStringSubmatch(stdout)
 	if code != 0 || m == nil || m[1] == "0" {

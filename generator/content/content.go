@@ -48,6 +48,7 @@ type Article struct {
 	ImageLine   int    // the front matter line of image, for errors about the file
 	Lang        string // empty means the site's language
 	Draft       bool
+	Featured    bool           // the editor's pick for the front page's lead story
 	Corrections []Correction   // oldest first
 	Params      map[string]any // every front matter field, by lower-case name
 	Content     template.HTML  // the body, rendered
@@ -342,6 +343,16 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 		default:
 			errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("draft must be true or false, not %v", v),
 				Fix: "write draft: true or draft: false"})
+		}
+	}
+	if f, ok := fields["featured"]; ok {
+		switch v := f.value.(type) {
+		case bool:
+			a.Featured = v
+		case nil:
+		default:
+			errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("featured must be true or false, not %v", v),
+				Fix: "write featured: true to make the article the front page's lead story, or leave the line out"})
 		}
 	}
 	if f, ok := fields["published"]; ok { // Jekyll's way to hold a post back

@@ -249,6 +249,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{`content/a.md:4: updated "soon" is not a date I can read: write it as 2025-04-28, 2025-04-28 14:30, 2025-04-28T14:30:00+07:00 or Mon, 28 Apr 2025 14:30:00 +0700`}},
 		{"draft not a bool", "a.md", yamlDoc("", "title: x", "date: 2025-04-28", "draft: maybe"),
 			[]string{`content/a.md:4: draft must be true or false, not maybe: write draft: true or draft: false`}},
+		{"featured not a bool", "a.md", yamlDoc("", "title: x", "date: 2025-04-28", "featured: ya"),
+			[]string{`content/a.md:4: featured must be true or false, not ya: write featured: true to make the article the front page's lead story, or leave the line out`}},
 		{"no front matter", "a.md", "# Judul\n\nIsi.\n",
 			[]string{"content/a.md:1: no front matter: start the file with a line '---', then 'title:' and 'date:', then another '---' (or use '+++' for TOML)"}},
 	}
@@ -497,6 +499,19 @@ func TestParseDraft(t *testing.T) {
 	a := mustParse(t, "a.md", "+++\ntitle = \"x\"\ndate = 2025-04-28\ndraft = true\n+++\n")
 	if !a.Draft {
 		t.Error("TOML draft = true: Draft = false")
+	}
+}
+
+func TestParseFeatured(t *testing.T) {
+	for fm, want := range map[string]bool{"featured: true": true, "featured: false": false, "": false, "featured:": false} {
+		a := mustParse(t, "a.md", yamlDoc("", "title: x", "date: 2025-04-28", fm))
+		if a.Featured != want {
+			t.Errorf("%q: Featured = %v, want %v", fm, a.Featured, want)
+		}
+	}
+	a := mustParse(t, "a.md", "+++\ntitle = \"x\"\ndate = 2025-04-28\nfeatured = true\n+++\n")
+	if !a.Featured {
+		t.Error("TOML featured = true: Featured = false")
 	}
 }
 

@@ -146,6 +146,11 @@ func nameOf(contentDir string, now time.Time, slug string) string {
 		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), "_") || strings.HasPrefix(d.Name(), ".") {
 			return nil
 		}
+		// A page bundle's index.md is named by its folder: it says
+		// nothing of how the site names files.
+		if d.Name() == "index.md" || d.Name() == "index.markdown" {
+			return nil
+		}
 		rel, _ := filepath.Rel(contentDir, p)
 		rel = filepath.ToSlash(rel)
 		switch {

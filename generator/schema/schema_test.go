@@ -177,10 +177,11 @@ func TestSampleArticles(t *testing.T) {
 		if a.SourceURL != "" {
 			want["isBasedOn"] = a.SourceURL
 		}
-		if a.Image == "grafik.png" { // the sample's one lead image, 1,600 px wide: three copies
+		if a.Image != "" { // the sample's lead images are its bundles' files, 1,600 px wide: three copies
 			var urls []any
+			stem, ext, _ := strings.Cut(a.Image, ".")
 			for _, w := range []string{"1200", "800", "480"} {
-				urls = append(urls, "https://example.github.io/kabar"+a.Path+"grafik-"+w+"w.png")
+				urls = append(urls, "https://example.github.io/kabar"+a.Path+stem+"-"+w+"w."+ext)
 			}
 			want["image"] = urls
 		}

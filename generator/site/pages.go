@@ -104,6 +104,18 @@ type Group struct {
 }
 
 // File is the output file the page is written to, e.g. "tags/x/index.html".
+// Section is the section the page belongs to: an article's, or the
+// section a section page lists; nil for the others.
+func (p *Page) Section() *Term {
+	switch {
+	case p.Article != nil:
+		return p.Article.SectionTerm
+	case p.Term != nil && p.Term.Kind == "section":
+		return p.Term
+	}
+	return nil
+}
+
 func (p *Page) File() string {
 	if p.Kind == "404" {
 		return "404.html"

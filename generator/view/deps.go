@@ -280,6 +280,9 @@ func Self(seed maphash.Seed, p *site.Page) uint64 {
 	for _, t := range p.Terms {
 		putUint(m, uint64(t.ID))
 	}
+	if t := p.Section(); t != nil {
+		putUint(m, uint64(t.ID))
+	}
 	return sum(m)
 }
 

@@ -104,6 +104,7 @@ var (
 	artImage       = metaField("Image", func(a *content.Article) string { return a.Image })
 	artLang        = metaField("Lang", func(a *content.Article) string { return a.Lang })
 	artDraft       = metaField("Draft", func(a *content.Article) bool { return a.Draft })
+	artFeatured    = metaField("Featured", func(a *content.Article) bool { return a.Featured })
 	artCorrections = metaField("Corrections", func(a *content.Article) []content.Correction { return a.Corrections })
 	artParams      = metaField("Params", func(a *content.Article) map[string]any { return a.Params })
 
@@ -272,6 +273,9 @@ var (
 	pageMonth    = declare("Page", "Month", fMonth, func(p *site.Page) *site.Month { return p.Month })
 	pageYear     = declare("Page", "Year", fYear, func(p *site.Page) *site.Year { return p.Year })
 	pageTerms    = declare("Page", "Terms", fTerms, func(p *site.Page) []*site.Term { return p.Terms })
+	// The section the page belongs to, so that a header can mark it and
+	// still be one fragment per section, not one per article.
+	pageSection = declare("Page", "Section", fSection, func(p *site.Page) *site.Term { return p.Section() })
 	// Groups and BySection are the page's articles, arranged: by day
 	// (from each one's date, aMeta) and by section (from each one's
 	// section and the sections' names, tHead).

@@ -27,7 +27,7 @@ func TestAccessorsAreDeclared(t *testing.T) {
 		{"Year", reflect.TypeFor[*Year](), []int{noKey, dList, dCount}, map[string]string{"String": "the path"}},
 		{"Site", reflect.TypeFor[*Site](), []int{sArticles, sSections, sTags, sSources, sDays, sMonths, sYears, sIntro},
 			map[string]string{"String": "the config's title", "Config": "a change of the config rebuilds everything"}},
-		{"Page", reflect.TypeFor[*Page](), []int{fKind, fTemplate, fPath, fTitle, fFeed, fPager, fArticle, fArticles, fTerm, fDay, fMonth, fYear, fTerms},
+		{"Page", reflect.TypeFor[*Page](), []int{fKind, fTemplate, fPath, fTitle, fFeed, fPager, fArticle, fArticles, fTerm, fDay, fMonth, fYear, fTerms, fSection},
 			map[string]string{"String": "the path", "File": "the path", "Site": "the site's view, which records its own reads",
 				"Fragment": "the partial's key and what the partial read"}},
 	}

@@ -25,6 +25,7 @@ const (
 	fMonth
 	fYear
 	fTerms
+	fSection
 )
 
 // note records, in a fragment, that it read a part of the page.
@@ -88,6 +89,11 @@ func selfValue(p *site.Page, field int) uint64 {
 			return 0
 		}
 		return uint64(p.Year.ID)
+	case fSection:
+		if t := p.Section(); t != nil {
+			return uint64(t.ID)
+		}
+		return 0
 	case fTerms:
 		putUint(m, uint64(len(p.Terms)))
 		for _, t := range p.Terms {

@@ -219,6 +219,7 @@ func (p *Page) Day() *Day      { return p.r.day(readPage(p, pageDay)) }
 func (p *Page) Month() *Month  { return p.r.month(readPage(p, pageMonth)) }
 func (p *Page) Year() *Year    { return p.r.year(readPage(p, pageYear)) }
 func (p *Page) Terms() []*Term { return p.r.termList(readPage(p, pageTerms)) }
+func (p *Page) Section() *Term { return p.r.term(readPage(p, pageSection)) }
 
 // Group is a run of a page's articles from one day.
 type Group struct {
@@ -345,6 +346,9 @@ func (a *Article) Modified() time.Time { return get(a, artModified) }
 
 // Corrections are its correction notices, oldest first.
 func (a *Article) Corrections() []content.Correction { return get(a, artCorrections) }
+
+// Featured marks the editor's pick for the front page's lead story.
+func (a *Article) Featured() bool { return get(a, artFeatured) }
 
 // ImageAlt is the lead image's image_alt.
 func (a *Article) ImageAlt() string {

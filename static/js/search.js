@@ -312,6 +312,7 @@
   var status = document.getElementById('search-status');
   var list = document.getElementById('search-results');
   var more = document.getElementById('search-more');
+  var filters = document.getElementById('search-filters');
   var fields = ['q', 'section', 'source', 'tag', 'from', 'to'];
   var pageSize = 20;
   var current = null; // the shown search: its state, matches and how many are shown
@@ -446,6 +447,8 @@
   function fill() {
     var p = new URLSearchParams(location.search);
     fields.forEach(function (f) { form.elements[f].value = p.get(f) || ''; });
+    // A filter in the URL is shown: the disclosure that holds it opens.
+    if (fields.some(function (f) { return f !== 'q' && p.get(f); })) filters.open = true;
   }
 
   // A keystroke searches at once when no search is running; the
@@ -490,7 +493,6 @@
     e.preventDefault();
   });
 
-  form.hidden = false;
   fill();
   search(false);
 })();
