@@ -1,8 +1,24 @@
-// Package build is the one pipeline from a site folder to a written site:
-// load -> parse -> model -> render -> write. A Builder runs it; its first
-// Build reads, renders and writes everything, and each later Build, as
-// watch and serve call it, redoes only what a change touches, with the
-// same result. Build is one such first run for the build command.
+// Package build is the one pipeline from a site folder to a written site.
+// A Builder runs it; its first Build reads, renders and writes everything,
+// and each later Build, as watch and serve call it, redoes only what a
+// change touches, with the same result. Build is one such first run for
+// the build command. The stages, in order, each in its file with its
+// typed output:
+//
+//   - read (read.go): the changed paths, sorted by the site's folders
+//     (changes), are read again: articles parsed, templates, static files,
+//     lead images (sources);
+//   - model (model.go): the last site model is kept with the changed
+//     articles swapped in, or made again; this decides the build's mode
+//     (once, reuse, remake) once (model);
+//   - plan (plan.go): the values of every key the templates can read, and
+//     from the pages' traces which pages must be rendered (plan);
+//   - render (render.go): those pages, the feeds, sitemaps, static files
+//     and search index, written into a transaction on the output
+//     (rendered);
+//   - commit (commit.go): what the site lost is removed, the links are
+//     checked, the transaction committed or aborted, and what the build
+//     made is remembered for the next (Rebuild says what it did).
 //
 // Files are written as they are rendered, into a staging folder swapped in
 // whole (or into memory for the preview), so what a build holds is the

@@ -8,7 +8,6 @@ import (
 	"hash/maphash"
 	"html/template"
 	"io/fs"
-	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -214,428 +213,38 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	if opt.Now.IsZero() {
 		opt.Now = start
 	}
-	var (
-		contentPaths, staticPaths []string
-		templates                 bool
-		reset                     = changed == nil
-	)
-	for _, p := range changed {
-		rel, ok := b.rel(p)
-		if !ok {
-			continue
-		}
-		top, rest, _ := strings.Cut(rel, "/")
-		switch {
-		case top == config.ContentDir:
-			contentPaths = append(contentPaths, cmpOr(rest, "."))
-		case top == config.TemplatesDir:
-			templates = true
-		case top == config.StaticDir:
-			staticPaths = append(staticPaths, cmpOr(rest, "."))
-		case rest == "" && slices.Contains(config.Files, top), rel == ".":
-			reset = true
-		}
-	}
-	if reset {
+	ch := b.classify(changed)
+	if ch.reset {
 		b.reset()
 	}
-	var rb Rebuild
-	if b.cfg == nil {
-		cfg, err := loadConfig(opt)
-		if err != nil {
-			return rb, err
-		}
-		b.cfg, b.md = cfg, markdown.New(cfg.UnsafeHTML)
-		spoolDir := os.TempDir()
-		switch {
-		case opt.Memory != nil:
-			b.target = opt.Memory
-		case opt.Check:
-			b.target = output.Discard{}
-		default:
-			out, err := OutDir(opt, cfg)
-			if err != nil {
-				b.cfg = nil
-				return rb, err
-			}
-			b.out, b.target = out, output.Dir(out)
-			spoolDir = filepath.Dir(out)
-			if err := os.MkdirAll(spoolDir, 0o755); err != nil {
-				b.cfg = nil
-				return rb, err
-			}
-		}
-		if b.bodies, err = newSpool(spoolDir); err != nil {
-			b.cfg = nil
-			return rb, err
-		}
-		if !b.once {
-			b.ids, b.cards = view.NewIDs(), view.NewCards(true)
-		}
-		dir := opt.CacheDir
-		if dir == "" {
-			dir = images.DefaultDir()
-		}
-		b.imgCache = images.New(dir)
-		if cfg.Search {
-			b.dict = search.NewDict()
-			b.index = search.NewIndex(b.dict)
-		}
+	if err := b.open(opt); err != nil {
+		return Rebuild{}, err
 	}
-	cfg := b.cfg
-	meter := b.opt.Progress
-
-	// Read what changed.
-	contentDir := filepath.Join(opt.SiteDir, config.ContentDir)
-	if fi, err := os.Stat(contentDir); err != nil || !fi.IsDir() {
-		return rb, fmt.Errorf("%s has no content/ folder: run the command in the site's root folder, or name it with --site", opt.SiteDir)
-	}
-	if b.sources == nil {
-		contentPaths = []string{"."}
-	}
-	meter.Stage("reading", "articles", 0)
-	b.now = opt.Now
-	parsed, old, added, err := b.readContent(contentDir, contentPaths)
+	rd, err := b.read(opt, ch)
 	if err != nil {
-		b.sources = nil
-		return rb, err
+		return Rebuild{Parsed: rd.parsed}, err
 	}
-	rb.Parsed = parsed
-	if b.tmpl == nil || templates {
-		if err := b.loadTemplates(); err != nil {
-			b.tmpl = nil
-			return rb, err
-		}
-	}
-	if b.static == nil || len(staticPaths) > 0 {
-		if err := b.readStatic(staticPaths); err != nil {
-			b.static = nil
-			return rb, err
-		}
-	}
-	// Without a record of the output, or when someone removed the
-	// folder, everything is rendered and the output replaced whole.
-	full := b.pageList == nil
-	if opt.Memory == nil && !opt.Check {
-		if _, err := os.Stat(filepath.Join(b.out, output.Marker)); err != nil {
-			full = true
-		}
-	}
-
-	// Model: the last build's when no change moves an article, else new.
-	var errs []error
-	for _, src := range b.sources {
-		if src.err != nil {
-			errs = append(errs, src.err)
-		}
-	}
-	if len(errs) > 0 {
-		// Said in the order of the files.
-		errs = errs[:0]
-		for _, rel := range sortedKeys(b.sources) {
-			if err := b.sources[rel].err; err != nil {
-				errs = append(errs, err)
-			}
-		}
-	}
-	var intro template.HTML
-	if b.intro != nil {
-		if b.intro.err != nil {
-			errs = append(errs, b.intro.err)
-		}
-		intro = b.intro.intro
-	}
-	if err := errors.Join(errs...); err != nil {
-		return rb, err
-	}
-	resizedBefore := b.imgCache.Resized()
-	leadChanged, imgWarnings, extra, err := b.prepareImages(opt, contentDir, contentPaths)
-	if err != nil {
-		return rb, err
-	}
-	b.extra = extra
-	var static []output.File
-	for _, name := range sortedKeys(b.static) {
-		static = append(static, b.static[name].file)
-	}
-	// Every copied file, the static ones first: its names are part of the
-	// site's shape.
-	copied := slices.Clone(static)
-	extraWhat := make(map[string]string, len(extra))
-	for _, name := range sortedKeys(extra) {
-		f := extra[name].file
-		copied = append(copied, f)
-		if f.From == b.imgCache.FS() {
-			extraWhat[name] = "the resized lead image " + name
-		} else {
-			extraWhat[name] = "content/" + f.FromName
-		}
-	}
-	reuse := !full && !b.once && b.model != nil && !added && b.sameShape(opt, old, copied)
-	var (
-		s         *site.Site
-		pages     []*site.Page
-		oldStates []*pageState // the last build's, by index into pages
-		newTitle  []int        // pages whose titles changed, when reusing
-		lastMods  bool         // an article's update time changed, when reusing
-		swapped   []*site.Article
-		jobs      []feedJob
-		generated []output.File
-		maxID     uint32
-	)
-	if reuse {
-		s, pages, oldStates = b.model, b.pageList, b.states
-		for rel, o := range old {
-			n := b.sources[rel]
-			if n.article == nil || !included(opt, n.article) {
-				continue
-			}
-			sa := b.byFile[rel]
-			sa.Article = n.article
-			if err := s.ResolveLinks(sa); err != nil {
-				return rb, err
-			}
-			swapped = append(swapped, sa)
-			if !o.article.Modified().Equal(n.article.Modified()) {
-				lastMods = true
-			}
-			if o.article.Title != n.article.Title {
-				i := b.pageOf[rel]
-				pages[i].Title = n.article.Title
-				newTitle = append(newTitle, i)
-			}
-		}
-		// An image that changed under an unchanged article changes what
-		// the article shows.
-		for _, rel := range leadChanged {
-			if sa := b.byFile[rel]; sa != nil && !slices.Contains(swapped, sa) {
-				swapped = append(swapped, sa)
-			}
-		}
-		s.Intro = intro
-		maxID = b.ids.Max()
-		jobs = feedJobs(s)
-		generated = b.generated
-	} else {
-		var list []*content.Article
-		for _, rel := range sortedKeys(b.sources) {
-			if a := b.sources[rel].article; a != nil && included(opt, a) {
-				list = append(list, a)
-			}
-		}
-		var err error
-		if s, err = site.New(cfg, intro, list); err != nil {
-			return rb, err
-		}
-		if b.once {
-			maxID = view.Numbered(s)
-		} else {
-			b.ids.Assign(s)
-			maxID = b.ids.Max()
-		}
-		pages = s.Pages()
-		jobs = feedJobs(s)
-		generated = make([]output.File, 0, len(jobs)+8)
-		for _, j := range jobs {
-			generated = append(generated, output.File{Name: j.name})
-		}
-		for _, name := range machineNames(cfg, pages) {
-			generated = append(generated, output.File{Name: name})
-		}
-		// Two outputs of one name are an error before anything is written.
-		if err := checkOutputs(pages, generated, static, extraWhat); err != nil {
-			return rb, err
-		}
-		if !b.once && !full && b.pageList != nil {
-			byName := make(map[string]*pageState, len(b.pageList))
-			for i, p := range b.pageList {
-				byName[p.File()] = b.states[i]
-			}
-			oldStates = make([]*pageState, len(pages))
-			for i, p := range pages {
-				oldStates[i] = byName[p.File()]
-			}
-		}
-	}
-
-	if err := b.syncLinks(s, pages, generated, copied, reuse, swapped); err != nil {
-		return rb, err
-	}
-
-	// What to render.
-	cards := b.cards
-	var values *view.Values
-	dirty := make([]bool, len(pages))
-	ndirty := atomic.Int64{}
-	switch {
-	case b.once:
-		cards = view.NewCards(false)
-		for i := range dirty {
-			dirty[i] = true
-		}
-		ndirty.Store(int64(len(pages)))
-	case reuse:
-		// Only the values of some keys changed: the pages that read one
-		// of them, whose template files or title changed, are dirty.
-		values = b.values.Update(s, swapped, b.sums)
-		values.SetPartials(b.tmpl.PartialSums())
-		changedKeys := view.Changed(b.values, values)
-		changedKeys = append(changedKeys, cards.CheckKeys(changedKeys, b.tmpl.CardSum())...)
-		slices.Sort(changedKeys)
-		for _, i := range newTitle {
-			dirty[i] = true
-		}
-		chunks(len(pages), func(lo, hi int) {
-			n := 0
-			for i := lo; i < hi; i++ {
-				st := oldStates[i]
-				if dirty[i] || st == nil || b.tmpl.Sum(pages[i].Template) != b.tmplSums[pages[i].Template] || view.Hits(st.keys, changedKeys) {
-					dirty[i] = true
-					n++
-				}
-			}
-			ndirty.Add(int64(n))
-		})
-	default:
-		values = view.NewValues(b.seed, s, maxID, b.sums, cards)
-		values.SetPartials(b.tmpl.PartialSums())
-		cards.Check(values, s, b.tmpl.CardSum())
-		chunks(len(pages), func(lo, hi int) {
-			n := 0
-			for i := lo; i < hi; i++ {
-				var old *pageState
-				if oldStates != nil {
-					old = oldStates[i]
-				}
-				if full || old == nil || values.Fingerprint(view.Self(b.seed, pages[i]), b.tmpl.Sum(pages[i].Template), old.keys) != old.fp {
-					dirty[i] = true
-					n++
-				}
-			}
-			ndirty.Add(int64(n))
-		})
-	}
-	if !b.once {
-		ndirty.Add(int64(b.idsFor(dirty)))
-	}
-
-	var txn output.Txn
-	if full {
-		txn, err = b.target.Replace()
-	} else {
-		txn, err = b.target.Update()
-	}
-	if err != nil {
-		return rb, err
-	}
-	w := &writer{txn: txn, full: full, keep: !b.once}
-	if cfg.Minified() {
-		w.min = minifier
-	}
-
-	// Render and write. Feeds, the sitemap and static files need only
-	// the model: they are made while the pages are.
-	meter.Stage("rendering", "pages", int(ndirty.Load()))
-	env := &view.Env{Site: s, Body: b.body, Card: b.tmpl.Card, Partial: b.tmpl.Partial, Cards: cards, Lead: b.lead}
-	var side sync.WaitGroup
-	var others map[string]outState
-	var nFeeds int
-	var sideErr error
-	side.Go(func() { others, nFeeds, sideErr = b.writeOthers(w, s, jobs, pages, full, reuse && !lastMods) })
-	var index map[string]outState
-	if b.index != nil {
-		side.Go(func() { index = b.writeIndex(w, s, swapped, reuse, full) })
-	}
-	var ids pageIDs
-	states, readsAll, err := b.renderPages(w, env, pages, dirty, oldStates, values, &ids)
-	side.Wait()
-	if others != nil {
-		maps.Copy(others, index)
-	}
+	m, err := b.makeModel(opt, rd)
 	if err == nil {
-		err = sideErr
-	}
-	if err == nil {
-		err = w.err()
-	}
-	if err == nil && !full && !reuse {
-		now := make(map[string]bool, len(pages))
-		for _, p := range pages {
-			now[p.File()] = true
-		}
-		for _, p := range b.pageList {
-			if !now[p.File()] {
-				err = errors.Join(err, w.remove(p.File()))
-			}
-		}
-	}
-	if err == nil && !full {
-		for name := range b.others {
-			if _, ok := others[name]; !ok {
-				err = errors.Join(err, w.remove(name))
-			}
-		}
-	}
-	var broken []links.Finding
-	if err == nil {
-		broken = b.checkLinks(&ids)
-		if opt.Strict && len(broken) > 0 {
-			err = linkError(broken)
-		}
+		err = b.syncLinks(m.s, m.pages, m.generated, rd.copied, m.mode == reuse, m.swapped)
 	}
 	if err != nil {
-		txn.Abort()
-		b.forgetIndex()
-		return rb, err
+		return Rebuild{Parsed: rd.parsed}, err
 	}
-	if err := txn.Commit(); err != nil {
-		b.pageList = nil // what the output holds is unknown now
-		b.forgetIndex()
-		return rb, err
-	}
-	if !b.once {
-		b.keep(s, pages, states, values, generated, reuse)
-		b.others = others
-		b.staticNames = b.staticNames[:0]
-		for _, f := range copied {
-			b.staticNames = append(b.staticNames, f.Name)
+	p := b.plan(m, rd.full)
+	r, err := b.render(m, p, rd.full)
+	if err != nil {
+		if r != nil {
+			r.txn.Abort()
+			b.forgetIndex()
 		}
-		cards.Seal(values)
+		return Rebuild{Parsed: rd.parsed}, err
 	}
-	// An article's warnings are said when it is read, so once per edit.
-	warnings := append(slices.Clip(b.said), imgWarnings...)
-	warnings = append(warnings, b.warnings(readsAll, pages)...)
-	for _, f := range broken {
-		warnings = append(warnings, f.Diag())
+	broken, err := b.commit(opt, m, p, r, rd)
+	if err != nil {
+		return Rebuild{Parsed: rd.parsed}, err
 	}
-	rb.Changed = w.changed
-	slices.Sort(rb.Changed)
-	rb.Full, rb.Kept = full, reuse
-	rb.Rendered = int(ndirty.Load()) + nFeeds
-	if b.listRendered {
-		for i, d := range dirty {
-			if d {
-				rb.rendered = append(rb.rendered, pages[i].File())
-			}
-		}
-	}
-	rb.BasePath = cfg.BasePath
-	size := w.bytes.Load()
-	if !b.once {
-		size = 0
-		for _, st := range b.states {
-			size += st.size
-		}
-		for _, st := range b.others {
-			size += st.size
-		}
-	}
-	rb.Result = Result{Articles: len(s.Articles), Pages: len(pages), Files: len(pages) + len(generated) + len(copied) + len(index), Bytes: size, OutDir: b.out, Duration: time.Since(start), Warnings: warnings, Links: broken,
-		Resized: int(b.imgCache.Resized() - resizedBefore)}
-	if opt.Check {
-		rb.External = b.links.External()
-	}
-	return rb, nil
+	return b.report(start, m, p, r, rd, broken), nil
 }
 
 // minifier is shared by all builds: it holds no state of its own.
