@@ -53,9 +53,11 @@ type Options struct {
 	SiteDir string // holds content/, templates/, static/ and the config file
 	OutDir  string // "" means the config's output folder, else public/, under SiteDir
 	BaseURL string // overrides the config's base URL
-	// Host, when set, serves the site from http://Host/ under the config's
-	// base path, as the preview server does; it wins over BaseURL.
-	Host   string
+	// Origin, when set (e.g. "http://127.0.0.1:1313"), replaces the
+	// scheme and host of the config's base URL and keeps its path, so
+	// that the site is served from another place under the same base
+	// path; it wins over BaseURL.
+	Origin string
 	Drafts bool // include articles with draft: true
 	Future bool // include articles dated after Now
 	Now    time.Time
@@ -123,13 +125,13 @@ func loadConfig(opt Options) (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opt.BaseURL != "" && opt.Host == "" {
+	if opt.BaseURL != "" && opt.Origin == "" {
 		if err := cfg.SetBaseURL(opt.BaseURL); err != nil {
 			return nil, fmt.Errorf("--base-url: %w", err)
 		}
 	}
-	if opt.Host != "" {
-		if err := cfg.SetBaseURL("http://" + opt.Host + cfg.BasePath); err != nil {
+	if opt.Origin != "" {
+		if err := cfg.SetBaseURL(opt.Origin + cfg.BasePath); err != nil {
 			return nil, err
 		}
 	}

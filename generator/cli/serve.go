@@ -105,7 +105,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 			return fail("cannot serve on %s: %v: is another preview running? pick another --addr", o.addr, err)
 		}
 		defer ln.Close()
-		opt.Host = urlHost(ln.Addr().(*net.TCPAddr))
+		opt.Origin = "http://" + urlHost(ln.Addr().(*net.TCPAddr))
 		if !ln.Addr().(*net.TCPAddr).IP.IsLoopback() {
 			fmt.Fprintf(stderr, "kabar serve: serving on %s: anyone who can reach this machine can read the preview\n", ln.Addr())
 		}
@@ -188,7 +188,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 	var wg sync.WaitGroup
 	url := ""
 	if o.serve {
-		url = "http://" + opt.Host + b.BasePath()
+		url = opt.Origin + b.BasePath()
 		wg.Go(func() {
 			if err := srv.Serve(ctx, ln); err != nil {
 				fmt.Fprintf(stderr, "kabar serve: %v\n", err)
