@@ -78,15 +78,22 @@ func New(opt Options) (string, error) {
 	if err != nil {
 		return "", templateError(err)
 	}
+	contentDir := filepath.Join(opt.SiteDir, "content")
+	section := opt.Section
+	if section == "" {
+		section = cfg.Section
+	}
+	if section == "" {
+		return "", noSection(contentDir)
+	}
 	var b strings.Builder
-	data := Data{Title: title, Slug: slug, Section: opt.Section, Source: opt.Source,
+	data := Data{Title: title, Slug: slug, Section: section, Source: opt.Source,
 		Date: now.Format(time.RFC3339), Time: now, Language: cfg.Language}
 	if err := tmpl.Execute(&b, data); err != nil {
 		return "", templateError(err)
 	}
 
-	contentDir := filepath.Join(opt.SiteDir, "content")
-	rel := path.Join(folderOf(contentDir, opt.Section), nameOf(contentDir, now, slug))
+	rel := path.Join(folderOf(contentDir, section), nameOf(contentDir, now, slug))
 	out := []byte(b.String())
 	if _, err := content.Parse(rel, "content/"+rel, out, content.Options{Location: cfg.Location, Markdown: markdown.New(cfg.UnsafeHTML)}); err != nil {
 		return "", fmt.Errorf("%s makes an article the build cannot read: %w: fix the scaffold", name, err)
@@ -115,6 +122,33 @@ func templateError(err error) error {
 		return fmt.Errorf("%s:%s: %s: fix the scaffold", m[1], m[2], m[3])
 	}
 	return fmt.Errorf("%s: %v: fix the scaffold", File, err)
+}
+
+// noSection asks for a section, naming the site's section folders: a
+// draft at the root of content/ would be the one article outside them.
+func noSection(contentDir string) error {
+	var names []string
+	entries, _ := os.ReadDir(contentDir)
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), "_") || strings.HasPrefix(e.Name(), ".") || isBundle(filepath.Join(contentDir, e.Name())) {
+			continue
+		}
+		names = append(names, e.Name())
+	}
+	if len(names) == 0 {
+		return errors.New("which section is the story in? give --section, e.g. --section Nasional, or set section: in site.yaml for every draft")
+	}
+	return fmt.Errorf("which section is the story in? give --section with one of %s (or a new one), or set section: in site.yaml for every draft", strings.Join(names, ", "))
+}
+
+// isBundle says whether dir is a page bundle, an article of its own.
+func isBundle(dir string) bool {
+	for _, n := range []string{"index.md", "index.markdown"} {
+		if _, err := os.Stat(filepath.Join(dir, n)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // folderOf is the folder for an article of section: the site's folder
