@@ -383,9 +383,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 			}
 			sa := b.byFile[rel]
 			sa.Article = n.article
-			if err := s.ResolveLinks(sa); err != nil {
-				return rb, err
-			}
+			s.ResolveLinks(sa)
 			swapped = append(swapped, sa)
 			if !o.article.Modified().Equal(n.article.Modified()) {
 				lastMods = true
@@ -569,7 +567,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	}
 	var broken []links.Finding
 	if err == nil {
-		broken = b.checkLinks(&ids)
+		broken = b.checkLinks(s, &ids)
 		if opt.Strict && len(broken) > 0 {
 			err = linkError(broken)
 		}
@@ -1046,6 +1044,10 @@ func (b *Builder) body(a *site.Article) (template.HTML, error) {
 	}
 	urls := make([]string, len(a.Refs))
 	for i, r := range a.Refs {
+		if r.Article == nil {
+			urls[i] = r.Href
+			continue
+		}
 		urls[i] = b.cfg.RelURL(r.Article.Path) + r.Anchor
 	}
 	return template.HTML(shortcode.Links(string(h), a.LinkMark, urls)), nil

@@ -438,7 +438,9 @@ func (a *Article) lead() *Lead {
 func (a *Article) Content() (template.HTML, error) {
 	a.r.add(a.a.ID, aText)
 	for _, ref := range a.a.Refs {
-		a.r.add(ref.Article.ID, aMeta)
+		if ref.Article != nil {
+			a.r.add(ref.Article.ID, aMeta)
+		}
 	}
 	return a.r.env.Body(a.a)
 }
