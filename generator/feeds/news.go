@@ -50,8 +50,8 @@ type newsItem struct {
 }
 
 // NewsSitemap is the news sitemap of articles, as NewsArticles picks
-// them. With none it is an empty list, so that the file, which robots.txt
-// and the index name, is always there.
+// them. With none it would be an empty urlset, which the schema refuses:
+// the build writes it only when there are some.
 func NewsSitemap(cfg *config.Config, articles []*site.Article) ([]byte, error) {
 	urls := make([]newsURL, len(articles))
 	for i, a := range articles {
