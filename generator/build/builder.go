@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -218,11 +219,11 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		top, rest, _ := strings.Cut(rel, "/")
 		switch {
 		case top == "content":
-			contentPaths = append(contentPaths, cmpOr(rest, "."))
+			contentPaths = append(contentPaths, cmp.Or(rest, "."))
 		case top == "templates":
 			templates = true
 		case top == "static":
-			staticPaths = append(staticPaths, cmpOr(rest, "."))
+			staticPaths = append(staticPaths, cmp.Or(rest, "."))
 		case rest == "" && slices.Contains(config.Files, top), rel == ".":
 			reset = true
 		}
@@ -1102,13 +1103,6 @@ func (b *Builder) rel(p string) (string, bool) {
 		return "", false
 	}
 	return filepath.ToSlash(rel), true
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 func (b *Builder) hash() *maphash.Hash {

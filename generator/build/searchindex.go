@@ -1,6 +1,8 @@
 package build
 
 import (
+	"cmp"
+
 	"github.com/kabar-news/kabar/generator/content"
 	"github.com/kabar-news/kabar/generator/search"
 	"github.com/kabar-news/kabar/generator/site"
@@ -9,7 +11,7 @@ import (
 // searchDoc is what the search index keeps of an article: its terms,
 // stemmed in its language, and its section, source and tags as filters.
 func (b *Builder) searchDoc(a *content.Article) search.Doc {
-	stem := search.ForLang(cmpOr(a.Lang, b.cfg.Language))
+	stem := search.ForLang(cmp.Or(a.Lang, b.cfg.Language))
 	facets := make([]string, 0, 2+len(a.Tags))
 	if a.Section != "" {
 		facets = append(facets, search.FacetKey("section", site.TermSlug(a.Section)))

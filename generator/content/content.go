@@ -134,9 +134,18 @@ type Options struct {
 // few seconds.
 const MaxFileSize = 1 << 20
 
-// jekyllName is a Jekyll post's file name: its date, then its slug.
-// Jekyll reads a month or day without a leading zero, so it is read.
-var jekyllName = regexp.MustCompile(`^(\d{4}-\d{1,2}-\d{1,2})-(.*)$`)
+// JekyllName is a Jekyll post's file name, without its extension: its
+// date, then its slug. Jekyll reads a month or day without a leading
+// zero, so it is read.
+var JekyllName = regexp.MustCompile(`^(\d{4}-\d{1,2}-\d{1,2})-(.*)$`)
+
+// IsArticleFile reports whether a file of this base name below content/
+// is an article: .md or .markdown in any case, and not a name starting
+// with _ (content/_index.md, a Jekyll _draft) or . (an editor's file).
+func IsArticleFile(name string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	return (ext == ".md" || ext == ".markdown") && !strings.HasPrefix(name, "_") && !strings.HasPrefix(name, ".")
+}
 
 // Parse turns one file into an Article. file is its path below content/;
 // errors name it as displayPath (e.g. "content/dunia/x.md").
@@ -236,7 +245,7 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 		base = path.Base(path.Dir(file)) // a Hugo page bundle: dunia/my-story/index.md
 	}
 	nameDate := ""
-	if m := jekyllName.FindStringSubmatch(base); m != nil {
+	if m := JekyllName.FindStringSubmatch(base); m != nil {
 		nameDate, base = m[1], m[2]
 	}
 	nerr = len(errs)
@@ -401,10 +410,13 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 	return a, nil
 }
 
+// errNoSuchDay is a date of the right form that no calendar has.
+var errNoSuchDay = errors.New("no calendar has that day or time")
+
 // dateMsg says what is wrong with the date raw of field key, and how to
 // write it.
 func dateMsg(key, raw string, err error) (msg, fix string) {
-	if strings.Contains(err.Error(), "no calendar") {
+	if errors.Is(err, errNoSuchDay) {
 		return fmt.Sprintf("%s %q is not a day or time that exists", key, raw),
 			"check the month, day and time: a month has 28 to 31 days, an hour is 0 to 23"
 	}
@@ -513,7 +525,7 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 		}
 	}
 	if rangeErr != nil {
-		return time.Time{}, fmt.Errorf("%q has the form of a date, but no calendar has that day or time", s)
+		return time.Time{}, fmt.Errorf("%q has the form of a date, but %w", s, errNoSuchDay)
 	}
 	return time.Time{}, fmt.Errorf("unknown date form %q", s)
 }

@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"cmp"
 	"encoding/xml"
 	"sort"
 	"strings"
@@ -58,7 +59,7 @@ func NewsSitemap(cfg *config.Config, articles []*site.Article) ([]byte, error) {
 		u := &urls[i]
 		u.Loc = cfg.AbsURL(a.Path)
 		u.News.Publication.Name = cfg.Title
-		u.News.Publication.Language = NewsLanguage(cmpOr(a.Lang, cfg.Language))
+		u.News.Publication.Language = NewsLanguage(cmp.Or(a.Lang, cfg.Language))
 		u.News.Date = a.Date.In(cfg.Location).Format(time.RFC3339)
 		u.News.Title = a.Title
 	}
@@ -81,11 +82,4 @@ func NewsLanguage(tag string) string {
 	}
 	base, _, _ := strings.Cut(tag, "-")
 	return base
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

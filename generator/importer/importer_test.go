@@ -426,6 +426,21 @@ func TestLimitAndSlugs(t *testing.T) {
 	}
 }
 
+// TestSlugOfOneDigitJekyllName: a Jekyll file name with a one-digit month
+// takes its slug without the date, as the build gives it, so an import
+// does not take the same URL.
+func TestSlugOfOneDigitJekyllName(t *testing.T) {
+	srv := feedServer(t)
+	site := newSite(t)
+	os.MkdirAll(filepath.Join(site, "content", "ekonomi"), 0o755)
+	os.WriteFile(filepath.Join(site, "content", "ekonomi", "2025-4-20-harga-kopi-naik-di-pasar-cafe-lama.md"),
+		[]byte("---\ntitle: Lain\ndate: 2025-04-20\n---\nTeks.\n"), 0o644)
+	res := run(t, site, Options{Limit: 1}, srv.URL+"/cp1252.xml")
+	if len(res[0].New) != 1 || !strings.HasSuffix(res[0].New[0], "/harga-kopi-naik-di-pasar-cafe-lama-2.md") {
+		t.Fatalf("result %+v", res[0])
+	}
+}
+
 func TestNormalLink(t *testing.T) {
 	same := []string{
 		"https://Warta.Example/berita/x",

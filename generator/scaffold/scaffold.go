@@ -167,27 +167,24 @@ func folderOf(contentDir, section string) string {
 	return s
 }
 
-var (
-	jekyllName = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}-.+\.(md|markdown)$`)
-	datedDir   = regexp.MustCompile(`(^|/)\d{4}/\d{2}/\d{2}/[^/]+\.(md|markdown)$`)
-)
+var datedDir = regexp.MustCompile(`(^|/)\d{4}/\d{2}/\d{2}/[^/]+$`)
 
 // nameOf names the file the way most of the site's articles are named:
 // 2025-04-28-slug.md (Jekyll), 2025/04/28/slug.md, or slug.md.
 func nameOf(contentDir string, now time.Time, slug string) string {
 	var jekyll, dated, plain int
 	filepath.WalkDir(contentDir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), "_") || strings.HasPrefix(d.Name(), ".") {
+		if err != nil || d.IsDir() || !content.IsArticleFile(d.Name()) {
 			return nil
 		}
 		rel, _ := filepath.Rel(contentDir, p)
 		rel = filepath.ToSlash(rel)
 		switch {
-		case jekyllName.MatchString(d.Name()):
+		case content.JekyllName.MatchString(strings.TrimSuffix(d.Name(), path.Ext(d.Name()))):
 			jekyll++
 		case datedDir.MatchString(rel):
 			dated++
-		case strings.HasSuffix(p, ".md") || strings.HasSuffix(p, ".markdown"):
+		default:
 			plain++
 		}
 		return nil

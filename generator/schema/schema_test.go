@@ -1,6 +1,7 @@
 package schema_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"io/fs"
@@ -163,7 +164,7 @@ func TestSampleArticles(t *testing.T) {
 			"dateModified":     rfc(a.Modified()),
 			"author":           authors,
 			"publisher":        map[string]any{"@type": "Organization", "name": "Kabar Harian", "url": "https://example.github.io/kabar/"},
-			"inLanguage":       cmpOr(a.Lang, "id"),
+			"inLanguage":       cmp.Or(a.Lang, "id"),
 			"articleSection":   a.Section,
 		}
 		var tags []any
@@ -377,11 +378,4 @@ func browser(t *testing.T) context.Context {
 	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	t.Cleanup(cancel)
 	return tctx
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
