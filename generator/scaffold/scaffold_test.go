@@ -29,12 +29,12 @@ func TestLayout(t *testing.T) {
 		section string
 		want    string
 	}{
-		"empty site":      {nil, "Ekonomi", "content/ekonomi/kopi-naik.md"},
-		"jekyll names":    {[]string{"ekonomi/2025-04-01-a.md", "ekonomi/2025-04-02-b.md", "c.md"}, "Ekonomi", "content/ekonomi/2025-04-29-kopi-naik.md"},
+		"empty site":                         {nil, "Ekonomi", "content/ekonomi/kopi-naik.md"},
+		"jekyll names":                       {[]string{"ekonomi/2025-04-01-a.md", "ekonomi/2025-04-02-b.md", "c.md"}, "Ekonomi", "content/ekonomi/2025-04-29-kopi-naik.md"},
 		"jekyll names with one-digit months": {[]string{"ekonomi/2025-4-1-a.md", "ekonomi/2025-4-2-b.MD", "c.md"}, "Ekonomi", "content/ekonomi/2025-04-29-kopi-naik.md"},
-		"dated folders":   {[]string{"antara/2025/04/01/a.md", "antara/2025/04/02/b.md", "c.md"}, "Antara", "content/antara/2025/04/29/kopi-naik.md"},
-		"plain names":     {[]string{"a.md", "b.md", "2025-04-01-c.md", "_index.md"}, "Berita Daerah", "content/berita-daerah/kopi-naik.md"},
-		"folder own case": {[]string{"Dunia/a.md"}, "dunia", "content/Dunia/kopi-naik.md"},
+		"dated folders":                      {[]string{"antara/2025/04/01/a.md", "antara/2025/04/02/b.md", "c.md"}, "Antara", "content/antara/2025/04/29/kopi-naik.md"},
+		"plain names":                        {[]string{"a.md", "b.md", "2025-04-01-c.md", "_index.md"}, "Berita Daerah", "content/berita-daerah/kopi-naik.md"},
+		"folder own case":                    {[]string{"Dunia/a.md"}, "dunia", "content/Dunia/kopi-naik.md"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			site := t.TempDir()
