@@ -315,14 +315,14 @@ func TestParseBadYAMLLine(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("error %T is not a *content.Error: %v", err, err)
 			}
-			if e.Path != "content/dunia/a.md" || e.Line != tt.line || e.Fix == "" {
-				t.Errorf("error at %s:%d (fix %q), want content/dunia/a.md:%d with a fix: %v", e.Path, e.Line, e.Fix, tt.line, err)
+			if e.File != "content/dunia/a.md" || e.Line != tt.line || e.Fix == "" {
+				t.Errorf("error at %s:%d (fix %q), want content/dunia/a.md:%d with a fix: %v", e.File, e.Line, e.Fix, tt.line, err)
 			}
-			if !strings.Contains(e.Msg, tt.msg) {
-				t.Errorf("message %q does not contain %q", e.Msg, tt.msg)
+			if !strings.Contains(e.Message, tt.msg) {
+				t.Errorf("message %q does not contain %q", e.Message, tt.msg)
 			}
-			if strings.Contains(e.Msg, "yaml:") || libraryLine.MatchString(e.Msg) {
-				t.Errorf("message %q repeats the library's own position or prefix", e.Msg)
+			if strings.Contains(e.Message, "yaml:") || libraryLine.MatchString(e.Message) {
+				t.Errorf("message %q repeats the library's own position or prefix", e.Message)
 			}
 		})
 	}
@@ -347,7 +347,7 @@ func TestParseBadTOMLLine(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("error %T is not a *content.Error: %v", err, err)
 			}
-			if e.Line != tt.line || !strings.Contains(e.Msg, tt.msg) || e.Fix == "" {
+			if e.Line != tt.line || !strings.Contains(e.Message, tt.msg) || e.Fix == "" {
 				t.Errorf("error = %v; want line %d, a message containing %q and a fix", err, tt.line, tt.msg)
 			}
 		})

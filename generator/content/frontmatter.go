@@ -42,13 +42,13 @@ func split(path string, data []byte) (fm []byte, format string, fmLine int, body
 		format = "toml"
 	default:
 		if topField.Match(first) {
-			return nil, "", 0, nil, 0, &Error{Path: path, Line: 1, Err: ErrNoFrontMatter,
-				Msg: "the front matter's opening '---' is missing: the file starts with a field",
-				Fix: "add a line '---' before the first field (and one after the last, if it is missing too)"}
+			return nil, "", 0, nil, 0, &Error{File: path, Line: 1, Err: ErrNoFrontMatter,
+				Message: "the front matter's opening '---' is missing: the file starts with a field",
+				Fix:     "add a line '---' before the first field (and one after the last, if it is missing too)"}
 		}
-		return nil, "", 0, nil, 0, &Error{Path: path, Line: 1, Err: ErrNoFrontMatter,
-			Msg: "no front matter",
-			Fix: "start the file with a line '---', then 'title:' and 'date:', then another '---' (or use '+++' for TOML)"}
+		return nil, "", 0, nil, 0, &Error{File: path, Line: 1, Err: ErrNoFrontMatter,
+			Message: "no front matter",
+			Fix:     "start the file with a line '---', then 'title:' and 'date:', then another '---' (or use '+++' for TOML)"}
 	}
 	line := 2
 	off := 0
@@ -64,9 +64,9 @@ func split(path string, data []byte) (fm []byte, format string, fmLine int, body
 		off += len(l)
 		line++
 	}
-	return nil, "", 0, nil, 0, &Error{Path: path, Line: 1,
-		Msg: fmt.Sprintf("the front matter opened with %q is never closed", delim),
-		Fix: fmt.Sprintf("add a line %q after the last front matter field", delim)}
+	return nil, "", 0, nil, 0, &Error{File: path, Line: 1,
+		Message: fmt.Sprintf("the front matter opened with %q is never closed", delim),
+		Fix:     fmt.Sprintf("add a line %q after the last front matter field", delim)}
 }
 
 // parseFields decodes front matter into top-level fields with their lines.
@@ -83,7 +83,7 @@ func parseFields(path, format string, fm []byte, fmLine int) (map[string]field, 
 func addField(out map[string]field, path, key string, value any, line int) error {
 	k := strings.ToLower(key)
 	if first, ok := out[k]; ok {
-		return &Error{Path: path, Line: line, Msg: fmt.Sprintf("field %q is written twice (first on line %d)", k, first.line),
+		return &Error{File: path, Line: line, Message: fmt.Sprintf("field %q is written twice (first on line %d)", k, first.line),
 			Fix: "remove one of them"}
 	}
 	out[k] = field{value: value, line: line}
@@ -104,15 +104,15 @@ func parseYAML(path string, fm []byte, fmLine int) (map[string]field, error) {
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, &Error{Path: path, Line: fmLine + max(root.Line, 1) - 1,
-			Msg: "the front matter is not a list of 'key: value' fields",
-			Fix: "write one field per line, such as 'title: My title'"}
+		return nil, &Error{File: path, Line: fmLine + max(root.Line, 1) - 1,
+			Message: "the front matter is not a list of 'key: value' fields",
+			Fix:     "write one field per line, such as 'title: My title'"}
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		line := fmLine + k.Line - 1
 		if k.Kind != yaml.ScalarNode {
-			return nil, &Error{Path: path, Line: line, Msg: "a field name is not a single word",
+			return nil, &Error{File: path, Line: line, Message: "a field name is not a single word",
 				Fix: "write one field per line, such as 'title: My title'"}
 		}
 		var val any
@@ -172,12 +172,12 @@ func yamlError(path string, fm []byte, err error, fmLine int) error {
 	var le *yaml.LoadError
 	if !errors.As(err, &le) {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		return &Error{Path: path, Line: fmLine, Msg: "bad YAML front matter: " + msg, Fix: fix}
+		return &Error{File: path, Line: fmLine, Message: "bad YAML front matter: " + msg, Fix: fix}
 	}
 	line := fmLine + max(le.Mark.Line, 1) - 1
 	opened := fmLine + max(le.ContextMark.Line, 1) - 1
 	if n, msg, f := yamlCause(fm, max(le.Mark.Line, 1)); n > 0 {
-		return &Error{Path: path, Line: fmLine + n - 1, Msg: msg, Fix: f}
+		return &Error{File: path, Line: fmLine + n - 1, Message: msg, Fix: f}
 	}
 	msg, f := le.Message, fix
 	switch {
@@ -196,7 +196,7 @@ func yamlError(path string, fm []byte, err error, fmLine int) error {
 	case strings.Contains(msg, "tab character"):
 		f = "indent with spaces, not tabs"
 	}
-	return &Error{Path: path, Line: line, Msg: "bad YAML front matter: " + msg, Fix: f}
+	return &Error{File: path, Line: line, Message: "bad YAML front matter: " + msg, Fix: f}
 }
 
 // topField is a top-level "key: value" line of YAML front matter.
@@ -280,7 +280,7 @@ func parseTOML(path string, fm []byte, fmLine int) (map[string]field, error) {
 			row, _ := de.Position()
 			line = fmLine + row - 1
 		}
-		return nil, &Error{Path: path, Line: line, Msg: "bad TOML front matter: " + strings.TrimPrefix(msg, "toml: "),
+		return nil, &Error{File: path, Line: line, Message: "bad TOML front matter: " + strings.TrimPrefix(msg, "toml: "),
 			Fix: "fix the TOML syntax (strings need quotes, lists are written [\"a\", \"b\"])"}
 	}
 	lines := tomlKeyLines(fm)
