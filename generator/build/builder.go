@@ -114,6 +114,7 @@ type source struct {
 	text    uint64 // hash of the rendered body
 	body    bodyRef
 	doc     search.Doc // its terms, for the search index
+	excerpt string     // its body text a search result can show
 	intro   template.HTML
 	err     error
 }
@@ -1331,7 +1332,7 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 			}
 			src.text = h.Sum64()
 			if b.dict != nil {
-				src.doc = b.searchDoc(a)
+				src.doc, src.excerpt = b.searchDoc(a)
 			}
 			src.body, src.err = b.bodies.put(string(a.Content))
 			a.Content = ""
