@@ -208,10 +208,7 @@ func sub(root fs.FS, dir string) fs.FS {
 }
 
 // isArticle reports whether a file below content/ is an article.
-func isArticle(p string) bool {
-	ext := strings.ToLower(path.Ext(p))
-	return (ext == ".md" || ext == ".markdown") && !hidden(path.Base(p))
-}
+func isArticle(p string) bool { return content.IsArticleFile(path.Base(p)) }
 
 // hidden names are skipped: drafts of editors, _index.md, dotfiles.
 func hidden(name string) bool { return strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") }

@@ -113,6 +113,7 @@ type source struct {
 	text    uint64 // hash of the rendered body
 	body    bodyRef
 	doc     search.Doc // its terms, for the search index
+	excerpt string     // its body text a search result can show
 	intro   template.HTML
 	err     error
 }
@@ -555,13 +556,21 @@ func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*
 	}
 	rendered = int(n.Load())
 
-	// The sitemap lists every page and the articles' dates: with the
-	// same pages and dates, it is the same.
+	// The news sitemap holds the articles of the two days before now, and
+	// is there only when it has some (an empty urlset is invalid).
+	news := feeds.NewsArticles(s.Articles, b.now)
+	_, hadNews := b.others[feeds.NewsName]
+	hasNews := len(news) > 0
+	// The sitemap lists every page and the articles' dates, and the news
+	// sitemap when there is one: with the same, it is the same.
 	var fp uint64
-	if sameSitemap {
+	if sameSitemap && hadNews == hasNews {
 		fp = b.others["sitemap.xml"].fp
 	} else if !b.once {
 		h := b.hash()
+		if hasNews {
+			h.WriteByte(1)
+		}
 		for _, p := range pages {
 			h.WriteString(p.Path)
 			if p.Article != nil {
@@ -574,15 +583,14 @@ func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*
 		for _, name := range feeds.SitemapNames(len(pages) - 1) {
 			states[name] = b.others[name]
 		}
-	} else if err := feeds.Sitemap(cfg, pages, func(name string, data []byte) error {
+	} else if err := feeds.Sitemap(cfg, pages, hasNews, func(name string, data []byte) error {
 		emit(name, fp, data)
 		return nil
 	}); err != nil {
 		return nil, 0, err
 	}
-	// The news sitemap holds the articles of the two days before now:
-	// it changes when they do, or when now moves past one of them.
-	news := feeds.NewsArticles(s.Articles, b.now)
+	// The news sitemap changes when its articles do, or when now moves
+	// past one of them.
 	fp = 0
 	if !b.once {
 		h := b.hash()
@@ -593,16 +601,18 @@ func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*
 		}
 		fp = h.Sum64() | 1
 	}
-	if keep(feeds.NewsName, fp) {
+	switch {
+	case !hasNews:
+	case keep(feeds.NewsName, fp):
 		states[feeds.NewsName] = b.others[feeds.NewsName]
-	} else {
+	default:
 		data, err := feeds.NewsSitemap(cfg, news)
 		if err != nil {
 			return nil, 0, err
 		}
 		emit(feeds.NewsName, fp, data)
 	}
-	emit("robots.txt", 0, feeds.Robots(cfg))
+	emit("robots.txt", 0, feeds.Robots(cfg, hasNews))
 	emit(".nojekyll", 0, []byte{})
 	if cfg.Domain != "" {
 		emit("CNAME", 0, []byte(cfg.Domain+"\n"))
@@ -671,6 +681,10 @@ func (b *Builder) body(a *site.Article) (template.HTML, error) {
 	}
 	urls := make([]string, len(a.Refs))
 	for i, r := range a.Refs {
+		if r.Article == nil {
+			urls[i] = r.Href
+			continue
+		}
 		urls[i] = b.cfg.RelURL(r.Article.Path) + r.Anchor
 	}
 	return template.HTML(shortcode.Links(string(h), a.LinkMark, urls)), nil
@@ -716,13 +730,6 @@ func (b *Builder) rel(p string) (string, bool) {
 		return "", false
 	}
 	return filepath.ToSlash(rel), true
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 func (b *Builder) hash() *maphash.Hash {
@@ -896,7 +903,7 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 			}
 			src.text = h.Sum64()
 			if b.dict != nil {
-				src.doc = b.searchDoc(a)
+				src.doc, src.excerpt = b.searchDoc(a)
 			}
 			src.body, src.err = b.bodies.put(string(a.Content))
 			a.Content = ""

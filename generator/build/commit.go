@@ -33,7 +33,7 @@ func (b *Builder) commit(opt Options, m model, p plan, r *rendered, rd sources) 
 	}
 	var broken []links.Finding
 	if err == nil {
-		broken = b.checkLinks(&r.ids)
+		broken = b.checkLinks(m.s, &r.ids)
 		if opt.Strict && len(broken) > 0 {
 			err = linkError(broken)
 		}

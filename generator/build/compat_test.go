@@ -39,6 +39,8 @@ func TestMovedInPosts(t *testing.T) {
 		{banjir, "an unknown tag as it is", `<p>{% include iklan.html %}</p>`},
 		{banjir, "Liquid in code", `<code>{{ page.title }}</code>`},
 		{banjir, "<!--more--> on its line", `<meta name="description" content="Air sungai naik dua meter dalam semalam dan merendam tiga desa di hulu.">`},
+		// A link to a page that did not move in: where the author wrote it, and a warning.
+		{bantuan, "a link to no article", `<a href="_docs/history.md">catatan sejarah</a>`},
 		{bantuan, "fenced code highlighted", `<pre tabindex="0" class="chroma"><code class="language-go" data-lang="go"><span class="kd">func</span>`},
 		{bantuan, "a comment's class", `<span class="c1">// kilogram beras</span>`},
 		{bantuan, "<!--more--> in inline code is text", `<code>&lt;!--more--&gt;</code> di tengah baris`},
@@ -68,6 +70,7 @@ func TestMovedInPosts(t *testing.T) {
 	want := []string{
 		`content/hugo/pasar-ikan/index.md:21: {{< tweet user="x" id="1" >}} is not understood, so it is shown as it is: replace it with the text or Markdown it stands for`,
 		`content/jekyll/2024-4-9-banjir-bandang-di-hulu.md:22: {% include iklan.html %} is not understood, so it is shown as it is: replace it with the text or Markdown it stands for`,
+		"content/jekyll/2024-04-10-bantuan-tiba.md:17:54: {% link _docs/history.md %}: there is no article content/_docs/history.md (it may be a draft or dated in the future): give the file's path below content/, such as {% link dunia/2024-04-09-judul.md %}, or write its address",
 	}
 	var got []string
 	for _, w := range res.Warnings {
@@ -81,23 +84,99 @@ func TestMovedInPosts(t *testing.T) {
 	}
 }
 
-// TestBrokenLinkNamesItsLine: a link to no article fails the build with
-// the file and line of the link, as Jekyll and Hugo fail.
+// TestBrokenLinkNamesItsLine: a link to no article is a broken link like
+// any other: a warning with the file, line and column of the tag, the
+// link's text on the page pointing where the author wrote it; under
+// --strict an error that leaves no output.
 func TestBrokenLinkNamesItsLine(t *testing.T) {
 	dir := t.TempDir()
 	write := func(rel, data string) string { return writeFile(t, dir, rel, data) }
-	write("content/2024-01-01-a.md", "---\ntitle: A\n---\nSatu.\n\nLihat [b]({% post_url 2024-01-02-b %}).\n")
+	write("content/2024-01-01-a.md", "---\ntitle: A\n---\nSatu.\n\nLihat [berita b]({% post_url 2024-01-02-b %}).\n")
 	write("content/2024-01-02-x/b.md", "---\ntitle: B1\ndate: 2024-01-02\n---\nDua.\n")
-	write("content/2024-01-03-c.md", "---\ntitle: C\n---\n[a]({{< ref \"b\" >}})\n")
+	write("content/2024-01-03-c.md", "---\ntitle: C\n---\n[a]({{< ref \"b\" >}}) dan [sejarah]({% link _docs/history.md %})\n")
 	write("content/lain/b.md", "---\ntitle: B2\ndate: 2024-01-02\nslug: b-lain\n---\nTiga.\n")
-	_, err := Build(Options{SiteDir: dir, OutDir: filepath.Join(dir, "public"), Now: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)})
-	want := "content/2024-01-01-a.md:6: {% post_url 2024-01-02-b %}: no article is named 2024-01-02-b (it may be a draft or dated in the future): name the post by its file name without .md, such as {% post_url 2024-04-09-judul %}, or write its address\n" +
-		`content/2024-01-03-c.md:4: {{< ref "b" >}}: 2 articles have that name (content/2024-01-02-x/b.md, content/lain/b.md): give the article's file below content/, such as {{< ref "dunia/judul.md" >}}, or write its address`
-	if err == nil || err.Error() != want {
-		t.Fatalf("err =\n%v\nwant\n%s", err, want)
+	now := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	want := []string{
+		"content/2024-01-01-a.md:6:18: {% post_url 2024-01-02-b %}: no article is named 2024-01-02-b (it may be a draft or dated in the future): name the post by its file name without .md, such as {% post_url 2024-04-09-judul %}, or write its address",
+		`content/2024-01-03-c.md:4:5: {{< ref "b" >}}: 2 articles have that name (content/2024-01-02-x/b.md, content/lain/b.md): give the article's file below content/, such as {{< ref "dunia/judul.md" >}}, or write its address`,
+		"content/2024-01-03-c.md:4:36: {% link _docs/history.md %}: there is no article content/_docs/history.md (it may be a draft or dated in the future): give the file's path below content/, such as {% link dunia/2024-04-09-judul.md %}, or write its address",
 	}
-	if _, err := os.Stat(filepath.Join(dir, "public")); err == nil {
+
+	out := filepath.Join(dir, "public")
+	res, err := Build(Options{SiteDir: dir, OutDir: out, Now: now})
+	if err != nil {
+		t.Fatalf("a broken link failed the build: %v", err)
+	}
+	var got []string
+	for _, w := range res.Warnings {
+		if w.Severity != diag.Warning {
+			t.Errorf("%s is no warning but %q", w, w.Severity)
+		}
+		got = append(got, w.String())
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || len(res.Links) != len(want) {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for page, link := range map[string]string{
+		"2024/01/01/a/index.html": `<a href="2024-01-02-b">berita b</a>`,
+		"2024/01/03/c/index.html": `<a href="b">a</a> dan <a href="_docs/history.md">sejarah</a>`,
+	} {
+		if html, _ := os.ReadFile(filepath.Join(out, filepath.FromSlash(page))); !strings.Contains(string(html), link) {
+			t.Errorf("%s lacks %s", page, link)
+		}
+	}
+
+	strictOut := filepath.Join(dir, "strict")
+	_, err = Build(Options{SiteDir: dir, OutDir: strictOut, Now: now, Strict: true})
+	ds := diag.List(err)
+	got = got[:0]
+	for _, d := range ds {
+		if d.Severity != diag.Error {
+			t.Errorf("under --strict %s is %q", d, d.Severity)
+		}
+		got = append(got, d.String())
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("errors under --strict:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if _, err := os.Stat(strictOut); err == nil {
 		t.Error("a failed build wrote the output")
+	}
+}
+
+// TestBrokenLinkMended: while watching, a link to no article leads to the
+// article once it is written, and the warning goes; it comes back when
+// the article is deleted.
+func TestBrokenLinkMended(t *testing.T) {
+	dir := t.TempDir()
+	write := func(rel, data string) string { return writeFile(t, dir, rel, data) }
+	write("content/2024-01-01-a.md", "---\ntitle: A\n---\nLihat [b]({% post_url 2024-03-01-b %}).\n")
+	write("content/2024-01-10-isi.md", "---\ntitle: Isi\n---\nSela.\n")
+	out := filepath.Join(dir, "public")
+	b, err := NewBuilder(Options{SiteDir: dir, OutDir: out, Now: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	page := func() string {
+		h, _ := os.ReadFile(filepath.Join(out, "2024/01/01/a/index.html"))
+		return string(h)
+	}
+	res, err := b.Build(nil)
+	if err != nil || len(res.Links) != 1 || !strings.Contains(page(), `href="2024-03-01-b"`) {
+		t.Fatalf("first build: %v, links %v", err, res.Links)
+	}
+	target := write("content/2024-03-01-b.md", "---\ntitle: B\n---\nDua.\n")
+	res, err = b.Build([]string{target})
+	if err != nil || len(res.Links) != 0 || !strings.Contains(page(), `href="/2024/03/01/b/"`) {
+		t.Errorf("with the target written: %v, links %v", err, res.Links)
+	}
+	if err := os.Remove(target); err != nil {
+		t.Fatal(err)
+	}
+	res, err = b.Build([]string{target})
+	if err != nil || len(res.Links) != 1 || !strings.Contains(page(), `href="2024-03-01-b"`) {
+		t.Errorf("with the target deleted: %v, links %v", err, res.Links)
 	}
 }
 

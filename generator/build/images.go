@@ -181,11 +181,11 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 	}
 	for _, w := range wants {
 		if err := failed[w.srcKey]; err != nil {
-			e := &content.Error{Path: "content/" + w.rel, Line: w.a.ImageLine,
-				Msg: fmt.Sprintf("image %s: %s is %v", w.a.Image, w.srcKey, err), Fix: "save it again as a JPEG or PNG file"}
+			e := &content.Error{File: "content/" + w.rel, Line: w.a.ImageLine,
+				Message: fmt.Sprintf("image %s: %s is %v", w.a.Image, w.srcKey, err), Fix: "save it again as a JPEG or PNG file"}
 			var de *images.DecodeError
 			if !errors.As(err, &de) {
-				e.Msg = fmt.Sprintf("image %s: %s cannot be made: %v", w.a.Image, w.srcKey, err)
+				e.Message = fmt.Sprintf("image %s: %s cannot be made: %v", w.a.Image, w.srcKey, err)
 				e.Fix = "check that the file and the image cache can be read and written"
 			}
 			errs = append(errs, e)
@@ -243,9 +243,9 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 			name := w.outDir + w.stem + "-" + strconv.Itoa(s.Width) + "w" + src.res.Ext
 			lead.Sizes = append(lead.Sizes, view.Size{Path: "/" + name, Width: s.Width, Height: s.Height})
 			if _, ok := b.static[name]; ok {
-				clashes = append(clashes, &content.Error{Path: "content/" + rel, Line: a.ImageLine,
-					Msg: fmt.Sprintf("the resized copy %s of %s would overwrite static/%s", name, w.srcKey, name),
-					Fix: "rename one of the two files"})
+				clashes = append(clashes, &content.Error{File: "content/" + rel, Line: a.ImageLine,
+					Message: fmt.Sprintf("the resized copy %s of %s would overwrite static/%s", name, w.srcKey, name),
+					Fix:     "rename one of the two files"})
 				continue
 			}
 			if x, ok := extra[name]; ok && x.file.FromName != s.File {
@@ -253,9 +253,9 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 				if x.file.From != cacheFS {
 					other = "content/" + x.file.FromName
 				}
-				clashes = append(clashes, &content.Error{Path: "content/" + rel, Line: a.ImageLine,
-					Msg: fmt.Sprintf("the resized copy %s of %s would overwrite %s", name, w.srcKey, other),
-					Fix: "rename one of the two files"})
+				clashes = append(clashes, &content.Error{File: "content/" + rel, Line: a.ImageLine,
+					Message: fmt.Sprintf("the resized copy %s of %s would overwrite %s", name, w.srcKey, other),
+					Fix:     "rename one of the two files"})
 				continue
 			}
 			sf := &staticFile{file: outFile(name, cacheFS, s.File), sum: b.sum([]byte(s.File))}
@@ -290,7 +290,7 @@ func (b *Builder) resolveImage(rel string, a *content.Article, assets map[string
 	}
 	clean := path.Clean("/" + p)[1:]
 	bad := func(msg, fix string) error {
-		return &content.Error{Path: "content/" + rel, Line: a.ImageLine, Msg: msg, Fix: fix}
+		return &content.Error{File: "content/" + rel, Line: a.ImageLine, Message: msg, Fix: fix}
 	}
 	if clean == "" || strings.Contains(p, "..") {
 		return resolved{}, bad(fmt.Sprintf("image %q is not a file of the site", a.Image),

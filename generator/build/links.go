@@ -1,9 +1,11 @@
 package build
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 	"sync"
 
@@ -112,11 +114,23 @@ func (p *pageIDs) add(c *links.Checker, name string, page []byte) {
 
 // checkLinks gives the checker the IDs learnt and returns the site's
 // broken links.
-func (b *Builder) checkLinks(ids *pageIDs) []links.Finding {
+func (b *Builder) checkLinks(s *site.Site, ids *pageIDs) []links.Finding {
 	for _, name := range sortedKeys(ids.ids) {
 		b.links.SetIDs(name, ids.ids[name])
 	}
-	return b.links.Check()
+	found := b.links.Check()
+	// Links to other articles ({% post_url %}, {{< ref >}}...) that lead
+	// to none are resolved by the model, not the checker: the same rule.
+	n := len(found)
+	for _, a := range s.Articles {
+		found = append(found, a.Broken...)
+	}
+	if len(found) > n {
+		slices.SortStableFunc(found, func(x, y links.Finding) int {
+			return cmp.Or(strings.Compare(x.File, y.File), cmp.Compare(x.Line, y.Line), cmp.Compare(x.Column, y.Column))
+		})
+	}
+	return found
 }
 
 // linkError is the error of a --strict build with broken links.

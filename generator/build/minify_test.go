@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/feeds"
 	"github.com/kabar-news/kabar/generator/internal/testsite"
 	"github.com/kabar-news/kabar/generator/output"
@@ -224,6 +225,10 @@ func TestBrokenStaticJSONNamesTheFile(t *testing.T) {
 	_, err := Build(Options{SiteDir: dir, OutDir: out})
 	if err == nil || !strings.Contains(err.Error(), "static/data.json:2:8: cannot be minified") {
 		t.Fatalf("a broken static/data.json: %v", err)
+	}
+	// As a diagnostic too, for --format json: the place is not lost.
+	if ds := diag.List(err); len(ds) != 1 || ds[0].File != "static/data.json" || ds[0].Line != 2 || ds[0].Column != 8 {
+		t.Errorf("diagnostics %+v, want static/data.json line 2 column 8", ds)
 	}
 	sameTree(t, "after the failed build", readTree(t, out), before)
 }

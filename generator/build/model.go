@@ -63,9 +63,7 @@ func (b *Builder) keepModel(opt Options, rd sources) (model, error) {
 		}
 		sa := b.byFile[rel]
 		sa.Article = n.article
-		if err := m.s.ResolveLinks(sa); err != nil {
-			return m, err
-		}
+		m.s.ResolveLinks(sa)
 		m.swapped = append(m.swapped, sa)
 		if !o.article.Modified().Equal(n.article.Modified()) {
 			m.lastMods = true

@@ -3,6 +3,7 @@ package build
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -29,6 +30,7 @@ func TestNewsSitemapFollowsNow(t *testing.T) {
 		}
 		return string(data)
 	}
+	validSitemaps(t, out, true)
 	if !strings.Contains(news(), "<news:title>"+a.Title+"</news:title>") {
 		t.Fatalf("the news sitemap lacks the article of three hours ago:\n%s", news())
 	}
@@ -41,16 +43,59 @@ func TestNewsSitemapFollowsNow(t *testing.T) {
 	if len(rb.Changed) != 0 {
 		t.Errorf("an hour later: %v rewritten", rb.Changed)
 	}
-	// Two days later it is gone.
+	// Two days later it is gone, and with it the news sitemap, which
+	// would be empty (a urlset without a url is invalid): robots.txt and
+	// the index no longer name it.
 	later := testNow.Add(46 * time.Hour)
 	b.opt.Now = later
 	if rb, err = b.Build([]string{}); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(rb.Changed, []string{"sitemap-news.xml"}) || strings.Contains(news(), a.Title) {
-		t.Errorf("two days later: changed %v, news sitemap:\n%s", rb.Changed, news())
+	if _, err := os.Stat(filepath.Join(out, "sitemap-news.xml")); err == nil {
+		t.Errorf("two days later: the news sitemap is still there:\n%s", news())
 	}
+	if !slices.Equal(rb.Changed, []string{"robots.txt", "sitemap-news.xml", "sitemap.xml"}) {
+		t.Errorf("two days later: changed %v", rb.Changed)
+	}
+	validSitemaps(t, out, false)
 	sameAsClean(t, s, out, later)
+
+	// A new story brings it back.
+	a = s.articles[s.pick()]
+	a.Date = later.Add(-time.Hour)
+	if _, err := b.Build([]string{s.save(a)}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(news(), "<news:title>"+a.Title+"</news:title>") {
+		t.Errorf("the news sitemap lacks the new story:\n%s", news())
+	}
+	validSitemaps(t, out, true)
+	sameAsClean(t, s, out, later)
+}
+
+// validSitemaps checks the sitemaps of the site in out with xmllint
+// against the sitemaps.org schemas (and Google's news extension), and
+// that robots.txt and the index name the news sitemap exactly when there
+// is one.
+func validSitemaps(t *testing.T, out string, news bool) {
+	t.Helper()
+	schemas := filepath.Join("..", "feeds", "testdata", "schemas")
+	check := map[string]string{"sitemap.xml": "siteindex.xsd", "sitemap-1.xml": "sitemap.xsd"}
+	if news {
+		check["sitemap-news.xml"] = "sitemap-with-news.xsd"
+	}
+	for file, schema := range check {
+		cmd := exec.Command("xmllint", "--noout", "--nonet", "--schema", filepath.Join(schemas, schema), filepath.Join(out, file))
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("xmllint %s against %s (apt-get install libxml2-utils): %v\n%s", file, schema, err, msg)
+		}
+	}
+	for _, file := range []string{"robots.txt", "sitemap.xml"} {
+		data, _ := os.ReadFile(filepath.Join(out, file))
+		if strings.Contains(string(data), "sitemap-news.xml") != news {
+			t.Errorf("%s names the news sitemap: %v, want %v:\n%s", file, !news, news, data)
+		}
+	}
 }
 
 // TestCorrectionRebuild: a correction to an old article keeps the model,

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"html/template"
@@ -37,11 +38,11 @@ func (b *Builder) classify(changed []string) changes {
 		top, rest, _ := strings.Cut(rel, "/")
 		switch {
 		case top == config.ContentDir:
-			ch.content = append(ch.content, cmpOr(rest, "."))
+			ch.content = append(ch.content, cmp.Or(rest, "."))
 		case top == config.TemplatesDir:
 			ch.templates = true
 		case top == config.StaticDir:
-			ch.static = append(ch.static, cmpOr(rest, "."))
+			ch.static = append(ch.static, cmp.Or(rest, "."))
 		case rest == "" && slices.Contains(config.Files, top), rel == ".":
 			ch.reset = true
 		}

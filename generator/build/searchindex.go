@@ -1,15 +1,18 @@
 package build
 
 import (
+	"cmp"
+
 	"github.com/kabar-news/kabar/generator/content"
 	"github.com/kabar-news/kabar/generator/search"
 	"github.com/kabar-news/kabar/generator/site"
 )
 
 // searchDoc is what the search index keeps of an article: its terms,
-// stemmed in its language, and its section, source and tags as filters.
-func (b *Builder) searchDoc(a *content.Article) search.Doc {
-	stem := search.ForLang(cmpOr(a.Lang, b.cfg.Language))
+// stemmed in its language, and its section, source and tags as filters;
+// and the excerpt of its body a result shows.
+func (b *Builder) searchDoc(a *content.Article) (search.Doc, string) {
+	stem := search.ForLang(cmp.Or(a.Lang, b.cfg.Language))
 	facets := make([]string, 0, 2+len(a.Tags))
 	if a.Section != "" {
 		facets = append(facets, search.FacetKey("section", site.TermSlug(a.Section)))
@@ -20,8 +23,9 @@ func (b *Builder) searchDoc(a *content.Article) search.Doc {
 	for _, t := range a.Tags {
 		facets = append(facets, search.FacetKey("tag", site.TermSlug(t)))
 	}
-	texts := append([]string{a.Title, a.Summary, search.HTMLText(string(a.Content)), a.Section, a.Source}, a.Tags...)
-	return b.dict.Doc(stem, facets, append(texts, a.Authors...)...)
+	body := search.HTMLText(string(a.Content))
+	texts := append([]string{a.Title, a.Summary, body, a.Section, a.Source}, a.Tags...)
+	return b.dict.Doc(stem, facets, append(texts, a.Authors...)...), search.Excerpt(a.Summary, body)
 }
 
 // writeIndex brings the search index up to date with the model: from the
@@ -49,9 +53,10 @@ func (b *Builder) writeIndex(w *writer, s *site.Site, swapped []*site.Article, r
 		h := b.hash()
 		writeUint(h, src.meta)
 		h.WriteString(a.Path)
+		h.WriteString(src.excerpt)
 		return search.Entry{
 			Path: a.Path, Title: a.Title, Day: a.Date.In(loc).Format("2006-01-02"),
-			Section: a.Section, Source: a.Source, Snippet: a.Summary,
+			Section: a.Section, Source: a.Source, Snippet: a.Summary, Excerpt: src.excerpt,
 			Doc: src.doc, Key: h.Sum64(),
 		}
 	}

@@ -128,10 +128,10 @@ func TestBrowserLiveReload(t *testing.T) {
 	if where != "content/"+a.File+":2" {
 		t.Errorf("the overlay names %q, want content/%s:2", where, a.File)
 	}
-	if msg := evalJS[string](t, ctx, `document.querySelector("#digest-build-errors .digest-error-message").textContent`); !strings.Contains(msg, "YAML") {
+	if msg := evalJS[string](t, ctx, `document.querySelector("#digest-build-errors .digest-error-message").textContent`); !strings.Contains(msg, "the title's quote is not closed") {
 		t.Errorf("the overlay says %q", msg)
 	}
-	if fix := evalJS[string](t, ctx, `document.querySelector("#digest-build-errors .digest-error-fix").textContent`); !strings.Contains(fix, "same quote mark") {
+	if fix := evalJS[string](t, ctx, `document.querySelector("#digest-build-errors .digest-error-fix").textContent`); !strings.Contains(fix, `end the value with ", e.g. title: "tidak ditutup"`) {
 		t.Errorf("the overlay's fix is %q, want the content parser's advice on the quote", fix)
 	}
 	// Fixing it makes the overlay go.

@@ -76,8 +76,8 @@ func TestBuildFormatJSON(t *testing.T) {
 	}
 	want := []diag.Diag{
 		{File: "content/nasional/2025-04-30-kutip.md", Line: 2, Severity: diag.Error,
-			Message: "bad YAML front matter: the quote that opens on this line is never closed (found unexpected end of stream)",
-			Fix:     `end the value with the same quote mark it starts with; inside "..." write \" for a quote`},
+			Message: `the title's quote is not closed: the value starts with " and the line ends without one`,
+			Fix:     `end the value with ", e.g. title: "tidak ditutup"`},
 		{File: "content/nasional/2025-04-30-tanggal-rusak.md", Line: 3, Severity: diag.Error,
 			Message: `date "besok" is not a date I can read`, Fix: "write it as 2025-04-28, 2025-04-28 14:30, 2025-04-28T14:30:00+07:00 or Mon, 28 Apr 2025 14:30:00 +0700"},
 	}

@@ -148,7 +148,7 @@ func TestImportUsage(t *testing.T) {
 		t.Errorf("no feeds: %q", stderr)
 	}
 	for _, cmd := range []string{"import", "new"} {
-		if code, stdout, _ := cli(cmd, "--help"); code != 0 || !strings.HasPrefix(stdout, "Usage: generator "+cmd) {
+		if code, stdout, _ := cli(cmd, "--help"); code != 0 || !strings.HasPrefix(stdout, "Usage: kabar "+cmd) {
 			t.Errorf("%s --help: exit %d, %q", cmd, code, stdout)
 		}
 	}
@@ -206,12 +206,14 @@ func TestNewScaffold(t *testing.T) {
 	os.MkdirAll(filepath.Join(site, "templates"), 0o755)
 	scaffold := "---\ntitle: {{quote .Title}}\ndate: {{.Date}}\nauthor: Meja Redaksi\ndraft: true\n---\n\nOleh {{.Source}}, {{.Time.Format \"2 Jan 2006\"}}.\n"
 	os.WriteFile(filepath.Join(site, "templates", "new.md"), []byte(scaffold), 0o644)
+	// The config's section is the draft's when no --section is given.
+	os.WriteFile(filepath.Join(site, "site.yaml"), []byte("section: Kota\n"), 0o644)
 	code, stdout, stderr := cli("new", "--site", site, "--source", "Kompas", "Jalan \"Baru\" Dibuka")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	p := strings.TrimSpace(stdout)
-	if !strings.HasSuffix(p, filepath.Join("content", "jalan-baru-dibuka.md")) {
+	if !strings.HasSuffix(p, filepath.Join("content", "kota", "jalan-baru-dibuka.md")) {
 		t.Fatalf("path %q", p)
 	}
 	data, _ := os.ReadFile(p)
@@ -230,7 +232,7 @@ func TestNewScaffold(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "templates/new.md makes an article the build cannot read") || !strings.Contains(stderr, "the date is missing") {
 		t.Errorf("scaffold without date: exit %d, %q", code, stderr)
 	}
-	if _, err := os.Stat(filepath.Join(site, "content", "lain.md")); err == nil {
+	if _, err := os.Stat(filepath.Join(site, "content", "kota", "lain.md")); err == nil {
 		t.Error("a failed new wrote a file")
 	}
 }

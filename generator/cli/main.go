@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -24,29 +25,49 @@ import (
 // the module's build info is used.
 var version = ""
 
-const usage = `generator builds a static news digest from Markdown articles.
+// usage is the command's help; %[1]s is the name it was run as.
+const usage = `%[1]s builds a static news digest from Markdown articles.
 
 Usage:
-  kabar build [flags]    build the site into the output folder
-  kabar serve [flags]    build, serve on 127.0.0.1:1313, rebuild and reload on every change
-  kabar watch [flags]    rebuild on every change, without a server
-  kabar check [flags]    report broken links without writing the site (--external: outside links too)
-  kabar import [flags] [FEED ...]
+  %[1]s init [DIR]       make a new site in DIR (default: here), which must be empty
+  %[1]s build [flags]    build the site into the output folder
+  %[1]s serve [flags]    build, serve on 127.0.0.1:1313, rebuild and reload on every change
+  %[1]s watch [flags]    rebuild on every change, without a server
+  %[1]s check [flags]    report broken links without writing the site (--external: outside links too)
+  %[1]s import [flags] [FEED ...]
                          import new items of news feeds as draft articles
-  kabar new [flags] TITLE
+  %[1]s new [flags] TITLE
                          write a new draft article
-  kabar deploy [flags]   upload the built site to a bucket (S3, R2, GCS), only what changed
-  kabar version          print the version and the revision it was built from
-  kabar help [command]   show help for a command
+  %[1]s deploy [flags]   upload the built site to a bucket (S3, R2, GCS), only what changed
+  %[1]s version          print the version and the revision it was built from
+  %[1]s help [command]   show help for a command
 
-Run "kabar COMMAND --help" for a command's flags.
+Run "%[1]s COMMAND --help" for a command's flags.
 `
+
+// progName is the name the command was run as, for its help: kabar when
+// installed, generator under go run ./generator, or whatever the binary
+// was renamed to.
+var progName = "kabar"
+
+// programName is the base name of argv0, without Windows' .exe.
+func programName(argv0 string) string {
+	name := strings.TrimSuffix(filepath.Base(argv0), ".exe")
+	if name == "" || name == "." || name == string(filepath.Separator) {
+		return "kabar"
+	}
+	return name
+}
+
+// help is the usage with the program's name.
+func help() string { return fmt.Sprintf(usage, progName) }
 
 // Main runs the command line in os.Args and returns the exit status.
 func Main() int {
 	if os.Getenv("GOGC") == "" {
 		tuneGC()
 	}
+	progName = programName(os.Args[0])
 	return run(os.Args[1:], os.Stdout, os.Stderr)
 }
 
@@ -54,11 +75,13 @@ func Main() int {
 // status: 0 success, 1 a failed build, 2 bad usage.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, help())
 		return 2
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
+	case "init":
+		return runInit(rest, stdout, stderr)
 	case "build":
 		return runBuild(rest, stdout, stderr)
 	case "serve":
@@ -85,10 +108,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 			return run([]string{rest[0], "--help"}, stdout, stderr)
 		}
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, help())
 		return 0
 	}
-	fmt.Fprintf(stderr, "kabar: unknown command %q\n\n%s", cmd, usage)
+	fmt.Fprintf(stderr, "%s: unknown command %q\n\n%s", progName, cmd, help())
 	return 2
 }
 
@@ -163,7 +186,7 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
 func newFlagSet(name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: generator %s [flags]\n\n%s\n\nFlags:\n", name, synopsis)
+		fmt.Fprintf(fs.Output(), "Usage: %s %s [flags]\n\n%s\n\nFlags:\n", progName, name, synopsis)
 		fs.PrintDefaults()
 	}
 	return fs

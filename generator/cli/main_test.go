@@ -131,7 +131,7 @@ func TestHelp(t *testing.T) {
 			if code != 0 || stderr != "" {
 				t.Errorf("%q: exit %d, stderr %q", args, code, stderr)
 			}
-			if !strings.HasPrefix(stdout, "Usage: generator "+cmd) {
+			if !strings.HasPrefix(stdout, "Usage: kabar "+cmd) {
 				t.Errorf("%q: stdout %q, want the command's usage", args, stdout)
 			}
 		}

@@ -54,6 +54,17 @@ lang: en
 ---
 Growers are exporting more beans as prices rise.
 `,
+	"ekonomi/gula.md": `---
+title: Harga Gula Stabil
+date: 2025-03-07T09:00:00+07:00
+section: Ekonomi
+source: Warta Sore
+summary: Harga gula di pasar tetap.
+---
+Harga gula di pasar tetap.
+
+Pedagang menyebut pasokan dari Lampung lancar. Distributor menimbun karung di gudang.
+`,
 	"nasional/hostile.md": `---
 title: "<script>window.pwned=1</script> Ekspor <b>tebal</b>"
 date: 2025-03-08T09:00:00+07:00
@@ -167,6 +178,24 @@ func TestBrowserSearch(t *testing.T) {
 	}
 	if got := evalJS[string](t, ctx, `document.activeElement.textContent`); got != "Coffee exporters expect a strong season" {
 		t.Errorf("ArrowDown from the box focuses %q", got)
+	}
+
+	// A word found in the body only: the result shows the sentence it is
+	// in, marked, instead of a summary without it.
+	if _, err := clearBox(), chromedp.Do(nctx, chromedp.SendKeys(`#search-q`, "distributor")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the results for distributor", `new URLSearchParams(location.search).get("q") === "distributor" && document.querySelectorAll("#search-results li").length === 1`)
+	if got := evalJS[string](t, ctx, `document.querySelector("#search-results li .snippet").innerHTML`); got != "<mark>Distributor</mark> menimbun karung di gudang." {
+		t.Errorf("the result for a word of the body shows %q", got)
+	}
+	// A word of the summary: the summary, as before.
+	if _, err := clearBox(), chromedp.Do(nctx, chromedp.SendKeys(`#search-q`, "gula")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the results for gula", `new URLSearchParams(location.search).get("q") === "gula" && document.querySelectorAll("#search-results li").length === 1`)
+	if got := evalJS[string](t, ctx, `document.querySelector("#search-results li .snippet").innerHTML`); got != "Harga <mark>gula</mark> di pasar tetap." {
+		t.Errorf("the result for a word of the summary shows %q", got)
 	}
 
 	// A word no article has.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -157,7 +158,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 		}
 		if rb.Full {
 			fmt.Fprintf(stdout, "built %d articles into %d pages (%d files) in %s: %s\n",
-				rb.Articles, rb.Pages, rb.Files, rb.Duration.Round(time.Millisecond), cmpOr(rb.OutDir, "memory"))
+				rb.Articles, rb.Pages, rb.Files, rb.Duration.Round(time.Millisecond), cmp.Or(rb.OutDir, "memory"))
 		} else {
 			fmt.Fprintf(stdout, "rebuilt in %s: %s read, %s rendered, %s changed\n", rb.Duration.Round(time.Millisecond),
 				count(rb.Parsed, "article"), count(rb.Rendered, "page or feed", "pages and feeds"), count(len(rb.Changed), "file"))
@@ -229,13 +230,6 @@ func fsOf(m *output.Memory) fs.FS {
 		return nil
 	}
 	return m
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // urlHost is the host:port for URLs to a listener: a wildcard address

@@ -8,8 +8,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/kabar-news/kabar/generator/starter"
 )
 
 // workflow is the part of a file of .github/workflows/ the tests read.
@@ -392,19 +395,16 @@ func testStep(t *testing.T, job workflowJob) int {
 	})
 }
 
-// TestImportWorkflow checks the scheduled workflow the README shows: it
-// parses, runs on a schedule, may commit and deploy, and imports, commits,
-// builds and uploads in that order, going on when only a feed failed.
+// TestImportWorkflow checks the scheduled workflow init writes (and the
+// README shows): it parses, runs on a schedule, may commit and deploy, and
+// imports, commits, builds and uploads in that order, going on when only a
+// feed failed.
 func TestImportWorkflow(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	files, err := starter.Files("latest", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, block, ok := strings.Cut(string(readme), "<!-- import workflow -->\n```yaml\n")
-	block, _, ok2 := strings.Cut(block, "```")
-	if !ok || !ok2 {
-		t.Fatal("the README shows no import workflow")
-	}
+	block := string(files[".github/workflows/import.yml"])
 	var w struct {
 		On struct {
 			Schedule []struct{ Cron string }
@@ -416,7 +416,7 @@ func TestImportWorkflow(t *testing.T) {
 		}
 	}
 	if err := yaml.Unmarshal([]byte(block), &w); err != nil {
-		t.Fatalf("the README's import workflow: %v", err)
+		t.Fatalf("import.yml: %v", err)
 	}
 	if len(w.On.Schedule) != 1 || len(strings.Fields(w.On.Schedule[0].Cron)) != 5 {
 		t.Errorf("schedule %+v", w.On.Schedule)
@@ -428,7 +428,7 @@ func TestImportWorkflow(t *testing.T) {
 	}
 	steps := w.Jobs["import"].Steps
 	order := []int{}
-	for _, want := range []string{`kabar" import --publish || [ $? -eq 1 ]`, "git push", `kabar" build --strict --base-url`} {
+	for _, want := range []string{"kabar import --publish || [ $? -eq 1 ]", "git push", "kabar build --strict --base-url"} {
 		i := slices.IndexFunc(steps, func(s workflowStep) bool { return strings.Contains(s.Run, want) })
 		if i < 0 {
 			t.Fatalf("no step runs %q", want)

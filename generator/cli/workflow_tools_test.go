@@ -175,6 +175,14 @@ func TestWorkflowsInstallWhatTestsNeed(t *testing.T) {
 			}
 			return ""
 		},
+		"xmllint": func() string {
+			for _, s := range before {
+				if strings.Contains(s.Run, "apt-get install") && strings.Contains(s.Run, "libxml2-utils") {
+					return ""
+				}
+			}
+			return "no step runs apt-get install libxml2-utils"
+		},
 		"node": func() string {
 			if _, ok := uses("actions/setup-node"); !ok {
 				return "no step uses actions/setup-node"

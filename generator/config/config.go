@@ -46,6 +46,8 @@ type Config struct {
 	// Permalink is the article URL pattern; tokens :year :month :day :slug :section.
 	Permalink string `yaml:"permalink" toml:"permalink"`
 	Output    string `yaml:"output" toml:"output"`
+	// Section is where "new" puts a draft given no --section.
+	Section string `yaml:"section" toml:"section"`
 	// Domain is a custom domain, written to CNAME for GitHub Pages.
 	Domain string `yaml:"domain" toml:"domain"`
 	// UnsafeHTML lets raw HTML in Markdown through; off by default.
@@ -128,7 +130,7 @@ func Load(fsys fs.FS) (*Config, error) {
 }
 
 // settings lists the config's field names, for the fix of an unknown one.
-const settings = "title, description, base_url, language, timezone, per_page, permalink, output, domain, unsafe_html, author, logo, params, feeds, minify, deploy, search"
+const settings = "title, description, base_url, language, timezone, per_page, permalink, output, section, domain, unsafe_html, author, logo, params, feeds, minify, deploy, search"
 
 // feedSettings are the fields of one entry of feeds.
 const feedSettings = "url, source, section (in each entry of feeds)"

@@ -68,29 +68,15 @@ type Article struct {
 	Warnings []*Error
 }
 
-// Error is a problem in one content file.
-type Error struct {
-	Path string
-	Line int
-	Msg  string
-	Fix  string
-	// Err is the kind of problem (ErrNoFrontMatter) or the error of the
-	// file system underneath, for errors.Is.
-	Err error
-}
+// Error is a problem in one content file: a diagnostic, with the file
+// relative to the site root (content/dunia/x.md). Its Err is the kind of
+// problem (ErrNoFrontMatter) or the error of the file system underneath,
+// for errors.Is.
+type Error = diag.Diag
 
 // ErrNoFrontMatter is the kind of Error of a file that does not start
 // with front matter.
 var ErrNoFrontMatter = errors.New("no front matter")
-
-func (e *Error) Error() string { return e.Diag().String() }
-
-func (e *Error) Unwrap() error { return e.Err }
-
-// Diag is the error as a diagnostic, for the terminal, the preview and JSON.
-func (e *Error) Diag() diag.Diag {
-	return diag.Diag{File: e.Path, Line: e.Line, Severity: diag.Error, Message: e.Msg, Fix: e.Fix, Err: e.Err}
-}
 
 // ReadFile reads the article name from fsys, refusing a file larger than
 // MaxFileSize without reading all of it. Errors name it as displayPath.
@@ -101,7 +87,7 @@ func ReadFile(fsys fs.FS, name, displayPath string) ([]byte, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err // the path is displayPath's
 		}
-		return nil, &Error{Path: displayPath, Msg: err.Error(), Err: err}
+		return nil, &Error{File: displayPath, Message: err.Error(), Err: err}
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.Size() > MaxFileSize {
@@ -109,7 +95,7 @@ func ReadFile(fsys fs.FS, name, displayPath string) ([]byte, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, &Error{Path: displayPath, Msg: err.Error(), Err: err}
+		return nil, &Error{File: displayPath, Message: err.Error(), Err: err}
 	}
 	if len(data) > MaxFileSize {
 		return nil, tooBig(displayPath, int64(len(data)))
@@ -118,7 +104,7 @@ func ReadFile(fsys fs.FS, name, displayPath string) ([]byte, error) {
 }
 
 func tooBig(displayPath string, size int64) error {
-	return &Error{Path: displayPath, Msg: fmt.Sprintf("the file is %.1f MB, more than the %d MB an article may be", float64(size)/(1<<20), MaxFileSize>>20),
+	return &Error{File: displayPath, Message: fmt.Sprintf("the file is %.1f MB, more than the %d MB an article may be", float64(size)/(1<<20), MaxFileSize>>20),
 		Fix: "split it into several articles (if it is not an article, move it out of content/)"}
 }
 
@@ -135,9 +121,18 @@ type Options struct {
 // few seconds.
 const MaxFileSize = 1 << 20
 
-// jekyllName is a Jekyll post's file name: its date, then its slug.
-// Jekyll reads a month or day without a leading zero, so it is read.
-var jekyllName = regexp.MustCompile(`^(\d{4}-\d{1,2}-\d{1,2})-(.*)$`)
+// JekyllName is a Jekyll post's file name, without its extension: its
+// date, then its slug. Jekyll reads a month or day without a leading
+// zero, so it is read.
+var JekyllName = regexp.MustCompile(`^(\d{4}-\d{1,2}-\d{1,2})-(.*)$`)
+
+// IsArticleFile reports whether a file of this base name below content/
+// is an article: .md or .markdown in any case, and not a name starting
+// with _ (content/_index.md, a Jekyll _draft) or . (an editor's file).
+func IsArticleFile(name string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	return (ext == ".md" || ext == ".markdown") && !strings.HasPrefix(name, "_") && !strings.HasPrefix(name, ".")
+}
 
 // Parse turns one file into an Article. file is its path below content/;
 // errors name it as displayPath (e.g. "content/dunia/x.md").
@@ -148,15 +143,15 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 	data = newlines(data)
 	if !utf8.Valid(data) {
 		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
-		return nil, &Error{Path: displayPath, Line: line, Msg: "the file is not valid UTF-8 text",
+		return nil, &Error{File: displayPath, Line: line, Message: "the file is not valid UTF-8 text",
 			Fix: "save it as UTF-8 (if it is not a text file, move it out of content/)"}
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return nil, &Error{Path: displayPath, Line: 1 + bytes.Count(data[:i], []byte("\n")), Msg: "the file contains NUL bytes, so it is not a text file",
+		return nil, &Error{File: displayPath, Line: 1 + bytes.Count(data[:i], []byte("\n")), Message: "the file contains NUL bytes, so it is not a text file",
 			Fix: "move binary files out of content/ (images belong in static/)"}
 	}
 	if len(bytes.TrimSpace(bytes.TrimPrefix(data, bom))) == 0 {
-		return nil, &Error{Path: displayPath, Line: 1, Msg: "the file is empty",
+		return nil, &Error{File: displayPath, Line: 1, Message: "the file is empty",
 			Fix: "write the article (front matter with title: and date:, then the text), or delete the file"}
 	}
 	fm, format, fmLine, body, bodyLine, err := split(displayPath, data)
@@ -183,7 +178,7 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 		case int, int64, uint64, float64, bool:
 			return fmt.Sprint(v)
 		}
-		errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("%s must be text, not %s", key, kindOf(f.value)),
+		errs = append(errs, &Error{File: displayPath, Line: f.line, Message: fmt.Sprintf("%s must be text, not %s", key, kindOf(f.value)),
 			Fix: fmt.Sprintf("write it as %s: \"...\"", key)})
 		return ""
 	}
@@ -213,14 +208,14 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 					case int, int64, uint64, float64:
 						out = append(out, fmt.Sprint(e))
 					default:
-						errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("%s must be a list of words, but one item is %s", key, kindOf(e)),
+						errs = append(errs, &Error{File: displayPath, Line: f.line, Message: fmt.Sprintf("%s must be a list of words, but one item is %s", key, kindOf(e)),
 							Fix: fmt.Sprintf("write it as %s: [first, second]", key)})
 						return nil
 					}
 				}
 				return out
 			default:
-				errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("%s must be a list of words, not %s", key, kindOf(f.value)),
+				errs = append(errs, &Error{File: displayPath, Line: f.line, Message: fmt.Sprintf("%s must be a list of words, not %s", key, kindOf(f.value)),
 					Fix: fmt.Sprintf("write it as %s: [first, second]", key)})
 				return nil
 			}
@@ -230,14 +225,14 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 
 	nerr := len(errs)
 	if a.Title = str("title"); a.Title == "" && len(errs) == nerr {
-		errs = append(errs, &Error{Path: displayPath, Line: fmLine, Msg: "the title is missing", Fix: "add a line title: \"...\" to the front matter"})
+		errs = append(errs, &Error{File: displayPath, Line: fmLine, Message: "the title is missing", Fix: "add a line title: \"...\" to the front matter"})
 	}
 	base := strings.TrimSuffix(path.Base(file), path.Ext(file))
 	if base == "index" && path.Dir(file) != "." {
 		base = path.Base(path.Dir(file)) // a Hugo page bundle: dunia/my-story/index.md
 	}
 	nameDate := ""
-	if m := jekyllName.FindStringSubmatch(base); m != nil {
+	if m := JekyllName.FindStringSubmatch(base); m != nil {
 		nameDate, base = m[1], m[2]
 	}
 	nerr = len(errs)
@@ -247,18 +242,18 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 		t, err := ParseDate(raw, opt.Location)
 		if err != nil {
 			msg, fix := dateMsg(dateKey, raw, err)
-			errs = append(errs, &Error{Path: displayPath, Line: fields[dateKey].line, Msg: msg, Fix: fix})
+			errs = append(errs, &Error{File: displayPath, Line: fields[dateKey].line, Message: msg, Fix: fix})
 		}
 		a.Date = t
 	} else if nameDate != "" {
 		// An empty date: field falls back to the file name's date too.
 		var err error
 		if a.Date, err = ParseDate(nameDate, opt.Location); err != nil {
-			errs = append(errs, &Error{Path: displayPath, Msg: fmt.Sprintf("the file name's date %s is not a real date", nameDate),
+			errs = append(errs, &Error{File: displayPath, Message: fmt.Sprintf("the file name's date %s is not a real date", nameDate),
 				Fix: "rename the file, or add a line date: 2025-04-28 to the front matter"})
 		}
 	} else if len(errs) == nerr {
-		errs = append(errs, &Error{Path: displayPath, Line: fmLine, Msg: "the date is missing",
+		errs = append(errs, &Error{File: displayPath, Line: fmLine, Message: "the date is missing",
 			Fix: "add a line date: 2025-04-28T14:30:00+07:00 to the front matter (or name the file 2025-04-28-title.md)"})
 	}
 	// Hugo calls it lastmod, Jekyll plugins last_modified_at.
@@ -268,7 +263,7 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 			t, err := ParseDate(raw, opt.Location)
 			if err != nil {
 				msg, fix := dateMsg(updKey, raw, err)
-				errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: msg, Fix: fix})
+				errs = append(errs, &Error{File: displayPath, Line: f.line, Message: msg, Fix: fix})
 			}
 			a.Updated = t
 		}
@@ -278,7 +273,7 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 	switch s := slugField; {
 	case s != "":
 		if a.Slug = Slugify(s); a.Slug == "" {
-			errs = append(errs, &Error{Path: displayPath, Line: fields["slug"].line, Msg: fmt.Sprintf("slug %q has no letters or digits to make a URL of", s),
+			errs = append(errs, &Error{File: displayPath, Line: fields["slug"].line, Message: fmt.Sprintf("slug %q has no letters or digits to make a URL of", s),
 				Fix: "write it with letters or digits, such as slug: rupiah-menguat"})
 		}
 	case base != "":
@@ -288,7 +283,7 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 		a.Slug = Slugify(a.Title)
 	}
 	if a.Slug == "" && a.Title != "" && slugField == "" {
-		errs = append(errs, &Error{Path: displayPath, Line: fmLine, Msg: "no URL slug can be made from the file name or title",
+		errs = append(errs, &Error{File: displayPath, Line: fmLine, Message: "no URL slug can be made from the file name or title",
 			Fix: "add a line slug: some-words to the front matter"})
 	}
 
@@ -323,16 +318,16 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 	// Values that become links or attributes must be what they claim, so
 	// that no javascript: or data: address reaches a page.
 	if a.SourceURL != "" && !isWebURL(a.SourceURL) {
-		errs = append(errs, &Error{Path: displayPath, Line: fields["source_url"].line, Msg: fmt.Sprintf("source_url %q is not a web address", a.SourceURL),
+		errs = append(errs, &Error{File: displayPath, Line: fields["source_url"].line, Message: fmt.Sprintf("source_url %q is not a web address", a.SourceURL),
 			Fix: "write the full address of the original report, starting with https://"})
 	}
 	if a.Image != "" && !isImageURL(a.Image) {
 		key := firstKey(fields, "image", "images")
-		errs = append(errs, &Error{Path: displayPath, Line: fields[key].line, Msg: fmt.Sprintf("%s %q is not an image address", key, a.Image),
+		errs = append(errs, &Error{File: displayPath, Line: fields[key].line, Message: fmt.Sprintf("%s %q is not an image address", key, a.Image),
 			Fix: "write a path such as /img/photo.jpg (a file under static/) or an address starting with https://"})
 	}
 	if a.Lang != "" && !langCode.MatchString(a.Lang) {
-		errs = append(errs, &Error{Path: displayPath, Line: fields["lang"].line, Msg: fmt.Sprintf("lang %q is not a language code", a.Lang),
+		errs = append(errs, &Error{File: displayPath, Line: fields["lang"].line, Message: fmt.Sprintf("lang %q is not a language code", a.Lang),
 			Fix: "write a code such as id, en or zh-Hans"})
 	}
 	if f, ok := fields["draft"]; ok {
@@ -341,7 +336,7 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 			a.Draft = v
 		case nil:
 		default:
-			errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("draft must be true or false, not %v", v),
+			errs = append(errs, &Error{File: displayPath, Line: f.line, Message: fmt.Sprintf("draft must be true or false, not %v", v),
 				Fix: "write draft: true or draft: false"})
 		}
 	}
@@ -351,7 +346,7 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 			a.Featured = v
 		case nil:
 		default:
-			errs = append(errs, &Error{Path: displayPath, Line: f.line, Msg: fmt.Sprintf("featured must be true or false, not %v", v),
+			errs = append(errs, &Error{File: displayPath, Line: f.line, Message: fmt.Sprintf("featured must be true or false, not %v", v),
 				Fix: "write featured: true to make the article the front page's lead story, or leave the line out"})
 		}
 	}
@@ -406,16 +401,19 @@ func Parse(file, displayPath string, data []byte, opt Options) (*Article, error)
 		// site resolves those, so the link check must not see them.
 		a.Links = slices.DeleteFunc(a.Links, func(l markdown.Link) bool { return strings.Contains(l.Dest, x.Mark) })
 		for _, w := range x.Warnings {
-			a.Warnings = append(a.Warnings, &Error{Path: displayPath, Line: bodyLine + w.Line - 1, Msg: w.Msg, Fix: w.Fix})
+			a.Warnings = append(a.Warnings, &Error{File: displayPath, Line: bodyLine + w.Line - 1, Message: w.Msg, Fix: w.Fix})
 		}
 	}
 	return a, nil
 }
 
+// errNoSuchDay is a date of the right form that no calendar has.
+var errNoSuchDay = errors.New("no calendar has that day or time")
+
 // dateMsg says what is wrong with the date raw of field key, and how to
 // write it.
 func dateMsg(key, raw string, err error) (msg, fix string) {
-	if strings.Contains(err.Error(), "no calendar") {
+	if errors.Is(err, errNoSuchDay) {
 		return fmt.Sprintf("%s %q is not a day or time that exists", key, raw),
 			"check the month, day and time: a month has 28 to 31 days, an hour is 0 to 23"
 	}
@@ -465,9 +463,9 @@ func convert(displayPath string, body []byte, bodyLine int, opt Options) (markdo
 	limitErr := func(err error) error {
 		var le *markdown.LimitError
 		if errors.As(err, &le) {
-			return &Error{Path: displayPath, Line: bodyLine + le.Line - 1, Msg: le.Msg, Fix: le.Fix}
+			return &Error{File: displayPath, Line: bodyLine + le.Line - 1, Message: le.Msg, Fix: le.Fix}
 		}
-		return &Error{Path: displayPath, Line: bodyLine, Msg: "the Markdown could not be rendered: " + err.Error()}
+		return &Error{File: displayPath, Line: bodyLine, Message: "the Markdown could not be rendered: " + err.Error()}
 	}
 	var x *shortcode.Result
 	if shortcode.Has(body) {
@@ -524,7 +522,7 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 		}
 	}
 	if rangeErr != nil {
-		return time.Time{}, fmt.Errorf("%q has the form of a date, but no calendar has that day or time", s)
+		return time.Time{}, fmt.Errorf("%q has the form of a date, but %w", s, errNoSuchDay)
 	}
 	return time.Time{}, fmt.Errorf("unknown date form %q", s)
 }
@@ -592,7 +590,7 @@ func firstInvalid(b []byte) int {
 // has none (as content/_index.md may).
 func Body(displayPath string, data []byte) ([]byte, error) {
 	if !utf8.Valid(data) {
-		return nil, &Error{Path: displayPath, Msg: "the file is not valid UTF-8 text", Fix: "save it as UTF-8"}
+		return nil, &Error{File: displayPath, Message: "the file is not valid UTF-8 text", Fix: "save it as UTF-8"}
 	}
 	data = newlines(data)
 	_, _, _, body, _, err := split(displayPath, data)

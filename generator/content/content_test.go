@@ -253,6 +253,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{`content/a.md:4: featured must be true or false, not ya: write featured: true to make the article the front page's lead story, or leave the line out`}},
 		{"no front matter", "a.md", "# Judul\n\nIsi.\n",
 			[]string{"content/a.md:1: no front matter: start the file with a line '---', then 'title:' and 'date:', then another '---' (or use '+++' for TOML)"}},
+		{"no opening ---", "a.md", "title: x\ndate: 2025-04-28\n---\nIsi.\n",
+			[]string{"content/a.md:1: the front matter's opening '---' is missing: the file starts with a field: add a line '---' before the first field (and one after the last, if it is missing too)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -289,11 +291,17 @@ func TestParseBadYAMLLine(t *testing.T) {
 		{"unclosed quote", []string{"title: x", "date: 2025-04-28", `summary: "tidak selesai`, "source: Antara"}, 4, "quote"},
 		{"unclosed quote on the first line", []string{`title: "tidak selesai`, "date: 2025-04-28"}, 2, "quote"},
 		{"bad indentation", []string{"title: x", "date: 2025-04-28", "  source: Antara"}, 4, "mapping values are not allowed"},
-		{"tab indentation", []string{"title: x", "\tdate: 2025-04-28"}, 3, "tab"},
+		{"tab indentation", []string{"title: x", "\tdate: 2025-04-28"}, 3, "this line starts with a tab"},
 		{"list item among fields", []string{"title: x", "date: 2025-04-28", "- Antara"}, 4, "did not find expected key"},
 		{"unclosed map", []string{"title: x", "extra: {a: 1", "date: 2025-04-28"}, 3, "the group"},
 		{"reserved character", []string{"title: x", "date: 2025-04-28", "source: @antara"}, 4, "cannot start any token"},
-		{"colon in a value", []string{"title: Kata: kunci", "date: 2025-04-28"}, 2, "mapping values are not allowed"},
+		{"colon in a value", []string{"title: Kata: kunci", "date: 2025-04-28"}, 2, "the value of title holds ': ', which YAML reads as the start of another field"},
+		{"colon in a later value", []string{"title: x", "summary: Kata menteri: naik", "date: 2025-04-28"}, 3, "the value of summary holds ': '"},
+		// The parser gives up where a later quote confuses it, two lines on.
+		{"unclosed quote closed by a later one", []string{`title: "Harga Beras Naik`, "date: 2025-04-28", `summary: "Ringkas."`}, 2, `the title's quote is not closed: the value starts with " and the line ends without one`},
+		{"unclosed single quote closed by a later one", []string{`title: 'Harga Beras Naik`, "date: 2025-04-28", `summary: 'Ringkas.'`}, 2, `the title's quote is not closed: the value starts with ' and`},
+		{"quotes inside quotes", []string{`title: "Harga "Beras" Naik"`, "date: 2025-04-28", "section: Ekonomi"}, 2, `the title's quote closes before the value ends (after "Harga "), so Beras" Naik" is left over`},
+		{"tab after a quoted value over two lines", []string{`title: "Harga beras`, `  naik tajam"`, "\tdate: 2025-04-28"}, 4, "this line starts with a tab, and YAML indents with spaces only"},
 		{"unknown alias", []string{"title: x", "date: 2025-04-28", "source: *a"}, 4, "unknown anchor"},
 		{"not a mapping", []string{"- title: x"}, 2, "not a list of 'key: value' fields"},
 		{"duplicate field", []string{"title: x", "date: 2025-04-28", "title: y"}, 4, `field "title" is written twice (first on line 2)`},
@@ -309,14 +317,14 @@ func TestParseBadYAMLLine(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("error %T is not a *content.Error: %v", err, err)
 			}
-			if e.Path != "content/dunia/a.md" || e.Line != tt.line || e.Fix == "" {
-				t.Errorf("error at %s:%d (fix %q), want content/dunia/a.md:%d with a fix: %v", e.Path, e.Line, e.Fix, tt.line, err)
+			if e.File != "content/dunia/a.md" || e.Line != tt.line || e.Fix == "" {
+				t.Errorf("error at %s:%d (fix %q), want content/dunia/a.md:%d with a fix: %v", e.File, e.Line, e.Fix, tt.line, err)
 			}
-			if !strings.Contains(e.Msg, tt.msg) {
-				t.Errorf("message %q does not contain %q", e.Msg, tt.msg)
+			if !strings.Contains(e.Message, tt.msg) {
+				t.Errorf("message %q does not contain %q", e.Message, tt.msg)
 			}
-			if strings.Contains(e.Msg, "yaml:") || libraryLine.MatchString(e.Msg) {
-				t.Errorf("message %q repeats the library's own position or prefix", e.Msg)
+			if strings.Contains(e.Message, "yaml:") || libraryLine.MatchString(e.Message) {
+				t.Errorf("message %q repeats the library's own position or prefix", e.Message)
 			}
 		})
 	}
@@ -341,7 +349,7 @@ func TestParseBadTOMLLine(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("error %T is not a *content.Error: %v", err, err)
 			}
-			if e.Line != tt.line || !strings.Contains(e.Msg, tt.msg) || e.Fix == "" {
+			if e.Line != tt.line || !strings.Contains(e.Message, tt.msg) || e.Fix == "" {
 				t.Errorf("error = %v; want line %d, a message containing %q and a fix", err, tt.line, tt.msg)
 			}
 		})

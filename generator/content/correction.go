@@ -46,7 +46,7 @@ func parseCorrections(displayPath string, fields map[string]field, a *Article, l
 		return nil, nil
 	}
 	bad := func(line int, msg, fix string) []error {
-		return []error{&Error{Path: displayPath, Line: line, Msg: msg, Fix: fix}}
+		return []error{&Error{File: displayPath, Line: line, Message: msg, Fix: fix}}
 	}
 	var out []Correction
 	switch v := f.value.(type) {
@@ -118,7 +118,7 @@ func correctionItem(displayPath, key string, m map[string]any, line int, lines m
 	}
 	var errs []error
 	bad := func(line int, msg, fix string) {
-		errs = append(errs, &Error{Path: displayPath, Line: line, Msg: msg, Fix: fix})
+		errs = append(errs, &Error{File: displayPath, Line: line, Message: msg, Fix: fix})
 	}
 	var c Correction
 	vals := map[string]any{}

@@ -37,7 +37,7 @@ func TestErrorsAreValues(t *testing.T) {
 
 	_, err = ReadFile(fstest.MapFS{}, "gone.md", "content/gone.md")
 	var e *Error
-	if !errors.Is(err, fs.ErrNotExist) || !errors.As(err, &e) || e.Path != "content/gone.md" {
+	if !errors.Is(err, fs.ErrNotExist) || !errors.As(err, &e) || e.File != "content/gone.md" {
 		t.Errorf("missing file: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -40,9 +41,14 @@ func split(path string, data []byte) (fm []byte, format string, fmLine int, body
 	case "+++":
 		format = "toml"
 	default:
-		return nil, "", 0, nil, 0, &Error{Path: path, Line: 1, Err: ErrNoFrontMatter,
-			Msg: "no front matter",
-			Fix: "start the file with a line '---', then 'title:' and 'date:', then another '---' (or use '+++' for TOML)"}
+		if topField.Match(first) {
+			return nil, "", 0, nil, 0, &Error{File: path, Line: 1, Err: ErrNoFrontMatter,
+				Message: "the front matter's opening '---' is missing: the file starts with a field",
+				Fix:     "add a line '---' before the first field (and one after the last, if it is missing too)"}
+		}
+		return nil, "", 0, nil, 0, &Error{File: path, Line: 1, Err: ErrNoFrontMatter,
+			Message: "no front matter",
+			Fix:     "start the file with a line '---', then 'title:' and 'date:', then another '---' (or use '+++' for TOML)"}
 	}
 	line := 2
 	off := 0
@@ -58,9 +64,9 @@ func split(path string, data []byte) (fm []byte, format string, fmLine int, body
 		off += len(l)
 		line++
 	}
-	return nil, "", 0, nil, 0, &Error{Path: path, Line: 1,
-		Msg: fmt.Sprintf("the front matter opened with %q is never closed", delim),
-		Fix: fmt.Sprintf("add a line %q after the last front matter field", delim)}
+	return nil, "", 0, nil, 0, &Error{File: path, Line: 1,
+		Message: fmt.Sprintf("the front matter opened with %q is never closed", delim),
+		Fix:     fmt.Sprintf("add a line %q after the last front matter field", delim)}
 }
 
 // parseFields decodes front matter into top-level fields with their lines.
@@ -77,7 +83,7 @@ func parseFields(path, format string, fm []byte, fmLine int) (map[string]field, 
 func addField(out map[string]field, path, key string, value any, line int) error {
 	k := strings.ToLower(key)
 	if first, ok := out[k]; ok {
-		return &Error{Path: path, Line: line, Msg: fmt.Sprintf("field %q is written twice (first on line %d)", k, first.line),
+		return &Error{File: path, Line: line, Message: fmt.Sprintf("field %q is written twice (first on line %d)", k, first.line),
 			Fix: "remove one of them"}
 	}
 	out[k] = field{value: value, line: line}
@@ -91,22 +97,22 @@ func parseYAML(path string, fm []byte, fmLine int) (map[string]field, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(fm, &doc); err != nil {
-		return nil, yamlError(path, err, fmLine)
+		return nil, yamlError(path, fm, err, fmLine)
 	}
 	if len(doc.Content) == 0 {
 		return out, nil
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, &Error{Path: path, Line: fmLine + max(root.Line, 1) - 1,
-			Msg: "the front matter is not a list of 'key: value' fields",
-			Fix: "write one field per line, such as 'title: My title'"}
+		return nil, &Error{File: path, Line: fmLine + max(root.Line, 1) - 1,
+			Message: "the front matter is not a list of 'key: value' fields",
+			Fix:     "write one field per line, such as 'title: My title'"}
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		line := fmLine + k.Line - 1
 		if k.Kind != yaml.ScalarNode {
-			return nil, &Error{Path: path, Line: line, Msg: "a field name is not a single word",
+			return nil, &Error{File: path, Line: line, Message: "a field name is not a single word",
 				Fix: "write one field per line, such as 'title: My title'"}
 		}
 		var val any
@@ -114,7 +120,7 @@ func parseYAML(path string, fm []byte, fmLine int) (map[string]field, error) {
 			asText(v) // its dates are read by our rules, in the site's time zone
 		}
 		if err := v.Decode(&val); err != nil {
-			return nil, yamlError(path, err, fmLine)
+			return nil, yamlError(path, fm, err, fmLine)
 		}
 		// A timestamp-looking scalar stays text: dates are read by our
 		// own rules, in the site's time zone.
@@ -161,15 +167,18 @@ func asText(n *yaml.Node) {
 // yamlError turns a YAML library error into one that names the line of
 // the file to fix. A list, group or quote that is never closed is
 // reported where it opens, not where the parser gave up.
-func yamlError(path string, err error, fmLine int) error {
+func yamlError(path string, fm []byte, err error, fmLine int) error {
 	const fix = "fix the YAML syntax (check indentation, and quote values that contain ': ' or start with a special character)"
 	var le *yaml.LoadError
 	if !errors.As(err, &le) {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		return &Error{Path: path, Line: fmLine, Msg: "bad YAML front matter: " + msg, Fix: fix}
+		return &Error{File: path, Line: fmLine, Message: "bad YAML front matter: " + msg, Fix: fix}
 	}
 	line := fmLine + max(le.Mark.Line, 1) - 1
 	opened := fmLine + max(le.ContextMark.Line, 1) - 1
+	if n, msg, f := yamlCause(fm, max(le.Mark.Line, 1)); n > 0 {
+		return &Error{File: path, Line: fmLine + n - 1, Message: msg, Fix: f}
+	}
 	msg, f := le.Message, fix
 	switch {
 	case strings.Contains(le.ContextMsg, "flow sequence"):
@@ -187,7 +196,78 @@ func yamlError(path string, err error, fmLine int) error {
 	case strings.Contains(msg, "tab character"):
 		f = "indent with spaces, not tabs"
 	}
-	return &Error{Path: path, Line: line, Msg: "bad YAML front matter: " + msg, Fix: f}
+	return &Error{File: path, Line: line, Message: "bad YAML front matter: " + msg, Fix: f}
+}
+
+// topField is a top-level "key: value" line of YAML front matter.
+var topField = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_-]*):[ \t]+(.*?)[ \t]*$`)
+
+// yamlCause finds, in the lines of fm up to the one where the parser gave
+// up (from 1), the common mistake that made it give up, and says it in a
+// writer's words: a quote never closed (the parser stops only where a
+// later quote confuses it), a quote closed before the value ends, a ': '
+// in an unquoted value, a tab. It returns the line the mistake is on, or 0.
+func yamlCause(fm []byte, upTo int) (line int, msg, fix string) {
+	lines := strings.Split(string(fm), "\n")
+	for i := 0; i < len(lines) && i < upTo; i++ {
+		l := strings.TrimRight(lines[i], "\r")
+		if strings.HasPrefix(l, "\t") {
+			return i + 1, "this line starts with a tab, and YAML indents with spaces only", "replace the tab with spaces (or remove it for a field of its own)"
+		}
+		m := topField.FindStringSubmatch(l)
+		if m == nil || m[2] == "" {
+			continue
+		}
+		key, v := m[1], m[2]
+		switch q := v[0]; q {
+		case '"', '\'':
+			end := closingQuote(v, q)
+			example := fmt.Sprintf("%s: %q", key, strings.Trim(v, `"'`))
+			// A quoted value may go on over indented lines; one followed
+			// by the next field was meant to end on its line.
+			next := ""
+			if i+1 < len(lines) {
+				next = lines[i+1]
+			}
+			if end < 0 && (next == "" || topField.MatchString(next)) {
+				if q == '\'' {
+					example = key + ": '" + strings.Trim(v, `"'`) + "'"
+				}
+				return i + 1, fmt.Sprintf("the %s's quote is not closed: the value starts with %c and the line ends without one", key, q),
+					fmt.Sprintf("end the value with %c, e.g. %s", q, example)
+			}
+			if end < 0 {
+				continue
+			}
+			if rest := strings.TrimSpace(v[end+1:]); rest != "" && !strings.HasPrefix(rest, "#") {
+				return i + 1, fmt.Sprintf("the %s's quote closes before the value ends (after %s), so %s is left over", key, v[:end+1], rest),
+					fmt.Sprintf("write a quote inside a value as \\\" (%s), or put the value in single quotes", example)
+			}
+		case '[', '{', '|', '>', '&', '*', '!', '#':
+		default:
+			if strings.Contains(v, ": ") && i+1 == upTo {
+				return i + 1, fmt.Sprintf("the value of %s holds ': ', which YAML reads as the start of another field", key),
+					fmt.Sprintf("put the value in quotes: %s: %q", key, v)
+			}
+		}
+	}
+	return 0, "", ""
+}
+
+// closingQuote is the index of the quote q that ends the quoted value v
+// (v[0] is q), or -1: in "..." a backslash escapes, in '...' a doubled ”.
+func closingQuote(v string, q byte) int {
+	for i := 1; i < len(v); i++ {
+		switch {
+		case q == '"' && v[i] == '\\':
+			i++
+		case v[i] == q && q == '\'' && i+1 < len(v) && v[i+1] == '\'':
+			i++
+		case v[i] == q:
+			return i
+		}
+	}
+	return -1
 }
 
 func parseTOML(path string, fm []byte, fmLine int) (map[string]field, error) {
@@ -200,7 +280,7 @@ func parseTOML(path string, fm []byte, fmLine int) (map[string]field, error) {
 			row, _ := de.Position()
 			line = fmLine + row - 1
 		}
-		return nil, &Error{Path: path, Line: line, Msg: "bad TOML front matter: " + strings.TrimPrefix(msg, "toml: "),
+		return nil, &Error{File: path, Line: line, Message: "bad TOML front matter: " + strings.TrimPrefix(msg, "toml: "),
 			Fix: "fix the TOML syntax (strings need quotes, lists are written [\"a\", \"b\"])"}
 	}
 	lines := tomlKeyLines(fm)

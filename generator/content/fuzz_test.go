@@ -155,7 +155,7 @@ func checkSourceURL(t *testing.T, opt Options, u string) {
 		t.Fatalf("source_url %q, a plain web address, was refused: %v", u, err)
 	case err != nil:
 		var e *Error
-		if !errors.As(err, &e) || e.Line != 4 || !strings.Contains(e.Msg, "source_url") {
+		if !errors.As(err, &e) || e.Line != 4 || !strings.Contains(e.Message, "source_url") {
 			t.Fatalf("source_url %q: the error %v does not name source_url on line 4", u, err)
 		}
 	}

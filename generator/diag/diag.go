@@ -24,9 +24,9 @@ const (
 	Warning Severity = "warning" // the site is built, but something is off
 )
 
-// Diag is one problem. It is an error itself; errors of other packages
-// that know their place (such as content.Error) turn into one through
-// the Diagnoser interface.
+// Diag is one problem. It is an error itself (content.Error is another
+// name for it); errors of other packages that know their place turn into
+// one through the Diagnoser interface.
 type Diag struct {
 	File     string   `json:"file,omitempty"`   // relative to the site root, e.g. content/dunia/x.md
 	Line     int      `json:"line,omitempty"`   // 1-based; 0 when the problem is the whole file

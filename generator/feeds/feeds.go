@@ -165,7 +165,7 @@ type URL struct {
 
 // SitemapNames are the files Sitemap writes for n URLs: the index
 // "sitemap.xml", and "sitemap-1.xml", "sitemap-2.xml", ... of at most
-// SitemapLimit URLs each. The index lists NewsName too.
+// SitemapLimit URLs each. The index lists NewsName too, when there is one.
 func SitemapNames(n int) []string {
 	names := []string{"sitemap.xml"}
 	for i := 0; i == 0 || i*SitemapLimit < n; i++ {
@@ -176,7 +176,7 @@ func SitemapNames(n int) []string {
 
 // Sitemap makes the sitemap files for the given pages, the files
 // SitemapNames lists, and hands each to write as it is made.
-func Sitemap(cfg *config.Config, pages []*site.Page, write func(name string, data []byte) error) error {
+func Sitemap(cfg *config.Config, pages []*site.Page, news bool, write func(name string, data []byte) error) error {
 	var urls []URL
 	for _, p := range pages {
 		if p.Kind == "404" || p.Kind == "search" {
@@ -200,7 +200,9 @@ func Sitemap(cfg *config.Config, pages []*site.Page, write func(name string, dat
 		}
 		index = append(index, URL{Loc: cfg.AbsURL("/" + name)})
 	}
-	index = append(index, URL{Loc: cfg.AbsURL("/" + NewsName)})
+	if news {
+		index = append(index, URL{Loc: cfg.AbsURL("/" + NewsName)})
+	}
 	b, err := encodeXML(struct {
 		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
 		Maps    []URL    `xml:"sitemap"`
@@ -229,8 +231,13 @@ func encodeXML(v any) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// Robots returns robots.txt, pointing crawlers at the sitemap index and
-// at the news sitemap, which news crawlers look for on its own.
-func Robots(cfg *config.Config) []byte {
-	return []byte("User-agent: *\nAllow: /\n\nSitemap: " + cfg.AbsURL("/sitemap.xml") + "\nSitemap: " + cfg.AbsURL("/"+NewsName) + "\n")
+// Robots returns robots.txt, pointing crawlers at the sitemap index and,
+// when there is one, at the news sitemap, which news crawlers look for on
+// its own.
+func Robots(cfg *config.Config, news bool) []byte {
+	s := "User-agent: *\nAllow: /\n\nSitemap: " + cfg.AbsURL("/sitemap.xml") + "\n"
+	if news {
+		s += "Sitemap: " + cfg.AbsURL("/"+NewsName) + "\n"
+	}
+	return []byte(s)
 }

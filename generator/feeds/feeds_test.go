@@ -304,16 +304,33 @@ func checkIndex(t *testing.T, data []byte, names ...string) {
 
 func TestRobots(t *testing.T) {
 	want := "User-agent: *\nAllow: /\n\nSitemap: https://example.github.io/kabar/sitemap.xml\nSitemap: https://example.github.io/kabar/sitemap-news.xml\n"
-	if got := string(Robots(testConfig(t))); got != want {
+	if got := string(Robots(testConfig(t), true)); got != want {
 		t.Errorf("robots.txt =\n%s\nwant\n%s", got, want)
 	}
+	// Without a news sitemap, robots.txt names none.
+	want = "User-agent: *\nAllow: /\n\nSitemap: https://example.github.io/kabar/sitemap.xml\n"
+	if got := string(Robots(testConfig(t), false)); got != want {
+		t.Errorf("robots.txt without news =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestSitemapIndexWithoutNews: with no news sitemap, the index does not
+// list one.
+func TestSitemapIndexWithoutNews(t *testing.T) {
+	c := testConfig(t)
+	s := testSite(t, c, article("rupiah", "Rupiah", "", mon))
+	out := map[string][]byte{}
+	if err := Sitemap(c, s.Pages(), false, func(name string, data []byte) error { out[name] = data; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	checkIndex(t, out["sitemap.xml"], "sitemap-1.xml")
 }
 
 // sitemapMap collects what Sitemap writes, checking that it writes the
 // files SitemapNames says, each once.
 func sitemapMap(c *config.Config, pages []*site.Page) (map[string][]byte, error) {
 	out := map[string][]byte{}
-	err := Sitemap(c, pages, func(name string, data []byte) error {
+	err := Sitemap(c, pages, true, func(name string, data []byte) error {
 		if _, ok := out[name]; ok {
 			return fmt.Errorf("%s written twice", name)
 		}

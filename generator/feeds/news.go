@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"cmp"
 	"encoding/xml"
 	"sort"
 	"strings"
@@ -50,15 +51,15 @@ type newsItem struct {
 }
 
 // NewsSitemap is the news sitemap of articles, as NewsArticles picks
-// them. With none it is an empty list, so that the file, which robots.txt
-// and the index name, is always there.
+// them. With none it would be an empty urlset, which the schema refuses:
+// the build writes it only when there are some.
 func NewsSitemap(cfg *config.Config, articles []*site.Article) ([]byte, error) {
 	urls := make([]newsURL, len(articles))
 	for i, a := range articles {
 		u := &urls[i]
 		u.Loc = cfg.AbsURL(a.Path)
 		u.News.Publication.Name = cfg.Title
-		u.News.Publication.Language = NewsLanguage(cmpOr(a.Lang, cfg.Language))
+		u.News.Publication.Language = NewsLanguage(cmp.Or(a.Lang, cfg.Language))
 		u.News.Date = a.Date.In(cfg.Location).Format(time.RFC3339)
 		u.News.Title = a.Title
 	}
@@ -81,11 +82,4 @@ func NewsLanguage(tag string) string {
 	}
 	base, _, _ := strings.Cut(tag, "-")
 	return base
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -147,8 +146,6 @@ func (x *index) add(k keys) {
 	}
 }
 
-var jekyllDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}-`)
-
 // scan reads the front matter of every article under contentDir, on all
 // cores. A file that cannot be read is left to the build to report.
 func scan(contentDir string, loc *time.Location) (*index, error) {
@@ -171,7 +168,7 @@ func scan(contentDir string, loc *time.Location) (*index, error) {
 			}
 			return nil
 		}
-		if !d.IsDir() && isArticle(name) {
+		if !d.IsDir() && content.IsArticleFile(name) {
 			files = append(files, p)
 		}
 		return nil
@@ -201,7 +198,9 @@ func articleKeys(p string, loc *time.Location) (k keys, slug string) {
 	if base == "index" {
 		base = filepath.Base(filepath.Dir(p))
 	}
-	base = jekyllDate.ReplaceAllString(base, "")
+	if m := content.JekyllName.FindStringSubmatch(base); m != nil {
+		base = m[2]
+	}
 	data, err := os.ReadFile(p)
 	if err != nil || len(data) > content.MaxFileSize {
 		return k, content.Slugify(base)

@@ -3,7 +3,6 @@ package output
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"path"
 	"regexp"
 	"strings"
@@ -15,6 +14,8 @@ import (
 	"github.com/tdewolff/minify/v2/json"
 	"github.com/tdewolff/minify/v2/xml"
 	"github.com/tdewolff/parse/v2"
+
+	"github.com/kabar-news/kabar/generator/diag"
 )
 
 // Minifier makes HTML, CSS, XML and JSON files smaller without changing
@@ -68,12 +69,14 @@ func (mf *Minifier) Minify(name string, data []byte) (out []byte, done func(), e
 	buf.Grow(len(data))
 	if err := mf.m.Minify(mt, buf, bytes.NewReader(data)); err != nil {
 		minPool.Put(buf)
-		where, msg := name, err.Error()
+		// A diagnostic, so that --format json keeps the file, line and column.
+		d := &diag.Diag{File: name, Message: "cannot be minified: " + err.Error(), Err: err,
+			Fix: "fix the template or static file it comes from, or set minify: false in the config"}
 		var pe *parse.Error
 		if errors.As(err, &pe) {
-			where, msg = fmt.Sprintf("%s:%d:%d", name, pe.Line, pe.Column), pe.Message
+			d.Line, d.Column, d.Message = pe.Line, pe.Column, "cannot be minified: "+pe.Message
 		}
-		return nil, nil, fmt.Errorf("%s: cannot be minified: %s: fix the template or static file it comes from, or set minify: false in the config", where, msg)
+		return nil, nil, d
 	}
 	return buf.Bytes(), func() { minPool.Put(buf) }, nil
 }

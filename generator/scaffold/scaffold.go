@@ -78,15 +78,22 @@ func New(opt Options) (string, error) {
 	if err != nil {
 		return "", templateError(err)
 	}
+	contentDir := filepath.Join(opt.SiteDir, "content")
+	section := opt.Section
+	if section == "" {
+		section = cfg.Section
+	}
+	if section == "" {
+		return "", noSection(contentDir)
+	}
 	var b strings.Builder
-	data := Data{Title: title, Slug: slug, Section: opt.Section, Source: opt.Source,
+	data := Data{Title: title, Slug: slug, Section: section, Source: opt.Source,
 		Date: now.Format(time.RFC3339), Time: now, Language: cfg.Language}
 	if err := tmpl.Execute(&b, data); err != nil {
 		return "", templateError(err)
 	}
 
-	contentDir := filepath.Join(opt.SiteDir, "content")
-	rel := path.Join(folderOf(contentDir, opt.Section), nameOf(contentDir, now, slug))
+	rel := path.Join(folderOf(contentDir, section), nameOf(contentDir, now, slug))
 	out := []byte(b.String())
 	if _, err := content.Parse(rel, "content/"+rel, out, content.Options{Location: cfg.Location, Markdown: markdown.New(cfg.UnsafeHTML)}); err != nil {
 		return "", fmt.Errorf("%s makes an article the build cannot read: %w: fix the scaffold", name, err)
@@ -117,6 +124,33 @@ func templateError(err error) error {
 	return fmt.Errorf("%s: %v: fix the scaffold", File, err)
 }
 
+// noSection asks for a section, naming the site's section folders: a
+// draft at the root of content/ would be the one article outside them.
+func noSection(contentDir string) error {
+	var names []string
+	entries, _ := os.ReadDir(contentDir)
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), "_") || strings.HasPrefix(e.Name(), ".") || isBundle(filepath.Join(contentDir, e.Name())) {
+			continue
+		}
+		names = append(names, e.Name())
+	}
+	if len(names) == 0 {
+		return errors.New("which section is the story in? give --section, e.g. --section Nasional, or set section: in site.yaml for every draft")
+	}
+	return fmt.Errorf("which section is the story in? give --section with one of %s (or a new one), or set section: in site.yaml for every draft", strings.Join(names, ", "))
+}
+
+// isBundle says whether dir is a page bundle, an article of its own.
+func isBundle(dir string) bool {
+	for _, n := range []string{"index.md", "index.markdown"} {
+		if _, err := os.Stat(filepath.Join(dir, n)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // folderOf is the folder for an article of section: the site's folder
 // for it when one exists whatever its case, else one named for it.
 func folderOf(contentDir, section string) string {
@@ -133,17 +167,14 @@ func folderOf(contentDir, section string) string {
 	return s
 }
 
-var (
-	jekyllName = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}-.+\.(md|markdown)$`)
-	datedDir   = regexp.MustCompile(`(^|/)\d{4}/\d{2}/\d{2}/[^/]+\.(md|markdown)$`)
-)
+var datedDir = regexp.MustCompile(`(^|/)\d{4}/\d{2}/\d{2}/[^/]+$`)
 
 // nameOf names the file the way most of the site's articles are named:
 // 2025-04-28-slug.md (Jekyll), 2025/04/28/slug.md, or slug.md.
 func nameOf(contentDir string, now time.Time, slug string) string {
 	var jekyll, dated, plain int
 	filepath.WalkDir(contentDir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), "_") || strings.HasPrefix(d.Name(), ".") {
+		if err != nil || d.IsDir() || !content.IsArticleFile(d.Name()) {
 			return nil
 		}
 		// A page bundle's index.md is named by its folder: it says
@@ -154,11 +185,11 @@ func nameOf(contentDir string, now time.Time, slug string) string {
 		rel, _ := filepath.Rel(contentDir, p)
 		rel = filepath.ToSlash(rel)
 		switch {
-		case jekyllName.MatchString(d.Name()):
+		case content.JekyllName.MatchString(strings.TrimSuffix(d.Name(), path.Ext(d.Name()))):
 			jekyll++
 		case datedDir.MatchString(rel):
 			dated++
-		case strings.HasSuffix(p, ".md") || strings.HasSuffix(p, ".markdown"):
+		default:
 			plain++
 		}
 		return nil

@@ -7,6 +7,7 @@
 package schema
 
 import (
+	"cmp"
 	"encoding/json"
 	"html/template"
 	"strconv"
@@ -171,7 +172,7 @@ func newsArticle(cfg *config.Config, a *view.Article) *NewsArticle {
 		DatePublished:    Time(cfg, a.Date()),
 		DateModified:     Time(cfg, a.Modified()),
 		Publisher:        publisher(cfg),
-		InLanguage:       cmpOr(a.Lang(), cfg.Language),
+		InLanguage:       cmp.Or(a.Lang(), cfg.Language),
 		ArticleSection:   a.Section(),
 		Keywords:         a.Tags(),
 		IsBasedOn:        a.SourceURL(),
@@ -238,11 +239,4 @@ func trail(cfg *config.Config, steps ...crumb) *BreadcrumbList {
 		b.Items = append(b.Items, it)
 	}
 	return b
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

@@ -1,6 +1,7 @@
 package schema_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"io/fs"
@@ -164,7 +165,7 @@ func TestSampleArticles(t *testing.T) {
 			"dateModified":     rfc(a.Modified()),
 			"author":           authors,
 			"publisher":        map[string]any{"@type": "Organization", "name": "Kabar Harian", "url": "https://example.github.io/kabar/"},
-			"inLanguage":       cmpOr(a.Lang, "id"),
+			"inLanguage":       cmp.Or(a.Lang, "id"),
 			"articleSection":   a.Section,
 		}
 		var tags []any
@@ -367,11 +368,4 @@ func newBrowser(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(browser.New(t), 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

@@ -34,7 +34,9 @@ import (
 //     number / 8), uvarint(length) and a bitmap whose bit j of byte k is
 //     article 8*(first/8 + k) + j: the shorter of the two.
 //   - m-HASH.bin, a result chunk: a JSON array of PerChunk articles (fewer
-//     in the last), [path, title, day, section, source, snippet] each.
+//     in the last), [path, title, day, section, source, snippet, excerpt]
+//     each; the excerpt is body text the snippet lacks (see Excerpt), from
+//     which a result shows the sentence a word was found in.
 //
 // Articles are numbered oldest first, so a new article changes only the
 // last chunk, and results are shown from the highest number down.
@@ -58,8 +60,8 @@ const (
 
 // Entry is what the index holds of one article.
 type Entry struct {
-	Path, Title, Day, Section, Source, Snippet string
-	Doc                                        Doc
+	Path, Title, Day, Section, Source, Snippet, Excerpt string
+	Doc                                                 Doc
 	// Key changes whenever one of the shown fields does.
 	Key uint64
 }
@@ -339,10 +341,10 @@ func (x *Index) resultChunks(n int, entry func(i int) Entry, full bool) []File {
 			files[c] = File{Name: old[c].name}
 			return
 		}
-		rows := make([][6]string, 0, hi-lo)
+		rows := make([][7]string, 0, hi-lo)
 		for i := lo; i < hi; i++ {
 			e := entry(i)
-			rows = append(rows, [6]string{e.Path, cutText(e.Title, maxTitle), e.Day, e.Section, e.Source, cutText(e.Snippet, maxSnippet)})
+			rows = append(rows, [7]string{e.Path, cutText(e.Title, maxTitle), e.Day, e.Section, e.Source, cutText(e.Snippet, maxSnippet), cutText(e.Excerpt, MaxExcerpt)})
 		}
 		st.oldest, st.newest = dayNumber(rows[0][2]), dayNumber(rows[len(rows)-1][2])
 		data, _ := json.Marshal(rows) // strings only: cannot fail

@@ -41,8 +41,8 @@ func TestScriptAgrees(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roots := []string{"ekspor", "tulis", "baca", "sewa", "ajar", "kerja", "hutan", "dengar", "perintah", "akhir", "operasi", "usaha", "lari", "buku", "beri", "satu", "nyanyi", "export", "run", "generous", "elect", "flood"}
-	affixes := [][2]string{{"", ""}, {"meng", ""}, {"meny", ""}, {"men", "kan"}, {"mem", "i"}, {"me", "nya"}, {"peng", "an"}, {"peny", ""}, {"pen", "an"}, {"pem", "nya"}, {"di", "kan"}, {"ter", "lah"}, {"ke", "an"}, {"ber", "kah"}, {"be", "pun"}, {"per", "an"}, {"pe", "mu"}, {"", "ku"}, {"", "ing"}, {"", "ed"}, {"", "ly"}, {"", "ness"}, {"", "ations"}}
+	roots := []string{"ekspor", "tulis", "baca", "sewa", "ajar", "kerja", "hutan", "dengar", "perintah", "akhir", "operasi", "usaha", "lari", "buku", "beri", "satu", "nyanyi", "halaman", "export", "run", "generous", "elect", "flood"}
+	affixes := [][2]string{{"", ""}, {"meng", ""}, {"meny", ""}, {"men", "kan"}, {"mem", "i"}, {"me", "nya"}, {"peng", "an"}, {"peny", ""}, {"pen", "an"}, {"pem", "nya"}, {"di", "kan"}, {"ter", "lah"}, {"ter", "an"}, {"di", "an"}, {"meng", "an"}, {"men", "an"}, {"ke", "an"}, {"ber", "kah"}, {"be", "pun"}, {"per", "an"}, {"pe", "mu"}, {"", "ku"}, {"", "ing"}, {"", "ed"}, {"", "ly"}, {"", "ness"}, {"", "ations"}}
 	for _, r := range roots {
 		for _, a := range affixes {
 			list = append(list, a[0]+r+a[1])

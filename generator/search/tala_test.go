@@ -28,6 +28,12 @@ func TestStemIndonesian(t *testing.T) {
 		{"pemerintahan", "erintah", "3: pem-, 4: suffix -an (allowed after peng-)"},
 		{"kehutanan", "hutan", "3: ke-, 4: -an (-kan is not taken after ke-)"},
 		{"mendengarkan", "dengar", "3: men-, 4: suffix -kan"},
+		// A root of three syllables that ends in -an keeps it after di-,
+		// meng- and ter- (with two, step 4 would not run at all).
+		{"terhalaman", "halaman", "3: ter-, 4: -an is not taken after ter-"},
+		{"dihalaman", "halaman", "3: di-, 4: -an is not taken after di-"},
+		{"menghalaman", "halaman", "3: meng-, 4: -an is not taken after meng-"},
+		{"mengawasan", "awasan", "3: meng-, 4: -an is not taken after meng-"},
 		{"dipertahankan", "tahan", "3: di-, 4: -kan, then second-order prefix per-"},
 		{"mengakhiri", "akhir", "3: meng-, 4: suffix -i"},
 		{"mengoperasi", "operasi", "3: meng-, 4: -i is kept in -si"},

@@ -77,3 +77,20 @@ func TestHTMLText(t *testing.T) {
 		t.Errorf("HTMLText = %q, want %q", got, want)
 	}
 }
+
+// TestExcerpt: the excerpt is the body's sentences the summary lacks, in
+// order, within MaxExcerpt bytes.
+func TestExcerpt(t *testing.T) {
+	summary := "Harga gula di pasar tetap."
+	body := "Harga gula di pasar tetap.\n\n Pedagang menyebut pasokan dari Lampung lancar. Distributor menimbun karung di gudang!"
+	if got, want := Excerpt(summary, body), "Pedagang menyebut pasokan dari Lampung lancar. Distributor menimbun karung di gudang!"; got != want {
+		t.Errorf("Excerpt = %q, want %q", got, want)
+	}
+	long := strings.Repeat("Kalimat yang cukup panjang untuk mengisi batas. ", 40)
+	if got := Excerpt("", long); len(got) > MaxExcerpt+len("…") || len(got) < MaxExcerpt/2 || !strings.HasSuffix(got, "…") {
+		t.Errorf("a long body gives an excerpt of %d bytes: %q", len(got), got)
+	}
+	if got := Excerpt(summary, summary); got != "" {
+		t.Errorf("a body that is its summary gives %q", got)
+	}
+}

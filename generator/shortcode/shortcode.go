@@ -49,6 +49,7 @@ type Link struct {
 	Kind   string // "post_url", "link", "ref" or "relref"
 	Target string // as written, without quotes
 	Line   int    // in the source, from 1
+	Column int    // of the tag's first brace, from 1, in bytes
 	Tag    string // the whole tag, for messages
 }
 
@@ -395,7 +396,8 @@ func (e *expander) token(p piece) {
 }
 
 func (e *expander) link(t tag, kind, target string) {
-	e.res.Links = append(e.res.Links, Link{Kind: kind, Target: target, Line: e.line(t.start), Tag: e.text(t)})
+	col := t.start - bytes.LastIndexByte(e.src[:t.start], '\n')
+	e.res.Links = append(e.res.Links, Link{Kind: kind, Target: target, Line: e.line(t.start), Column: col, Tag: e.text(t)})
 	fmt.Fprintf(&e.out, "%sl%dz", e.res.Mark, len(e.res.Links)-1)
 }
 

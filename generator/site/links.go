@@ -1,21 +1,23 @@
 package site
 
 import (
-	"errors"
 	"fmt"
 	"path"
 	"slices"
 	"strings"
 
-	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/links"
 	"github.com/kabar-news/kabar/generator/shortcode"
 )
 
 // Ref is where one of an article's links ({% post_url %}, {{< ref >}}...)
 // leads: another article of the site, and a #fragment if it named one.
+// A link to no article has no Article and leads where the author wrote,
+// Href: a broken link like any other.
 type Ref struct {
 	Article *Article
 	Anchor  string // "" or "#heading"
+	Href    string // the target as written, when Article is nil
 }
 
 // linkIndex finds articles by what links name them by.
@@ -42,36 +44,25 @@ func (s *Site) index() *linkIndex {
 }
 
 // resolveAll resolves the links of every article that has some.
-func (s *Site) resolveAll() error {
-	var errs []error
+func (s *Site) resolveAll() {
 	for _, a := range s.Articles {
 		if len(a.LinkTags) > 0 {
-			if err := s.ResolveLinks(a); err != nil {
-				errs = append(errs, err)
-			}
+			s.ResolveLinks(a)
 		}
 	}
-	// In the order of the files, as every other list of errors.
-	slices.SortStableFunc(errs, func(x, y error) int {
-		var ex, ey *content.Error
-		errors.As(x, &ex)
-		errors.As(y, &ey)
-		return strings.Compare(ex.Path, ey.Path)
-	})
-	return errors.Join(errs...)
 }
 
 // ResolveLinks sets a.Refs from a.LinkTags: each link leads to an article of
-// s, or is an error naming the file and line of the link. Call it again
-// when a's body changed in a model kept from the last build.
-func (s *Site) ResolveLinks(a *Article) error {
-	a.Refs = a.Refs[:0]
+// s, or is a broken link in a.Broken, with the file, line and column of
+// the tag. Call it again when a's body changed in a model kept from the
+// last build.
+func (s *Site) ResolveLinks(a *Article) {
+	a.Refs, a.Broken = a.Refs[:0], a.Broken[:0]
 	if len(a.LinkTags) == 0 {
-		a.Refs = nil
-		return nil
+		a.Refs, a.Broken = nil, nil
+		return
 	}
 	ix := s.index()
-	var errs []error
 	for _, l := range a.LinkTags {
 		target, anchor, _ := strings.Cut(l.Target, "#")
 		if anchor != "" {
@@ -79,13 +70,13 @@ func (s *Site) ResolveLinks(a *Article) error {
 		}
 		found, err := ix.find(a, l.Kind, target)
 		if err != "" {
-			errs = append(errs, &content.Error{Path: "content/" + a.File, Line: l.Line, Msg: l.Tag + ": " + err,
-				Fix: fixFor(l)})
+			a.Broken = append(a.Broken, links.Finding{File: "content/" + a.File, Line: l.Line, Column: l.Column,
+				Msg: l.Tag + ": " + err, Fix: fixFor(l)})
+			a.Refs = append(a.Refs, Ref{Href: l.Target})
 			continue
 		}
 		a.Refs = append(a.Refs, Ref{Article: found, Anchor: anchor})
 	}
-	return errors.Join(errs...)
 }
 
 func fixFor(l shortcode.Link) string {

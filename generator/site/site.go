@@ -19,6 +19,7 @@ import (
 	"github.com/kabar-news/kabar/generator/config"
 	"github.com/kabar-news/kabar/generator/content"
 	"github.com/kabar-news/kabar/generator/diag"
+	"github.com/kabar-news/kabar/generator/links"
 )
 
 // Site is the whole digest.
@@ -48,6 +49,8 @@ type Article struct {
 	Newer       *Article
 	Related     []*Article
 	Refs        []Ref // where the body's Links lead, one for each
+	// Broken are the links of Refs that lead to no article.
+	Broken []links.Finding
 	// ID stays the same across the builds of one builder (see package
 	// view); 0 until set.
 	ID    uint32
@@ -136,9 +139,7 @@ func New(cfg *config.Config, intro template.HTML, list []*content.Article) (*Sit
 	for _, a := range s.Articles {
 		a.Related = related(a, 4, sc)
 	}
-	if err := s.resolveAll(); err != nil {
-		return nil, err
-	}
+	s.resolveAll()
 	return s, nil
 }
 

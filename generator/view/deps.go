@@ -169,6 +169,11 @@ func (v *Values) setOwn(a *site.Article, sums Sums) {
 	m = v.h.new()
 	putUint(m, text)
 	for _, ref := range a.Refs {
+		if ref.Article == nil {
+			putUint(m, ^uint64(0)) // leads to no article, as written
+			m.WriteString(ref.Href)
+			continue
+		}
 		putUint(m, uint64(ref.Article.ID))
 	}
 	v.v[key(a.ID, aText)] = sum(m)

@@ -380,7 +380,9 @@ func (a *Article) lead(sa *site.Article) *Lead {
 func (a *Article) Content() (template.HTML, error) {
 	sa := get(a, artContent)
 	for _, ref := range sa.Refs {
-		a.r.add(ref.Article.ID, artPath.slot)
+		if ref.Article != nil { // a link to no article leads nowhere that can change
+			a.r.add(ref.Article.ID, artPath.slot)
+		}
 	}
 	return a.r.env.Body(sa)
 }

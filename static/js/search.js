@@ -347,15 +347,34 @@
     return s;
   }
 
+  // matches says whether a shown word is one the query asks for.
+  function matches(word, ws) {
+    var stems = stemsOf(word);
+    return ws.some(function (q) {
+      return stems.some(function (s) { return q.stems.indexOf(s) >= 0 || begins(s, q.prefixes); });
+    });
+  }
+
+  // found says whether text holds a word the query asks for.
+  function found(text, ws) {
+    return (text.match(/[\p{L}\p{Nd}]+/gu) || []).some(function (w) { return matches(w, ws); });
+  }
+
+  // sentenceWith is the first sentence of an excerpt that holds a word
+  // the query asks for, or "".
+  function sentenceWith(excerpt, ws) {
+    var list = excerpt.split(/(?<=[.!?])\s+/);
+    for (var i = 0; i < list.length; i++) {
+      if (found(list[i], ws)) return list[i];
+    }
+    return '';
+  }
+
   // marked appends text to el, the words that match the query in <mark>.
   function marked(el, text, ws) {
     var re = /[\p{L}\p{Nd}]+/gu, last = 0, m;
     while ((m = re.exec(text))) {
-      var stems = stemsOf(m[0]);
-      var hit = ws.some(function (q) {
-        return stems.some(function (s) { return q.stems.indexOf(s) >= 0 || begins(s, q.prefixes); });
-      });
-      if (!hit) continue;
+      if (!matches(m[0], ws)) continue;
       el.appendChild(document.createTextNode(text.slice(last, m.index)));
       var mark = document.createElement('mark');
       mark.textContent = m[0];
@@ -383,10 +402,14 @@
       if (s) meta.appendChild(document.createTextNode(' · ' + s));
     });
     li.appendChild(meta);
-    if (row[5]) {
+    // The summary, or, when the words were found in the body only, the
+    // sentence of the body they are in.
+    var snippet = row[5];
+    if (row[6] && !found(snippet, ws)) snippet = sentenceWith(row[6], ws) || snippet;
+    if (snippet) {
       var p = document.createElement('p');
       p.className = 'snippet';
-      marked(p, row[5], ws);
+      marked(p, snippet, ws);
       li.appendChild(p);
     }
     return li;
