@@ -267,7 +267,7 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		if dir == "" {
 			dir = images.DefaultDir()
 		}
-		b.imgCache = images.New(dir)
+		b.imgCache = images.New(dir, cfg.MaxImagePixels)
 		if cfg.Search {
 			b.dict = search.NewDict()
 			b.index = search.NewIndex(b.dict)

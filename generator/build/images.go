@@ -184,7 +184,11 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 			e := &content.Error{Path: "content/" + w.rel, Line: w.a.ImageLine,
 				Msg: fmt.Sprintf("image %s: %s is %v", w.a.Image, w.srcKey, err), Fix: "save it again as a JPEG or PNG file"}
 			var de *images.DecodeError
-			if !errors.As(err, &de) {
+			var big *images.TooLargeError
+			switch {
+			case errors.As(err, &big):
+				e.Fix = "make it smaller (a lead image is shown at most 1,200 px wide), or raise max_image_pixels in site.yaml"
+			case !errors.As(err, &de):
 				e.Msg = fmt.Sprintf("image %s: %s cannot be made: %v", w.a.Image, w.srcKey, err)
 				e.Fix = "check that the file and the image cache can be read and written"
 			}

@@ -2,8 +2,10 @@ package images
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -83,7 +85,7 @@ func TestSizesAreTheWidthsAndNeverWider(t *testing.T) {
 		{1000, 500, [][2]int{{480, 240}, {800, 400}, {1000, 500}}},
 		{300, 200, [][2]int{{300, 200}}},
 	} {
-		c := New(t.TempDir())
+		c := New(t.TempDir(), DefaultMaxPixels)
 		res, err := c.Make(encodeJPEG(t, halves(tc.w, tc.h)))
 		if err != nil {
 			t.Fatal(err)
@@ -111,7 +113,7 @@ func TestPNGStaysPNG(t *testing.T) {
 	if err := png.Encode(&buf, halves(900, 300)); err != nil {
 		t.Fatal(err)
 	}
-	c := New(t.TempDir())
+	c := New(t.TempDir(), DefaultMaxPixels)
 	res, err := c.Make(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +135,7 @@ func TestEXIFOrientationIsApplied(t *testing.T) {
 	if cfg, err := jpeg.DecodeConfig(bytes.NewReader(data)); err != nil || cfg.Width != 600 {
 		t.Fatalf("the test JPEG is broken: %v %+v", err, cfg)
 	}
-	c := New(t.TempDir())
+	c := New(t.TempDir(), DefaultMaxPixels)
 	res, err := c.Make(data)
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +162,7 @@ func TestEXIFOrientationIsApplied(t *testing.T) {
 func TestCacheHitDoesNotResize(t *testing.T) {
 	dir := t.TempDir()
 	data := encodeJPEG(t, halves(1000, 400))
-	first := New(dir)
+	first := New(dir, DefaultMaxPixels)
 	a, err := first.Make(data)
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +170,7 @@ func TestCacheHitDoesNotResize(t *testing.T) {
 	if first.Resized() != 1 {
 		t.Fatalf("the first Make resized %d images", first.Resized())
 	}
-	second := New(dir) // as a later build does
+	second := New(dir, DefaultMaxPixels) // as a later build does
 	b, err := second.Make(data)
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +191,7 @@ func TestCacheHitDoesNotResize(t *testing.T) {
 }
 
 func TestUndecodable(t *testing.T) {
-	c := New(t.TempDir())
+	c := New(t.TempDir(), DefaultMaxPixels)
 	good := encodeJPEG(t, halves(100, 100))
 	for name, data := range map[string][]byte{
 		"text":      []byte("bukan gambar"),
@@ -201,5 +203,59 @@ func TestUndecodable(t *testing.T) {
 		if !errors.As(err, &de) {
 			t.Errorf("%s: got %v, want a DecodeError", name, err)
 		}
+	}
+}
+
+// bombPNG is a PNG of a few bytes whose header declares w×h pixels: its
+// one IDAT chunk holds almost nothing.
+func bombPNG(w, h uint32) []byte {
+	chunk := func(typ string, data []byte) []byte {
+		var b bytes.Buffer
+		binary.Write(&b, binary.BigEndian, uint32(len(data)))
+		b.WriteString(typ)
+		b.Write(data)
+		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+		return b.Bytes()
+	}
+	var hdr bytes.Buffer
+	binary.Write(&hdr, binary.BigEndian, w)
+	binary.Write(&hdr, binary.BigEndian, h)
+	hdr.Write([]byte{8, 2, 0, 0, 0}) // 8-bit RGB
+	var idat bytes.Buffer
+	z := zlib.NewWriter(&idat)
+	z.Write(make([]byte, 1000))
+	z.Close()
+	out := []byte("\x89PNG\r\n\x1a\n")
+	out = append(out, chunk("IHDR", hdr.Bytes())...)
+	out = append(out, chunk("IDAT", idat.Bytes())...)
+	return append(out, chunk("IEND", nil)...)
+}
+
+// TestRefusesTooManyPixels: an image whose header declares more pixels
+// than the limit is refused from its header, with its size, before any
+// decoding; the cache stays empty.
+func TestRefusesTooManyPixels(t *testing.T) {
+	c := New(t.TempDir(), DefaultMaxPixels)
+	_, err := c.Make(bombPNG(50000, 50000))
+	var big *TooLargeError
+	if !errors.As(err, &big) || big.Width != 50000 || big.Height != 50000 {
+		t.Fatalf("a 50000×50000 PNG: %v, want a TooLargeError", err)
+	}
+	if want := "50000 × 50000 pixels (2500 megapixels), more than the limit of 40 megapixels"; err.Error() != want {
+		t.Errorf("message %q, want %q", err, want)
+	}
+	if c.Resized() != 0 {
+		t.Errorf("%d images decoded", c.Resized())
+	}
+
+	// The limit is the one given: a real image one pixel over it is
+	// refused, one at it is made.
+	var buf bytes.Buffer
+	png.Encode(&buf, halves(100, 50))
+	if _, err := New(t.TempDir(), 4999).Make(buf.Bytes()); !errors.As(err, &big) {
+		t.Errorf("100×50 with a limit of 4999 pixels: %v, want a TooLargeError", err)
+	}
+	if _, err := New(t.TempDir(), 5000).Make(buf.Bytes()); err != nil {
+		t.Errorf("100×50 with a limit of 5000 pixels: %v", err)
 	}
 }
