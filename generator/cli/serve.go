@@ -122,7 +122,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 	defer func() { b.Close() }()
 	var srv *serve.Server
 	if o.serve {
-		srv = serve.New(serve.Options{Dir: opt.OutDir, FS: fsOf(opt.Memory), Reload: o.reload})
+		srv = serve.New(serve.Options{Dir: opt.OutDir, FS: fsOf(opt.Memory), Reload: o.reload, Addr: o.addr})
 	}
 	rebuild := func(paths []string) {
 		failed := true
