@@ -6,8 +6,16 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"net/http"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"github.com/kabar-news/kabar/generator/internal/testsite"
+	"golang.org/x/sys/unix"
 )
 
 // bombPNG is a PNG of a few bytes whose header declares w×h pixels.
@@ -57,5 +65,70 @@ func TestServeImageBomb(t *testing.T) {
 	r.oneRebuild("the bomb")
 	if code, _ := httpGet(t, r.url); code != http.StatusOK {
 		t.Errorf("after the bomb, GET %s: %d", r.url, code)
+	}
+}
+
+// TestServeRetriesAfterFailure runs serve as a child process, takes away
+// its file descriptors (its RLIMIT_NOFILE lowered so that it can open no
+// more) and saves an article: the rebuild fails with "too many open
+// files" and the preview shows it. Once the limit is back, the server
+// builds the saved change by itself, with no other save.
+func TestServeRetriesAfterFailure(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "kabar")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/kabar").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	list, err := testsite.Write(dir, 5, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "serve", "--site", dir, "--addr", "127.0.0.1:0")
+	stdout := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = stdout, stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	serving := regexp.MustCompile(`serving (\S+)\n`)
+	deadline := time.Now().Add(livePatience)
+	for !strings.Contains(stdout.String(), "press Ctrl+C") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	m := serving.FindStringSubmatch(stdout.String())
+	if m == nil || !strings.Contains(stdout.String(), "press Ctrl+C") {
+		t.Fatalf("serve did not start:\n%s", stdout)
+	}
+	url := m[1]
+	ev := listen(t, strings.TrimSuffix(url, "uji/")+"_kabar/events")
+	ev.want("hello")
+
+	var limit unix.Rlimit
+	if err := unix.Prlimit(cmd.Process.Pid, unix.RLIMIT_NOFILE, nil, &limit); err != nil {
+		t.Fatal(err)
+	}
+	// A new descriptor takes the lowest free number, which must be below
+	// the limit: with 3, only stdin, stdout and stderr's numbers are, and
+	// they are taken. The descriptors it has keep working.
+	low := unix.Rlimit{Cur: 3, Max: limit.Max}
+	if err := unix.Prlimit(cmd.Process.Pid, unix.RLIMIT_NOFILE, &low, nil); err != nil {
+		t.Fatal(err)
+	}
+	a := list[2]
+	a.Body = "Paragraf yang ditulis saat berkas habis.\n\n" + a.Body
+	writeFile(t, dir, "content/"+a.File, a.Markdown())
+	if d := ev.want("failed"); !strings.Contains(d, "too many open files") {
+		t.Errorf("the failed event does not say why: %s", d)
+	}
+	if err := unix.Prlimit(cmd.Process.Pid, unix.RLIMIT_NOFILE, &limit, nil); err != nil {
+		t.Fatal(err)
+	}
+	ev.want("reload")
+	if _, body := httpGet(t, url+strings.TrimSuffix(pageOf(a, a.File), "index.html")); !strings.Contains(body, "Paragraf yang ditulis saat berkas habis.") {
+		t.Errorf("after the limit is back, the page lacks the saved change:\n%s", stdout)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("serve: %v\n%s", err, stdout)
 	}
 }
