@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -130,5 +131,58 @@ func TestServeRetriesAfterFailure(t *testing.T) {
 	cmd.Process.Signal(syscall.SIGINT)
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("serve: %v\n%s", err, stdout)
+	}
+}
+
+// TestWatchRefusesLinkInOutput: with watch running, a folder of the
+// output is replaced by a symbolic link to a folder elsewhere and an
+// article of that day is saved: the rebuild fails saying so, and nothing
+// is written into the other folder.
+func TestWatchRefusesLinkInOutput(t *testing.T) {
+	r := startLive(t, 6, false)
+	a := r.articles[3]
+	page := pageOf(a, a.File)
+	day := filepath.Join(r.out, filepath.FromSlash(page[:len("2006/01/02")]))
+	elsewhere := t.TempDir()
+	if err := os.RemoveAll(day); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, day); err != nil {
+		t.Fatal(err)
+	}
+	a.Body = "Teks baru.\n\n" + a.Body
+	r.write("content/"+a.File, a.Markdown())
+	if b := r.nextBuild("the save"); !b.failed {
+		t.Errorf("the rebuild through the link did not fail:\n%s%s", r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr.String(), "is a symbolic link out of the output folder") {
+		t.Errorf("the error does not say the path leaves the output folder:\n%s", r.stderr)
+	}
+	if entries, _ := os.ReadDir(elsewhere); len(entries) != 0 {
+		t.Errorf("the build wrote through the link into %s: %v", elsewhere, entries)
+	}
+}
+
+// TestOutputLinkRefused: an --out that is a symbolic link is refused,
+// saying so, and the folder it points to is left as it was.
+func TestOutputLinkRefused(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := testsite.Write(dir, 3, 1); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(t.TempDir(), "situs")
+	if code, _, stderr := cli("build", "--site", dir, "--out", target); code != 0 {
+		t.Fatalf("build: %s", stderr)
+	}
+	link := filepath.Join(t.TempDir(), "public")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := cli("build", "--site", dir, "--out", link)
+	if code != 1 || !strings.Contains(stderr, "is a symbolic link (to "+target+")") {
+		t.Errorf("build --out LINK: exit %d, %s", code, stderr)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
 	}
 }
