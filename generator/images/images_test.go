@@ -2,10 +2,8 @@ package images
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -203,59 +201,5 @@ func TestUndecodable(t *testing.T) {
 		if !errors.As(err, &de) {
 			t.Errorf("%s: got %v, want a DecodeError", name, err)
 		}
-	}
-}
-
-// bombPNG is a PNG of a few bytes whose header declares w×h pixels: its
-// one IDAT chunk holds almost nothing.
-func bombPNG(w, h uint32) []byte {
-	chunk := func(typ string, data []byte) []byte {
-		var b bytes.Buffer
-		binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		b.WriteString(typ)
-		b.Write(data)
-		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-		return b.Bytes()
-	}
-	var hdr bytes.Buffer
-	binary.Write(&hdr, binary.BigEndian, w)
-	binary.Write(&hdr, binary.BigEndian, h)
-	hdr.Write([]byte{8, 2, 0, 0, 0}) // 8-bit RGB
-	var idat bytes.Buffer
-	z := zlib.NewWriter(&idat)
-	z.Write(make([]byte, 1000))
-	z.Close()
-	out := []byte("\x89PNG\r\n\x1a\n")
-	out = append(out, chunk("IHDR", hdr.Bytes())...)
-	out = append(out, chunk("IDAT", idat.Bytes())...)
-	return append(out, chunk("IEND", nil)...)
-}
-
-// TestRefusesTooManyPixels: an image whose header declares more pixels
-// than the limit is refused from its header, with its size, before any
-// decoding; the cache stays empty.
-func TestRefusesTooManyPixels(t *testing.T) {
-	c := New(t.TempDir(), DefaultMaxPixels)
-	_, err := c.Make(bombPNG(50000, 50000))
-	var big *TooLargeError
-	if !errors.As(err, &big) || big.Width != 50000 || big.Height != 50000 {
-		t.Fatalf("a 50000×50000 PNG: %v, want a TooLargeError", err)
-	}
-	if want := "50000 × 50000 pixels (2500 megapixels), more than the limit of 40 megapixels"; err.Error() != want {
-		t.Errorf("message %q, want %q", err, want)
-	}
-	if c.Resized() != 0 {
-		t.Errorf("%d images decoded", c.Resized())
-	}
-
-	// The limit is the one given: a real image one pixel over it is
-	// refused, one at it is made.
-	var buf bytes.Buffer
-	png.Encode(&buf, halves(100, 50))
-	if _, err := New(t.TempDir(), 4999).Make(buf.Bytes()); !errors.As(err, &big) {
-		t.Errorf("100×50 with a limit of 4999 pixels: %v, want a TooLargeError", err)
-	}
-	if _, err := New(t.TempDir(), 5000).Make(buf.Bytes()); err != nil {
-		t.Errorf("100×50 with a limit of 5000 pixels: %v", err)
 	}
 }
