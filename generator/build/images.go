@@ -87,7 +87,10 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 	slices.Sort(withImage)
 	slices.Sort(bundled)
 
-	// The bundles' files, each copied beside its article's page.
+	// The bundles' files, each copied beside its article's page. A bundle
+	// that cannot be listed is reported once: its article's image is not
+	// looked for, as it would be "missing" only for want of the listing.
+	unlisted := map[string]bool{}
 	for _, rel := range bundled {
 		a := b.sources[rel].article
 		dir := path.Dir(rel)
@@ -97,6 +100,7 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 			var err error
 			if names, err = bundleFiles(contentDir, dir); err != nil {
 				errs = append(errs, err)
+				unlisted[rel] = true
 				continue
 			}
 		}
@@ -136,7 +140,7 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 	jobs := map[string]*staticFile{} // by srcKey: sources to make again
 	for _, rel := range withImage {
 		a := b.sources[rel].article
-		if isRemote(a.Image) {
+		if isRemote(a.Image) || unlisted[rel] {
 			continue
 		}
 		w, err := b.resolveImage(rel, a, assets, opt)
@@ -184,7 +188,11 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 			e := &content.Error{File: "content/" + w.rel, Line: w.a.ImageLine,
 				Message: fmt.Sprintf("image %s: %s is %v", w.a.Image, w.srcKey, err), Fix: "save it again as a JPEG or PNG file"}
 			var de *images.DecodeError
-			if !errors.As(err, &de) {
+			var big *images.TooLargeError
+			switch {
+			case errors.As(err, &big):
+				e.Fix = "make it smaller (a lead image is shown at most 1,200 px wide), or raise max_image_pixels in site.yaml"
+			case !errors.As(err, &de):
 				e.Message = fmt.Sprintf("image %s: %s cannot be made: %v", w.a.Image, w.srcKey, err)
 				e.Fix = "check that the file and the image cache can be read and written"
 			}

@@ -393,3 +393,21 @@ func TestCopiesOfTwoImagesMayNotShareAName(t *testing.T) {
 		t.Errorf("got %v, want an error about img/a-300w.jpg naming content/satu.md:4", err)
 	}
 }
+
+// TestBundleLinkOneError: a symlink in a page bundle is refused, and that
+// is the only error: the bundle's image it names is not also "missing".
+func TestBundleLinkOneError(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"content/ekonomi/grafik/index.md": "---\ntitle: Grafik\ndate: 2025-04-28\nimage: grafik.png\nimage_alt: Grafik\n---\nTeks.\n",
+		"content/ekonomi/grafik/asli.png": string(pictureBytes(t, 64, 32, color.RGBA{0, 0, 200, 255}, "png")),
+	})
+	if err := os.Symlink("asli.png", filepath.Join(dir, "content/ekonomi/grafik/grafik.png")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Build(Options{SiteDir: dir, OutDir: filepath.Join(t.TempDir(), "public"), CacheDir: t.TempDir()})
+	list := diag.List(err)
+	if len(list) != 1 || list[0].File != "content/ekonomi/grafik/grafik.png" || !strings.Contains(list[0].Message, "not a regular file") {
+		t.Errorf("got %d problems, want the one link: %v", len(list), err)
+	}
+}

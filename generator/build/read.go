@@ -89,7 +89,7 @@ func (b *Builder) open(opt Options) error {
 	if dir == "" {
 		dir = images.DefaultDir()
 	}
-	b.imgCache = images.New(dir)
+	b.imgCache = images.New(dir, cfg.MaxImagePixels)
 	if cfg.Search {
 		b.dict = search.NewDict()
 		b.index = search.NewIndex(b.dict)

@@ -123,9 +123,9 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 	defer func() { b.Close() }()
 	var srv *serve.Server
 	if o.serve {
-		srv = serve.New(serve.Options{Dir: opt.OutDir, FS: fsOf(opt.Memory), Reload: o.reload})
+		srv = serve.New(serve.Options{Dir: opt.OutDir, FS: fsOf(opt.Memory), Reload: o.reload, Addr: o.addr})
 	}
-	rebuild := func(paths []string) {
+	rebuild := func(paths []string) (err error) {
 		failed := true
 		if o.rebuilt != nil {
 			defer func() { o.rebuilt(paths, failed) }()
@@ -134,7 +134,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 			// A bug must not end a preview someone is writing in; the
 			// next change rebuilds everything.
 			if e := recover(); e != nil {
-				err := fmt.Errorf("internal error, please report it: %v", e)
+				err = fmt.Errorf("internal error, please report it: %v", e)
 				reportError(stderr, err)
 				if srv != nil {
 					srv.Failed(diag.List(err))
@@ -154,7 +154,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 			if srv != nil {
 				srv.Failed(diag.List(err))
 			}
-			return
+			return err
 		}
 		if rb.Full {
 			fmt.Fprintf(stdout, "built %d articles into %d pages (%d files) in %s: %s\n",
@@ -167,8 +167,11 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 			srv.Built(rb.BasePath, rb.Changed)
 		}
 		failed = false
+		return nil
 	}
-	rebuild(nil)
+	retry := newRetrier(rebuild)
+	defer retry.stop()
+	retry.build(nil)
 
 	ignore := b.OutDir()
 	if ignore == "" {
@@ -213,7 +216,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 		} else if len(paths) == 0 {
 			return
 		}
-		rebuild(paths)
+		retry.build(paths)
 	})
 	cancel()
 	wg.Wait()

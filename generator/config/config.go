@@ -70,6 +70,10 @@ type Config struct {
 	// static/ or an absolute http(s) URL.
 	Logo string `yaml:"logo" toml:"logo"`
 
+	// MaxImagePixels is the most pixels a lead image may have (width
+	// times height); 0 means the images package's default, 40 megapixels.
+	MaxImagePixels int64 `yaml:"max_image_pixels" toml:"max_image_pixels"`
+
 	// File is the config file that was read, or "" when none exists.
 	File string `yaml:"-" toml:"-"`
 	// Location is TimeZone, loaded.
@@ -130,7 +134,7 @@ func Load(fsys fs.FS) (*Config, error) {
 }
 
 // settings lists the config's field names, for the fix of an unknown one.
-const settings = "title, description, base_url, language, timezone, per_page, permalink, output, section, domain, unsafe_html, author, logo, params, feeds, minify, deploy, search"
+const settings = "title, description, base_url, language, timezone, per_page, permalink, output, section, domain, unsafe_html, author, logo, params, feeds, minify, deploy, search, max_image_pixels"
 
 // feedSettings are the fields of one entry of feeds.
 const feedSettings = "url, source, section (in each entry of feeds)"
@@ -251,6 +255,9 @@ func (c *Config) finish() error {
 	c.Location = loc
 	if c.PerPage == 0 {
 		c.PerPage = 10
+	}
+	if c.MaxImagePixels < 0 {
+		return &diag.Diag{Message: fmt.Sprintf("max_image_pixels is %d", c.MaxImagePixels), Fix: "write the most pixels a lead image may have, e.g. 40000000, or leave it out"}
 	}
 	if c.PerPage < 0 {
 		return &diag.Diag{Message: fmt.Sprintf("per_page is %d", c.PerPage), Fix: "it must be a positive number"}

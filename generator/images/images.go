@@ -11,6 +11,7 @@ package images
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -26,6 +27,7 @@ import (
 	"sync/atomic"
 
 	"github.com/kovidgoyal/imaging"
+	"golang.org/x/sync/semaphore"
 )
 
 // widths are the widths of the copies, in pixels. An image narrower than
@@ -69,14 +71,29 @@ type Result struct {
 	Sizes  []Size // narrowest first
 }
 
+// DefaultMaxPixels is the largest image Make decodes, in pixels: 40
+// megapixels, some 160 MB once decoded.
+const DefaultMaxPixels = 40_000_000
+
 // Cache makes and keeps copies in one folder.
 type Cache struct {
-	dir     string
-	resized atomic.Int64
+	dir       string
+	maxPixels int64
+	// decoding holds the pixels of the images being decoded and resized
+	// at once, so that all cores together never hold more than the
+	// largest image allowed.
+	decoding *semaphore.Weighted
+	resized  atomic.Int64
 }
 
-// New returns the cache in dir (made when first written).
-func New(dir string) *Cache { return &Cache{dir: dir} }
+// New returns the cache in dir (made when first written), which decodes
+// images of at most maxPixels pixels (DefaultMaxPixels when 0).
+func New(dir string, maxPixels int64) *Cache {
+	if maxPixels <= 0 {
+		maxPixels = DefaultMaxPixels
+	}
+	return &Cache{dir: dir, maxPixels: maxPixels, decoding: semaphore.NewWeighted(maxPixels)}
+}
 
 // Dir is the cache's folder.
 func (c *Cache) Dir() string { return c.dir }
@@ -90,6 +107,22 @@ type DecodeError struct{ Err error }
 
 func (e *DecodeError) Error() string { return e.Err.Error() }
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// TooLargeError says that an image has more pixels than the cache decodes.
+type TooLargeError struct {
+	Width, Height int
+	Max           int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%d × %d pixels (%s megapixels), more than the limit of %s megapixels",
+		e.Width, e.Height, megapixels(int64(e.Width)*int64(e.Height)), megapixels(e.Max))
+}
+
+// megapixels writes n pixels in megapixels, with one decimal when it has one.
+func megapixels(n int64) string {
+	return strconv.FormatFloat(float64(n)/1e6, 'f', -1, 64)
+}
 
 // meta is what the cache keeps of a Result beside the copies.
 type meta struct {
@@ -107,16 +140,25 @@ func (c *Cache) Make(data []byte) (*Result, error) {
 	h.Write(data)
 	key := hex.EncodeToString(h.Sum(nil))[:32]
 	sub := "images/" + key[:2] + "/" + key
-	if r := c.lookup(key, sub); r != nil {
-		return r, nil
-	}
-	_, format, err := image.DecodeConfig(bytes.NewReader(data))
+	// The header first: a few bytes can declare billions of pixels, which
+	// decoding would try to allocate.
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return nil, &DecodeError{fmt.Errorf("not a JPEG or PNG image (%v)", err)}
 	}
 	if format != "jpeg" && format != "png" {
 		return nil, &DecodeError{fmt.Errorf("a %s image, not JPEG or PNG", format)}
 	}
+	pixels := int64(cfg.Width) * int64(cfg.Height)
+	if pixels > c.maxPixels {
+		return nil, &TooLargeError{Width: cfg.Width, Height: cfg.Height, Max: c.maxPixels}
+	}
+	if r := c.lookup(key, sub); r != nil {
+		return r, nil
+	}
+	weight := min(max(pixels, 1), c.maxPixels)       // never more than the semaphore holds
+	c.decoding.Acquire(context.Background(), weight) // never fails: no deadline
+	defer c.decoding.Release(weight)
 	// Go's own decoders only: the library can also run ImageMagick, which
 	// would make the output depend on what the machine has installed.
 	img, err := imaging.Decode(bytes.NewReader(data), imaging.Backends(imaging.GO_IMAGE))

@@ -83,7 +83,7 @@ func TestSizesAreTheWidthsAndNeverWider(t *testing.T) {
 		{1000, 500, [][2]int{{480, 240}, {800, 400}, {1000, 500}}},
 		{300, 200, [][2]int{{300, 200}}},
 	} {
-		c := New(t.TempDir())
+		c := New(t.TempDir(), DefaultMaxPixels)
 		res, err := c.Make(encodeJPEG(t, halves(tc.w, tc.h)))
 		if err != nil {
 			t.Fatal(err)
@@ -111,7 +111,7 @@ func TestPNGStaysPNG(t *testing.T) {
 	if err := png.Encode(&buf, halves(900, 300)); err != nil {
 		t.Fatal(err)
 	}
-	c := New(t.TempDir())
+	c := New(t.TempDir(), DefaultMaxPixels)
 	res, err := c.Make(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +133,7 @@ func TestEXIFOrientationIsApplied(t *testing.T) {
 	if cfg, err := jpeg.DecodeConfig(bytes.NewReader(data)); err != nil || cfg.Width != 600 {
 		t.Fatalf("the test JPEG is broken: %v %+v", err, cfg)
 	}
-	c := New(t.TempDir())
+	c := New(t.TempDir(), DefaultMaxPixels)
 	res, err := c.Make(data)
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +160,7 @@ func TestEXIFOrientationIsApplied(t *testing.T) {
 func TestCacheHitDoesNotResize(t *testing.T) {
 	dir := t.TempDir()
 	data := encodeJPEG(t, halves(1000, 400))
-	first := New(dir)
+	first := New(dir, DefaultMaxPixels)
 	a, err := first.Make(data)
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +168,7 @@ func TestCacheHitDoesNotResize(t *testing.T) {
 	if first.Resized() != 1 {
 		t.Fatalf("the first Make resized %d images", first.Resized())
 	}
-	second := New(dir) // as a later build does
+	second := New(dir, DefaultMaxPixels) // as a later build does
 	b, err := second.Make(data)
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +189,7 @@ func TestCacheHitDoesNotResize(t *testing.T) {
 }
 
 func TestUndecodable(t *testing.T) {
-	c := New(t.TempDir())
+	c := New(t.TempDir(), DefaultMaxPixels)
 	good := encodeJPEG(t, halves(100, 100))
 	for name, data := range map[string][]byte{
 		"text":      []byte("bukan gambar"),

@@ -115,6 +115,9 @@ type Dir string
 // output folder; Commit swaps it into place.
 func (d Dir) Replace() (Txn, error) {
 	dir := filepath.Clean(string(d))
+	if err := refuseLink(dir); err != nil {
+		return nil, err
+	}
 	parent, base := filepath.Dir(dir), filepath.Base(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -18,18 +19,30 @@ import (
 // old bytes or the new ones, never half a file, and an aborted build
 // leaves every file as it was. The folder as a whole is not swapped
 // atomically: it is for a watching rebuild that changes a few files.
+//
+// Every path is opened relative to the folder (an os.Root), so a symbolic
+// link put inside it, to a folder elsewhere, is refused instead of
+// followed: the build writes into the output folder and nowhere else.
 func (d Dir) Update() (Txn, error) {
 	dir := filepath.Clean(string(d))
+	if err := refuseLink(dir); err != nil {
+		return nil, err
+	}
 	if !marked(dir) {
 		return nil, fmt.Errorf("output folder %s is not one this generator wrote (no %s): build it whole first", dir, Marker)
 	}
-	return &update{dir: dir}, nil
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &update{dir: dir, root: root}, nil
 }
 
 type update struct {
 	dir    string
+	root   *os.Root
 	mu     sync.Mutex
-	writes []pending
+	writes []pending // paths below the root
 	remove []string
 }
 
@@ -55,16 +68,17 @@ func (u *update) Copy(name string, from fs.FS, fromName string) error {
 }
 
 func (u *update) put(name string, write func(io.Writer) error) error {
-	dst, err := outPath(u.dir, name)
+	dst, err := outPath("", name)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
+	if err := u.root.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return u.refused(name, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-")
+	tmpName := filepath.Join(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-"+rand.Text())
+	tmp, err := u.root.OpenFile(tmpName, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return err
+		return u.refused(name, err)
 	}
 	err = tmp.Chmod(0o644)
 	if err == nil {
@@ -74,17 +88,27 @@ func (u *update) put(name string, write func(io.Writer) error) error {
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(tmp.Name())
+		u.root.Remove(tmpName)
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	u.mu.Lock()
-	u.writes = append(u.writes, pending{tmp.Name(), dst})
+	u.writes = append(u.writes, pending{tmpName, dst})
 	u.mu.Unlock()
 	return nil
 }
 
+// refused is the error of a file that could not be begun, saying what to
+// do when a link inside the output folder leads out of it (os.Root says
+// so only in words).
+func (u *update) refused(name string, err error) error {
+	if strings.Contains(err.Error(), "path escapes") {
+		return fmt.Errorf("writing %s: %w: a folder on the way is a symbolic link out of the output folder %s, which the build does not follow; remove the link and build again", name, err, u.dir)
+	}
+	return fmt.Errorf("writing %s: %w", name, err)
+}
+
 func (u *update) Remove(name string) error {
-	p, err := outPath(u.dir, name)
+	p, err := outPath("", name)
 	if err != nil {
 		return err
 	}
@@ -96,36 +120,33 @@ func (u *update) Remove(name string) error {
 
 // Commit removes, then renames the new files into place.
 func (u *update) Commit() error {
+	defer u.root.Close()
 	slices.Sort(u.remove)
 	for _, p := range u.remove {
-		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := u.root.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			u.Abort()
 			return err
 		}
 		// Drop folders the removal left empty; a folder still holding
 		// files refuses, which ends the climb.
-		for d := filepath.Dir(p); d != u.dir && strings.HasPrefix(d, u.dir); d = filepath.Dir(d) {
-			if os.Remove(d) != nil {
-				break
-			}
-		}
+		u.removeEmpty(filepath.Dir(p))
 	}
 	var errs []error
 	for i, w := range u.writes {
-		if fi, err := os.Lstat(w.dst); err == nil && fi.IsDir() {
+		if fi, err := u.root.Lstat(w.dst); err == nil && fi.IsDir() {
 			// A folder of old pages now has the name of a file: the
 			// pages in it were removed above, so it is left empty,
 			// unless this build also writes into it.
-			if err := os.Remove(w.dst); err != nil {
-				errs = append(errs, fmt.Errorf("writing %s: a folder of that name holds other output files: %w", w.dst, err))
-				os.Remove(w.tmp)
+			if err := u.root.Remove(w.dst); err != nil {
+				errs = append(errs, fmt.Errorf("writing %s: a folder of that name holds other output files: %w", filepath.Join(u.dir, w.dst), err))
+				u.root.Remove(w.tmp)
 				continue
 			}
 		}
-		if err := os.Rename(w.tmp, w.dst); err != nil {
+		if err := u.root.Rename(w.tmp, w.dst); err != nil {
 			errs = append(errs, err)
 			for _, rest := range u.writes[i+1:] {
-				os.Remove(rest.tmp)
+				u.root.Remove(rest.tmp)
 			}
 			break
 		}
@@ -136,13 +157,20 @@ func (u *update) Commit() error {
 
 func (u *update) Abort() {
 	for _, w := range u.writes {
-		os.Remove(w.tmp)
+		u.root.Remove(w.tmp)
 		// Folders made for new files go too; one holding files refuses.
-		for d := filepath.Dir(w.dst); d != u.dir && strings.HasPrefix(d, u.dir); d = filepath.Dir(d) {
-			if os.Remove(d) != nil {
-				break
-			}
-		}
+		u.removeEmpty(filepath.Dir(w.dst))
 	}
 	u.writes, u.remove = nil, nil
+	u.root.Close()
+}
+
+// removeEmpty removes folder d below the root and the folders above it
+// while they are empty.
+func (u *update) removeEmpty(d string) {
+	for ; d != "." && d != string(filepath.Separator); d = filepath.Dir(d) {
+		if u.root.Remove(d) != nil {
+			return
+		}
+	}
 }

@@ -46,6 +46,9 @@ type Options struct {
 	Dir    string // the output folder
 	FS     fs.FS  // when set, the site is served from it instead of Dir
 	Reload bool   // add the live reload script to pages
+	// Addr is the address to serve on as the user gave it (--addr): its
+	// host name is one the requests' Host may name.
+	Addr string
 }
 
 // Server serves one output folder. Tell it about each build with Built
@@ -128,7 +131,13 @@ func (s *Server) generation() string { return s.id + "-" + strconv.Itoa(s.gen) }
 // streams and shuts down, waiting up to five seconds for requests.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
-		Handler:           s,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !hostAllowed(r.Host, ln.Addr(), s.opt.Addr) {
+				http.Error(w, "this preview answers only to the address it listens on, not to "+r.Host, http.StatusMisdirectedRequest)
+				return
+			}
+			s.ServeHTTP(w, r)
+		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return ctx },

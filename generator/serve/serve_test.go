@@ -366,7 +366,7 @@ func TestSlowClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "GET %sevents HTTP/1.1\r\nHost: x\r\n\r\n", Prefix)
+	fmt.Fprintf(conn, "GET %sevents HTTP/1.1\r\nHost: %s\r\n\r\n", Prefix, addr)
 	fast := connect(t, addr)
 	fast.want("hello")
 	deadline := time.Now().Add(patience)
