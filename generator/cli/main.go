@@ -47,6 +47,9 @@ func Main() int {
 	if os.Getenv("GOGC") == "" {
 		tuneGC()
 	}
+	if f := os.Getenv("KABAR_MEMPROFILE"); f != "" {
+		profileHeap(f, os.Stderr)
+	}
 	return run(os.Args[1:], os.Stdout, os.Stderr)
 }
 

@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/metrics"
+	"runtime/pprof"
+	"time"
+)
+
+// profileHeap writes a heap profile to file each time the live heap has
+// grown by a tenth past the last one written, so that what is left in the
+// file when the process ends is the heap at about its peak: the moment a
+// build holds the most, which is what memory is bought for. It runs until
+// the process ends. Set by KABAR_MEMPROFILE.
+func profileHeap(file string, stderr io.Writer) {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	var written uint64 = 16 << 20 // below this, there is nothing to see
+	go func() {
+		for range time.Tick(50 * time.Millisecond) {
+			metrics.Read(sample)
+			if sample[0].Value.Kind() != metrics.KindUint64 {
+				return
+			}
+			live := sample[0].Value.Uint64()
+			if live < written+written/10 {
+				continue
+			}
+			if err := writeHeapProfile(file); err != nil {
+				fmt.Fprintf(stderr, "kabar: KABAR_MEMPROFILE: %v\n", err)
+				return
+			}
+			written = live
+		}
+	}()
+}
+
+// writeHeapProfile replaces file with the heap profile as of the last
+// collection, whole or not at all.
+func writeHeapProfile(file string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(file), ".heap-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := pprof.Lookup("heap").WriteTo(tmp, 0); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), file)
+}
