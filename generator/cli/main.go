@@ -68,6 +68,9 @@ func Main() int {
 		tuneGC()
 	}
 	progName = programName(os.Args[0])
+	if f := os.Getenv("KABAR_MEMPROFILE"); f != "" {
+		profileHeap(f, os.Stderr)
+	}
 	return run(os.Args[1:], os.Stdout, os.Stderr)
 }
 

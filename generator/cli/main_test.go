@@ -214,8 +214,8 @@ func TestGCPercent(t *testing.T) {
 	for _, c := range []struct {
 		live uint64
 		want int
-	}{{0, 400}, {256 * mb, 400}, {512 * mb, 200}, {1024 * mb, 100}, {8192 * mb, 50}} {
-		if got := gcPercent(c.live, 256*mb); got != c.want {
+	}{{0, 400}, {128 * mb, 400}, {256 * mb, 200}, {512 * mb, 100}, {4096 * mb, 50}} {
+		if got := gcPercent(c.live, 128*mb); got != c.want {
 			t.Errorf("gcPercent(%d MB) = %d, want %d", c.live/mb, got, c.want)
 		}
 	}
