@@ -8,9 +8,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/kabar-news/kabar/generator/build"
 	"github.com/kabar-news/kabar/generator/links"
 	"github.com/kabar-news/kabar/generator/links/remote"
+	"github.com/kabar-news/kabar/generator/pipeline"
 )
 
 // runCheck builds the site without writing it and reports its broken
@@ -34,7 +34,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opt.Check = true
-	res, err := build.Build(opt)
+	res, err := pipeline.Build(opt)
 	if err != nil {
 		reportError(stderr, err)
 		return 1

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/kabar-news/kabar/generator/build"
 	"github.com/kabar-news/kabar/generator/config"
 	"github.com/kabar-news/kabar/generator/deploy"
+	"github.com/kabar-news/kabar/generator/pipeline"
 )
 
 func runDeploy(args []string, stdout, stderr io.Writer) int {
@@ -49,7 +49,7 @@ func runDeploy(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kabar deploy: %v\n", err)
 		return 1
 	}
-	dir, err := build.OutDir(build.Options{SiteDir: site, OutDir: out}, cfg)
+	dir, err := pipeline.OutDir(pipeline.Options{SiteDir: site, OutDir: out}, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "kabar deploy: %v\n", err)
 		return 1

@@ -16,8 +16,8 @@ import (
 	"time"
 	_ "time/tzdata" // time zones work on machines without a zoneinfo database
 
-	"github.com/kabar-news/kabar/generator/build"
 	"github.com/kabar-news/kabar/generator/diag"
+	"github.com/kabar-news/kabar/generator/pipeline"
 	"github.com/kabar-news/kabar/generator/progress"
 )
 
@@ -134,9 +134,9 @@ func (f *siteFlags) register(fs *flag.FlagSet, withBaseURL bool) {
 	fs.BoolVar(&f.future, "future", false, "include articles dated in the future")
 }
 
-func (f *siteFlags) options() (build.Options, error) {
+func (f *siteFlags) options() (pipeline.Options, error) {
 	now, err := buildNow()
-	return build.Options{SiteDir: f.site, OutDir: f.out, BaseURL: f.baseURL, Drafts: f.drafts, Future: f.future, Now: now}, err
+	return pipeline.Options{SiteDir: f.site, OutDir: f.out, BaseURL: f.baseURL, Drafts: f.drafts, Future: f.future, Now: now}, err
 }
 
 // parse parses a command's flags; it returns -1 to go on, or an exit status.
@@ -217,7 +217,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	meter := progress.New(stderr)
 	opt.Progress = meter
 	meter.Start()
-	res, err := build.Build(opt)
+	res, err := pipeline.Build(opt)
 	meter.Stop()
 	summary := stdout
 	if *format == "json" {

@@ -13,7 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/kabar-news/kabar/generator/build"
+	"github.com/kabar-news/kabar/generator/pipeline"
 )
 
 // searchArticles are written in our own words for the search test; the
@@ -90,7 +90,7 @@ func TestBrowserSearch(t *testing.T) {
 		writeFile(t, dir, "content/"+name, text)
 	}
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := build.Build(build.Options{SiteDir: dir, OutDir: out}); err != nil {
+	if _, err := pipeline.Build(pipeline.Options{SiteDir: dir, OutDir: out}); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -15,10 +15,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/kabar-news/kabar/generator/build"
 	"github.com/kabar-news/kabar/generator/config"
 	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/output"
+	"github.com/kabar-news/kabar/generator/pipeline"
 	"github.com/kabar-news/kabar/generator/progress"
 	"github.com/kabar-news/kabar/generator/serve"
 	"github.com/kabar-news/kabar/generator/watch"
@@ -95,7 +95,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 	if opt.OutDir != "" {
 		// A refused --out is a mistake in the command, not in a file to
 		// be fixed while watching.
-		if _, err := build.OutDir(opt, config.Default()); err != nil {
+		if _, err := pipeline.OutDir(opt, config.Default()); err != nil {
 			return fail("%v", err)
 		}
 	}
@@ -116,7 +116,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 			opt.Memory = output.NewMemory()
 		}
 	}
-	b, err := build.NewBuilder(opt)
+	b, err := pipeline.NewBuilder(opt)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -140,7 +140,7 @@ func live(ctx context.Context, o liveOptions, ready func(url string), stdout, st
 					srv.Failed(diag.List(err))
 				}
 				b.Close()
-				b, _ = build.NewBuilder(opt)
+				b, _ = pipeline.NewBuilder(opt)
 			}
 		}()
 		meter := progress.New(stderr)

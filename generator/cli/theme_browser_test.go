@@ -22,8 +22,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"github.com/kabar-news/kabar/generator/build"
 	"github.com/kabar-news/kabar/generator/internal/testsite"
+	"github.com/kabar-news/kabar/generator/pipeline"
 )
 
 // themeServer serves a built site under its base path on 127.0.0.1, as
@@ -223,7 +223,7 @@ func TestBrowserThemeSample(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := build.Build(build.Options{SiteDir: root, OutDir: out, CacheDir: t.TempDir()}); err != nil {
+	if _, err := pipeline.Build(pipeline.Options{SiteDir: root, OutDir: out, CacheDir: t.TempDir()}); err != nil {
 		t.Fatal(err)
 	}
 	s := serveBuilt(t, out, "/kabar")
@@ -411,7 +411,7 @@ func TestBrowserThemeGenerated(t *testing.T) {
 	const n, featured = 2000, 1500
 	dir, list := leadSite(t, n, func(i int) bool { return i%5 == 2 }, featured)
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := build.Build(build.Options{SiteDir: dir, OutDir: out, CacheDir: t.TempDir(), Now: list[n-1].Date.Add(time.Hour)}); err != nil {
+	if _, err := pipeline.Build(pipeline.Options{SiteDir: dir, OutDir: out, CacheDir: t.TempDir(), Now: list[n-1].Date.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	s := serveBuilt(t, out, "/uji")
@@ -462,7 +462,7 @@ func TestFrontPageLead(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dir, list := leadSite(t, n, c.image, c.featured)
 			out := filepath.Join(t.TempDir(), "public")
-			if _, err := build.Build(build.Options{SiteDir: dir, OutDir: out, CacheDir: t.TempDir(), Now: list[n-1].Date.Add(time.Hour)}); err != nil {
+			if _, err := pipeline.Build(pipeline.Options{SiteDir: dir, OutDir: out, CacheDir: t.TempDir(), Now: list[n-1].Date.Add(time.Hour)}); err != nil {
 				t.Fatal(err)
 			}
 			home, err := os.ReadFile(filepath.Join(out, "index.html"))

@@ -18,9 +18,9 @@ import (
 
 	"gocloud.dev/blob"
 
-	"github.com/kabar-news/kabar/generator/build"
 	"github.com/kabar-news/kabar/generator/internal/testsite"
 	"github.com/kabar-news/kabar/generator/output"
+	"github.com/kabar-news/kabar/generator/pipeline"
 )
 
 // site is a generated site and its built output.
@@ -43,7 +43,7 @@ func newSite(t testing.TB, n int) *site {
 
 func (s *site) build(t testing.TB) {
 	t.Helper()
-	if _, err := build.Build(build.Options{SiteDir: s.dir, OutDir: s.out}); err != nil {
+	if _, err := pipeline.Build(pipeline.Options{SiteDir: s.dir, OutDir: s.out}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -17,11 +17,11 @@ import (
 	"github.com/chromedp/chromedp"
 	"golang.org/x/net/html"
 
-	"github.com/kabar-news/kabar/generator/build"
 	"github.com/kabar-news/kabar/generator/config"
 	"github.com/kabar-news/kabar/generator/content"
 	"github.com/kabar-news/kabar/generator/internal/browser"
 	"github.com/kabar-news/kabar/generator/markdown"
+	"github.com/kabar-news/kabar/generator/pipeline"
 	"github.com/kabar-news/kabar/generator/schema"
 	"github.com/kabar-news/kabar/generator/site"
 )
@@ -129,7 +129,7 @@ func TestSampleArticles(t *testing.T) {
 	root, s := sample(t)
 	cfg := s.Config
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := build.Build(build.Options{SiteDir: root, OutDir: out}); err != nil {
+	if _, err := pipeline.Build(pipeline.Options{SiteDir: root, OutDir: out}); err != nil {
 		t.Fatal(err)
 	}
 	rfc := func(tm time.Time) string { return tm.In(cfg.Location).Format(time.RFC3339) }
@@ -252,7 +252,7 @@ func TestSampleArticles(t *testing.T) {
 func TestEveryListPageHasATrail(t *testing.T) {
 	root, s := sample(t)
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := build.Build(build.Options{SiteDir: root, OutDir: out}); err != nil {
+	if _, err := pipeline.Build(pipeline.Options{SiteDir: root, OutDir: out}); err != nil {
 		t.Fatal(err)
 	}
 	n := 0
@@ -309,7 +309,7 @@ func TestHostileTitleStaysInert(t *testing.T) {
 	write("site.yaml", "title: \"Kabar </script>\"\nlogo: /img/logo.png\n")
 	write("content/a.md", "---\ntitle: "+mustJSON(t, title)+"\ndate: 2025-04-28T10:00:00+07:00\nsection: \"</script><script>window.pwned=2</script>\"\ntags: [\"</SCRIPT >\"]\nauthor: \"<!--<script>\"\n---\nIsi.\n")
 	out := filepath.Join(dir, "public")
-	if _, err := build.Build(build.Options{SiteDir: dir, OutDir: out}); err != nil {
+	if _, err := pipeline.Build(pipeline.Options{SiteDir: dir, OutDir: out}); err != nil {
 		t.Fatal(err)
 	}
 	page, err := os.ReadFile(filepath.Join(out, "2025", "04", "28", "a", "index.html"))
