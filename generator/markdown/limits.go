@@ -19,6 +19,10 @@ const (
 	// "](" to the next space (from each "](<" to the next '>'). A thousand
 	// ordinary links cost about 100 KB.
 	MaxLinkScan = 64 << 20
+	// MaxFootnotes is the most footnotes one article may define: the
+	// footnote extension's time grows with the square of their number
+	// (30,000 take 16 s), and a long report has a few dozen.
+	MaxFootnotes = 1000
 )
 
 // LimitError is Markdown that is over one of the limits.
@@ -32,7 +36,7 @@ func (e *LimitError) Error() string { return fmt.Sprintf("line %d: %s: %s", e.Li
 
 // Check reports the first line of src that is over a limit, in one pass.
 func Check(src []byte) error {
-	scan := 0
+	scan, notes := 0, 0
 	for line := 1; len(src) > 0; line++ {
 		l := src
 		if i := bytes.IndexByte(src, '\n'); i >= 0 {
@@ -44,12 +48,29 @@ func Check(src []byte) error {
 			return &LimitError{Line: line, Msg: fmt.Sprintf("the line starts %d quotes or lists deep, more than the %d allowed", n, MaxNesting),
 				Fix: "remove some of the '>', '-', '*', '+' or '1.' markers at its start"}
 		}
+		if isFootnote(l) {
+			if notes++; notes > MaxFootnotes {
+				return &LimitError{Line: line, Msg: fmt.Sprintf("this is footnote %d, more than the %d an article may have", notes, MaxFootnotes),
+					Fix: "split the article, or turn some footnotes into text or links"}
+			}
+		}
 		if scan += linkScan(l); scan > MaxLinkScan {
 			return &LimitError{Line: line, Msg: "the line has so many link addresses that never end (such as '[a](' without ')') that reading them would stall the build",
 				Fix: "close each link address with ')', or write \\[ for a '[' that does not start a link"}
 		}
 	}
 	return nil
+}
+
+// isFootnote reports whether line l defines a footnote: "[^label]:" after
+// at most three spaces.
+func isFootnote(l []byte) bool {
+	l = bytes.TrimLeft(l, " ")
+	if !bytes.HasPrefix(l, []byte("[^")) {
+		return false
+	}
+	i := bytes.Index(l, []byte("]:"))
+	return i > 2 && bytes.IndexByte(l[:i], ']') < 0
 }
 
 // linkScan is how far the parser reads on line l for link addresses: from

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -88,5 +89,20 @@ func TestLinkScan(t *testing.T) {
 		if got := linkScan([]byte(tt.line)); got != tt.want {
 			t.Errorf("linkScan(%q) = %d, want %d", tt.line, got, tt.want)
 		}
+	}
+}
+
+func TestFootnoteLimit(t *testing.T) {
+	var src strings.Builder
+	for i := range MaxFootnotes {
+		fmt.Fprintf(&src, "[^%d]: catatan\n", i)
+	}
+	if err := Check([]byte(src.String())); err != nil {
+		t.Fatalf("%d footnotes: %v", MaxFootnotes, err)
+	}
+	src.WriteString("teks [^a] bukan definisi\n   [^x]: satu lagi\n")
+	var le *LimitError
+	if err := Check([]byte(src.String())); !errors.As(err, &le) || le.Line != MaxFootnotes+2 || !strings.Contains(le.Msg, "footnote 1001") {
+		t.Fatalf("one footnote too many: %v", err)
 	}
 }

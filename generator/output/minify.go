@@ -64,6 +64,12 @@ func (mf *Minifier) Minify(name string, data []byte) (out []byte, done func(), e
 	if !ok || len(data) == 0 {
 		return data, func() {}, nil
 	}
+	switch mt {
+	case "text/html":
+		data = canonicalHTML(data)
+	case "text/xml":
+		data = canonicalXML(data)
+	}
 	buf := minPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	buf.Grow(len(data))
