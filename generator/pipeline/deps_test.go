@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/kabar-news/kabar/generator/output"
 )
 
 // titleTheme shows every page's title and nothing else: a page's title is
@@ -48,23 +46,11 @@ func (s *fakeSite) writeTheme(theme map[string]string) []string {
 }
 
 // rebuildMatches builds again after the paths changed and fails unless
-// the output equals a clean build's; it returns the clean output.
+// the output equals a clean build's; it returns the output.
 func rebuildMatches(t *testing.T, b *Builder, s *fakeSite, what string, paths []string) map[string][]byte {
 	t.Helper()
-	b.opt.Now = s.now
-	if _, err := b.Build(paths); err != nil {
-		t.Fatalf("after %s: %v", what, err)
-	}
-	want, err := cleanBuild(t, Options{SiteDir: s.dir, Now: s.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := readOutput(t, b.opt.OutDir)
-	delete(got, output.Marker)
-	if diffs := sameOutput(got, want); len(diffs) > 0 {
-		t.Fatalf("after %s the output is not the clean build's: %s", what, strings.Join(diffs[:min(10, len(diffs))], ", "))
-	}
-	return want
+	rebuild(t, b, s, paths)
+	return matchesClean(t, b, s, "after "+what)
 }
 
 func newTestBuilder(t *testing.T, s *fakeSite) *Builder {

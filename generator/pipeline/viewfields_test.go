@@ -202,13 +202,13 @@ func TestEachViewFieldRebuilds(t *testing.T) {
 			if slices.Contains(rb.rendered, page) {
 				t.Errorf("a change %s does not show rendered %s again (rendered %v)", name, page, rb.rendered)
 			}
-			matchesClean(t, b, s, "the other change")
+			matchesClean(t, b, s, "after the other change")
 			if c.change == nil {
 				return
 			}
 			before := readOutput(t, b.opt.OutDir)[page]
 			rb = rebuild(t, b, s, c.change(s, target))
-			after := matchesClean(t, b, s, "the change of "+name)
+			after := matchesClean(t, b, s, "after the change of "+name)
 			if string(after[page]) == string(before) {
 				t.Fatalf("the change of %s did not change %s: the case tests nothing", name, page)
 			}
@@ -229,7 +229,7 @@ func matchesClean(t *testing.T, b *Builder, s *fakeSite, after string) map[strin
 	got := readOutput(t, b.opt.OutDir)
 	delete(got, output.Marker)
 	if diffs := sameOutput(got, want); len(diffs) > 0 {
-		t.Fatalf("after %s the output is not the clean build's: %s", after, strings.Join(diffs[:min(10, len(diffs))], ", "))
+		t.Fatalf("%s the output is not the clean build's: %s", after, strings.Join(diffs[:min(10, len(diffs))], ", "))
 	}
 	return got
 }
