@@ -294,19 +294,8 @@ term = ["HTML", "RSS"]
 // pagination, but no related articles, neighbours, Open Graph tags or
 // term feeds (and no minifying): what a light Hugo theme does.
 var hugoLightTheme = map[string]string{
-	"hugo.toml": `baseURL = "https://example.github.io/uji/"
-title = "Uji Coba"
-languageCode = "id"
-paginate = 10
-timeZone = "Asia/Jakarta"
-[taxonomies]
-tag = "tags"
-[outputs]
-home = ["HTML", "RSS"]
-section = ["HTML"]
-taxonomy = ["HTML"]
-term = ["HTML"]
-`,
+	// No feed but the site's.
+	"hugo.toml": strings.NewReplacer(`section = ["HTML", "RSS"]`, `section = ["HTML"]`, `term = ["HTML", "RSS"]`, `term = ["HTML"]`).Replace(hugoTheme["hugo.toml"]),
 	"layouts/_default/baseof.html": `<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>{{.Title}} – {{.Site.Title}}</title>
 <link rel="stylesheet" href="{{"css/style.css" | relURL}}"></head><body>
 <header><a href="{{"/" | relURL}}">{{.Site.Title}}</a></header>

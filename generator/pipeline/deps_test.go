@@ -53,18 +53,6 @@ func rebuildMatches(t *testing.T, b *Builder, s *fakeSite, what string, paths []
 	return matchesClean(t, b, s, "after "+what)
 }
 
-func newTestBuilder(t *testing.T, s *fakeSite) *Builder {
-	t.Helper()
-	b, err := NewBuilder(Options{SiteDir: s.dir, OutDir: filepath.Join(t.TempDir(), "inc"), Now: s.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.Build(nil); err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // TestSiteDaysAfterANewDay: a page that ranges over .Site.Days and reads
 // nothing else is rendered again when an article starts a new day. (The
 // site's list of days once had the key of an article's card, whose value
@@ -74,7 +62,7 @@ func TestSiteDaysAfterANewDay(t *testing.T) {
 	theme := maps.Clone(titleTheme)
 	theme["404.html"] = `{{define "main"}}{{range .Site.Days}}<p>{{.Path}}</p>{{end}}{{end}}`
 	s.writeTheme(theme)
-	b := newTestBuilder(t, s)
+	b, _ := built(t, s)
 	a := s.gen.Next()
 	a.Date = s.now.Add(-time.Hour) // a day no article has yet
 	a.File = "baru/" + newName(a)
@@ -91,7 +79,7 @@ func TestRetitleInNewsWindow(t *testing.T) {
 	a := s.articles[s.pick()]
 	a.Date = s.now.Add(-3 * time.Hour)
 	s.save(a)
-	b := newTestBuilder(t, s)
+	b, _ := built(t, s)
 	a.Title = "Judul baru di jendela berita"
 	want := rebuildMatches(t, b, s, "retitling an article of the news sitemap", []string{s.save(a)})
 	if !strings.Contains(string(want["sitemap-news.xml"]), a.Title) {
@@ -104,7 +92,7 @@ func TestRetitleInNewsWindow(t *testing.T) {
 func TestRetitleWithTitleTheme(t *testing.T) {
 	s := newFakeSite(t, 13, 12)
 	s.writeTheme(titleTheme)
-	b := newTestBuilder(t, s)
+	b, _ := built(t, s)
 	for i := range 3 {
 		a := s.articles[s.pick()]
 		a.Title = fmt.Sprintf("Judul baru %d", i)
@@ -118,7 +106,7 @@ func TestRetitleWithTitleTheme(t *testing.T) {
 func TestCollectionsTheme(t *testing.T) {
 	s := newFakeSite(t, 14, 12)
 	s.writeTheme(collectionsTheme)
-	b := newTestBuilder(t, s)
+	b, _ := built(t, s)
 	a := s.gen.Next()
 	a.Date = s.now.Add(-30 * 24 * time.Hour) // perhaps a new month
 	a.File = "baru/" + newName(a)
