@@ -2,10 +2,9 @@ package pipeline
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/maphash"
+	"github.com/kabar-news/kabar/generator/internal/hashing"
 	"html/template"
 	"io/fs"
 	"os"
@@ -53,8 +52,7 @@ import (
 // safe for concurrent use: one goroutine runs the builds.
 type Builder struct {
 	opt  Options // SiteDir made absolute
-	seed maphash.Seed
-	once bool // keep nothing for a next build
+	once bool    // keep nothing for a next build
 	// listRendered makes each Rebuild list the pages it rendered, for the
 	// tests of what a change renders again.
 	listRendered bool
@@ -163,7 +161,7 @@ func NewBuilder(opt Options) (*Builder, error) {
 		return nil, err
 	}
 	opt.SiteDir = abs
-	b := &Builder{opt: opt, seed: maphash.MakeSeed()}
+	b := &Builder{opt: opt}
 	b.SetProgress(opt.Progress)
 	return b, nil
 }
@@ -187,7 +185,7 @@ func (b *Builder) Close() {
 // reset forgets everything read.
 func (b *Builder) reset() {
 	b.Close()
-	*b = Builder{opt: b.opt, seed: b.seed, once: b.once, listRendered: b.listRendered}
+	*b = Builder{opt: b.opt, once: b.once, listRendered: b.listRendered}
 }
 
 // Build brings the output up to date. changed lists the paths (absolute,
@@ -376,7 +374,7 @@ func (b *Builder) renderPages(w *writer, env *view.Env, pages []*site.Page, dirt
 			return
 		}
 		st := &pageState{keys: trace, sum: b.sum(buf.Bytes())}
-		st.fp = values.Fingerprint(view.Self(b.seed, p), b.tmpl.Sum(p.Template), trace)
+		st.fp = values.Fingerprint(view.Self(p), b.tmpl.Sum(p.Template), trace)
 		states[i] = st
 		if w.full || prev == nil || prev.sum != st.sum {
 			st.size = w.write(p.File(), buf.Bytes())
@@ -732,23 +730,15 @@ func (b *Builder) rel(p string) (string, bool) {
 	return filepath.ToSlash(rel), true
 }
 
-func (b *Builder) hash() *maphash.Hash {
-	var h maphash.Hash
-	h.SetSeed(b.seed)
-	return &h
-}
+func (b *Builder) hash() *hashing.Hash { return hashing.New() }
 
 func (b *Builder) sum(data []byte) uint64 {
-	return maphash.Bytes(b.seed, data) | 1 // never 0, which means "unknown"
+	return hashing.Bytes(data) // never 0, which means "unknown"
 }
 
-func writeUint(h *maphash.Hash, x uint64) {
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], x)
-	h.Write(b[:])
-}
+func writeUint(h *hashing.Hash, x uint64) { h.PutUint(x) }
 
-func writeInt(h *maphash.Hash, x int) { writeUint(h, uint64(x)) }
+func writeInt(h *hashing.Hash, x int) { writeUint(h, uint64(x)) }
 
 // metaSum hashes what an article is apart from its body: its meta
 // fields, as the view declares them.

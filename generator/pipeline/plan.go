@@ -50,7 +50,7 @@ func (b *Builder) plan(m model, full bool) plan {
 			n.Add(int64(k))
 		})
 	default:
-		p.values = view.NewValues(b.seed, m.s, m.maxID, b.sums, p.cards)
+		p.values = view.NewValues(m.s, m.maxID, b.sums, p.cards)
 		p.values.SetPartials(b.tmpl.PartialSums())
 		p.cards.Check(p.values, m.s, b.tmpl.CardSum())
 		chunks(len(m.pages), func(lo, hi int) {
@@ -60,7 +60,7 @@ func (b *Builder) plan(m model, full bool) plan {
 				if m.oldStates != nil {
 					old = m.oldStates[i]
 				}
-				if full || old == nil || p.values.Fingerprint(view.Self(b.seed, m.pages[i]), b.tmpl.Sum(m.pages[i].Template), old.keys) != old.fp {
+				if full || old == nil || p.values.Fingerprint(view.Self(m.pages[i]), b.tmpl.Sum(m.pages[i].Template), old.keys) != old.fp {
 					p.dirty[i] = true
 					k++
 				}

@@ -9,7 +9,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"hash/maphash"
+	"github.com/kabar-news/kabar/generator/internal/hashing"
 	"html/template"
 	"io"
 	"io/fs"
@@ -208,8 +208,7 @@ func sumOf(set *template.Template, name string, files map[string][]byte) uint64 
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	var h maphash.Hash
-	h.SetSeed(sumSeed)
+	h := hashing.New()
 	for _, n := range names {
 		h.WriteString(n)
 		h.WriteByte(0)
@@ -218,8 +217,6 @@ func sumOf(set *template.Template, name string, files map[string][]byte) uint64 
 	}
 	return h.Sum64() | 1
 }
-
-var sumSeed = maphash.MakeSeed()
 
 // calls calls called with the name of every template node below n.
 func calls(n parse.Node, called func(string)) {

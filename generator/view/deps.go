@@ -1,7 +1,6 @@
 package view
 
 import (
-	"hash/maphash"
 	"html/template"
 	"slices"
 	"sync"
@@ -93,8 +92,8 @@ func (v *Values) SetPartials(sums map[string]uint64) {
 type Sums func(a *site.Article) (meta, text, image uint64)
 
 // NewValues works out the value of every key of s. maxID bounds the IDs.
-func NewValues(seed maphash.Seed, s *site.Site, maxID uint32, sums Sums, cards *Cards) *Values {
-	h := hasher{seed}
+func NewValues(s *site.Site, maxID uint32, sums Sums, cards *Cards) *Values {
+	h := hasher{}
 	v := &Values{h: h, v: make([]uint64, (uint64(maxID)+1)*slots), cards: cards}
 	set := func(id uint32, slot int, x uint64) { v.v[key(id, slot)] = x }
 	ids := func(n int, id func(i int) uint32) uint64 {
@@ -241,8 +240,8 @@ func (v *Values) Fingerprint(self, templates uint64, trace []Key) uint64 {
 
 // Self hashes what a page is, apart from what it reads through views:
 // everything Page returns without recording.
-func Self(seed maphash.Seed, p *site.Page) uint64 {
-	m := hasher{seed}.new()
+func Self(p *site.Page) uint64 {
+	m := hasher{}.new()
 	for _, s := range []string{p.Kind, p.Template, p.Path, p.Title, p.Feed} {
 		m.WriteString(s)
 		m.WriteByte(0)
@@ -383,7 +382,7 @@ func (a *Article) Card() (template.HTML, error) {
 	cd.once.Do(func() {
 		var keys []Key
 		cd.html, cd.err = renderCard(env, a.a, &keys)
-		m := hasher{cardSeed}.new()
+		m := hasher{}.new()
 		m.WriteString(string(cd.html))
 		cd.sum = sum(m)
 		if c.keep {
@@ -393,10 +392,6 @@ func (a *Article) Card() (template.HTML, error) {
 	})
 	return cd.html, cd.err
 }
-
-// cardSeed hashes cards: a card's sum only needs to differ when its bytes
-// do, within one process.
-var cardSeed = maphash.MakeSeed()
 
 type cardError struct{}
 

@@ -2,7 +2,7 @@ package view
 
 import (
 	"fmt"
-	"hash/maphash"
+	"github.com/kabar-news/kabar/generator/internal/hashing"
 	"html/template"
 	"sort"
 	"time"
@@ -33,7 +33,7 @@ const noKey = -1
 type fieldInfo struct {
 	view, name string
 	slot       int
-	hash       func(h *maphash.Hash, a *content.Article) // nil unless a meta field
+	hash       func(h *hashing.Hash, a *content.Article) // nil unless a meta field
 }
 
 // fields lists every declared field, in the order of declaration; the
@@ -48,7 +48,7 @@ func declare[E, T any](view, name string, slot int, get func(e *E) T) field[E, T
 // metaField declares a field of the front matter: its value is part of
 // aMeta's, through HashMeta.
 func metaField[T any](name string, get func(a *content.Article) T) field[site.Article, T] {
-	fields = append(fields, fieldInfo{"Article", name, aMeta, func(h *maphash.Hash, a *content.Article) { hashValue(h, get(a)) }})
+	fields = append(fields, fieldInfo{"Article", name, aMeta, func(h *hashing.Hash, a *content.Article) { hashValue(h, get(a)) }})
 	return field[site.Article, T]{name, aMeta, func(a *site.Article) T { return get(a.Article) }}
 }
 
@@ -138,7 +138,7 @@ var (
 
 // HashMeta writes into h every meta field of a: what aMeta's value is
 // made of, besides the article's path.
-func HashMeta(h *maphash.Hash, a *content.Article) {
+func HashMeta(h *hashing.Hash, a *content.Article) {
 	for _, f := range fields {
 		if f.hash != nil {
 			h.WriteString(f.name)
@@ -150,7 +150,7 @@ func HashMeta(h *maphash.Hash, a *content.Article) {
 
 // hashValue hashes a field's value: maps in key order, times with their
 // zone (a date shown in another zone is another date on the page).
-func hashValue(h *maphash.Hash, v any) {
+func hashValue(h *hashing.Hash, v any) {
 	switch v := v.(type) {
 	case string:
 		h.WriteString(v)

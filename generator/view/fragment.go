@@ -2,7 +2,7 @@ package view
 
 import (
 	"errors"
-	"hash/maphash"
+	"github.com/kabar-news/kabar/generator/internal/hashing"
 	"html/template"
 	"slices"
 	"sync"
@@ -35,11 +35,9 @@ func (p *Page) note(field int) {
 	}
 }
 
-var fragSeed = maphash.MakeSeed()
-
 // selfValue is a hash of one part of a page.
 func selfValue(p *site.Page, field int) uint64 {
-	m := hasher{fragSeed}.new()
+	m := hasher{}.new()
 	str := func(s string) uint64 {
 		m.WriteString(s)
 		return sum(m)
@@ -60,7 +58,7 @@ func selfValue(p *site.Page, field int) uint64 {
 			return 1
 		}
 		// The pager's own fields hash like a page's Self does.
-		return Self(fragSeed, &site.Page{Pager: p.Pager})
+		return Self(&site.Page{Pager: p.Pager})
 	case fArticle:
 		return uint64(idOf(p.Article))
 	case fArticles:
@@ -129,7 +127,7 @@ type fragment struct {
 
 // valuesOf hashes p's values of fields.
 func valuesOf(p *site.Page, fields []int) uint64 {
-	m := hasher{fragSeed}.new()
+	m := hasher{}.new()
 	for _, f := range fields {
 		putUint(m, selfValue(p, f))
 	}
@@ -198,4 +196,4 @@ func (p *Page) Fragment(name string) (template.HTML, error) {
 }
 
 // PartialKey is the key of a partial's template files.
-func PartialKey(name string) Key { return templateKey | Key(maphash.String(fragSeed, name)>>1) }
+func PartialKey(name string) Key { return templateKey | Key(hashing.String(name)>>1) }

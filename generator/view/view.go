@@ -21,8 +21,7 @@
 package view
 
 import (
-	"encoding/binary"
-	"hash/maphash"
+	"github.com/kabar-news/kabar/generator/internal/hashing"
 	"html/template"
 	"slices"
 	"time"
@@ -464,19 +463,12 @@ func (y *Year) Months() []*Month {
 	return out
 }
 
-// hasher hashes with one seed for the life of a Builder.
-type hasher struct{ seed maphash.Seed }
+// hasher makes the hashes of values: the same in every process, as a
+// build's record is checked by the next, which may be another process.
+type hasher struct{}
 
-func (h hasher) new() *maphash.Hash {
-	var m maphash.Hash
-	m.SetSeed(h.seed)
-	return &m
-}
+func (hasher) new() *hashing.Hash { return hashing.New() }
 
-func putUint(m *maphash.Hash, x uint64) {
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], x)
-	m.Write(b[:])
-}
+func putUint(m *hashing.Hash, x uint64) { m.PutUint(x) }
 
-func sum(m *maphash.Hash) uint64 { return m.Sum64() | 1 } // never 0, which means "unknown"
+func sum(m *hashing.Hash) uint64 { return m.Sum() }

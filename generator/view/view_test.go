@@ -3,7 +3,7 @@ package view
 import (
 	"bytes"
 	"errors"
-	"hash/maphash"
+	"github.com/kabar-news/kabar/generator/internal/hashing"
 	"html/template"
 	"slices"
 	"strings"
@@ -98,10 +98,8 @@ func articlePage(s *site.Site, file string) *site.Page {
 }
 
 func sums(a *site.Article) (uint64, uint64, uint64) {
-	return maphash.String(seed, a.Title+a.Summary+a.Section), maphash.String(seed, string(a.Content)), maphash.String(seed, a.Image+"\x00"+a.ImageAlt)
+	return hashing.String(a.Title + a.Summary + a.Section), hashing.String(string(a.Content)), hashing.String(a.Image + "\x00" + a.ImageAlt)
 }
-
-var seed = maphash.MakeSeed()
 
 func TestTraceHoldsWhatWasRead(t *testing.T) {
 	s := model(t, nil)
@@ -145,8 +143,8 @@ func TestFingerprint(t *testing.T) {
 		e := env(s, nil, new(atomic.Int64))
 		p := articlePage(s, "b.md")
 		_, trace := render(t, e, p, src)
-		v := NewValues(seed, s, ids.Max(), sums, e.Cards)
-		return v.Fingerprint(Self(seed, p), 1, trace)
+		v := NewValues(s, ids.Max(), sums, e.Cards)
+		return v.Fingerprint(Self(p), 1, trace)
 	}
 	base := fp(nil)
 	if fp(nil) != base {
@@ -223,7 +221,7 @@ func TestCardsCheck(t *testing.T) {
 	build := func(s *site.Site) {
 		e := env(s, partials, new(atomic.Int64))
 		e.Cards = cards
-		v := NewValues(seed, s, ids.Max(), sums, cards)
+		v := NewValues(s, ids.Max(), sums, cards)
 		cards.Check(v, s, 1)
 		for _, p := range s.Pages() {
 			if p.Kind == "home" {
