@@ -200,6 +200,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	var f siteFlags
 	f.register(fs, true)
 	strict := fs.Bool("strict", false, "fail on a broken link instead of warning, leaving the output as it was")
+	fresh := fs.Bool("fresh", false, "render every page, ignoring what the last build saved beside the output folder")
 	format := fs.String("format", "text", "how to print errors and warnings: text, or json (one JSON object per line on stdout, for editors and CI)")
 	if code := parse(fs, args, stdout, stderr); code >= 0 {
 		return code
@@ -213,7 +214,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kabar build: %v\n", err)
 		return 2
 	}
-	opt.Strict = *strict
+	opt.Strict, opt.Fresh = *strict, *fresh
 	meter := progress.New(stderr)
 	opt.Progress = meter
 	meter.Start()
@@ -239,12 +240,24 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
-	fmt.Fprintf(summary, "built %d articles into %d pages (%d files, %s) in %s: %s%s\n",
-		res.Articles, res.Pages, res.Files, megabytes(res.Bytes), res.Duration.Round(time.Millisecond), res.OutDir, warned(len(res.Warnings)))
+	fmt.Fprintf(summary, "built %d articles into %d pages (%d files, %s) in %s: %s%s%s\n",
+		res.Articles, res.Pages, res.Files, megabytes(res.Bytes), res.Duration.Round(time.Millisecond), res.OutDir, warned(len(res.Warnings)), stateNote(res))
 	if w := pagesWarning(res.Bytes); w != "" {
 		fmt.Fprintf(stderr, "kabar build: warning: %s\n", w)
 	}
 	return 0
+}
+
+// stateNote is the summary's note of how much the last build's saved
+// state spared, or why it was not used; "" for a first build.
+func stateNote(res pipeline.Result) string {
+	switch res.State {
+	case "":
+		return fmt.Sprintf("; %s rendered, the rest up to date", count(res.Rendered, "page or feed", "pages and feeds"))
+	case "no state", "--fresh":
+		return ""
+	}
+	return "; every page rendered, as the last build's state was not used: " + res.State
 }
 
 // warned is the summary's note of warnings, "" when there are none.

@@ -318,3 +318,21 @@ func IDs(page []byte) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// KnownIDs is every page's IDs the checker has learnt, by the pages'
+// keys, for a build in another process to go on from (see LearnIDs).
+func (c *Checker) KnownIDs() map[string][]string { return c.ids }
+
+// LearnIDs gives a new Checker the IDs another one knew (KnownIDs), of
+// pages that are still as they were when it learnt them.
+func (c *Checker) LearnIDs(ids map[string][]string) {
+	if ids == nil {
+		ids = map[string][]string{}
+	}
+	for k, list := range ids {
+		if list == nil {
+			ids[k] = []string{} // known to have none (gob keeps no empty lists)
+		}
+	}
+	c.ids = ids
+}

@@ -29,6 +29,35 @@ const oldMarker = ".digest-output"
 
 const markerText = "This folder is written by kabar; each build replaces it whole.\n"
 
+// Stamper is a Txn that writes a stamp into the marker when it commits,
+// so that what a build remembers of the output, kept elsewhere, can be
+// checked against the output it describes. A commit without one clears
+// the stamp: whatever was remembered no longer matches.
+type Stamper interface{ SetStamp(stamp string) }
+
+const stampPrefix = "stamp: "
+
+func markerBytes(stamp string) []byte {
+	if stamp == "" {
+		return []byte(markerText)
+	}
+	return []byte(markerText + stampPrefix + stamp + "\n")
+}
+
+// Stamp is the stamp in dir's marker, "" for none.
+func Stamp(dir string) string {
+	data, err := os.ReadFile(filepath.Join(dir, Marker))
+	if err != nil {
+		return ""
+	}
+	for line := range strings.Lines(string(data)) {
+		if s, ok := strings.CutPrefix(line, stampPrefix); ok {
+			return strings.TrimSpace(s)
+		}
+	}
+	return ""
+}
+
 // marked reports whether dir holds a marker, new or old.
 func marked(dir string) bool {
 	for _, m := range []string{Marker, oldMarker} {
@@ -144,7 +173,9 @@ func (d Dir) Replace() (Txn, error) {
 }
 
 // stage is a Replace in progress.
-type stage struct{ dir, tmp, prev string }
+type stage struct{ dir, tmp, prev, stamp string }
+
+func (s *stage) SetStamp(stamp string) { s.stamp = stamp }
 
 // mkdir makes folder d below the staging folder. Almost every page has a
 // folder of its own (2025/04/28/slug/index.html), so remembering the
@@ -200,7 +231,7 @@ func (s *stage) Remove(name string) error {
 }
 
 func (s *stage) Commit() error {
-	if err := os.WriteFile(filepath.Join(s.tmp, Marker), []byte(markerText), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(s.tmp, Marker), markerBytes(s.stamp), 0o644); err != nil {
 		s.Abort()
 		return err
 	}

@@ -44,7 +44,10 @@ type update struct {
 	mu     sync.Mutex
 	writes []pending // paths below the root
 	remove []string
+	stamp  string
 }
+
+func (u *update) SetStamp(stamp string) { u.stamp = stamp }
 
 type pending struct{ tmp, dst string }
 
@@ -120,6 +123,12 @@ func (u *update) Remove(name string) error {
 
 // Commit removes, then renames the new files into place.
 func (u *update) Commit() error {
+	// The marker is renamed last: its stamp changes only once every
+	// file is in place.
+	if err := u.Write(Marker, markerBytes(u.stamp)); err != nil {
+		u.Abort()
+		return err
+	}
 	defer u.root.Close()
 	slices.Sort(u.remove)
 	for _, p := range u.remove {

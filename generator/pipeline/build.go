@@ -70,6 +70,9 @@ type Options struct {
 	Strict bool
 	// Check renders the site and writes nothing, to report what is wrong.
 	Check bool
+	// Fresh renders everything, whatever the saved state of the last
+	// build says (it is saved again after).
+	Fresh bool
 	// CacheDir holds the resized copies of lead images; "" means
 	// images.DefaultDir ($KABAR_CACHE_DIR, else the user's cache folder).
 	CacheDir string
@@ -90,16 +93,29 @@ type Result struct {
 	// where; only for Options.Check.
 	External map[string][]links.Where
 	Resized  int // lead images decoded and resized, not found in the cache
+	// Rendered counts the pages and feeds rendered: all of them, but for
+	// a build that went on from the last one's saved state.
+	Rendered int
+	// State says why the saved state of the last build was not used; ""
+	// when it was, or when the build keeps none.
+	State string
 }
 
-// Build builds the site and replaces the output folder with it: the first
-// run of a Builder that keeps nothing for a next one.
+// Build brings the output folder up to date with the site in one run:
+// what the last build saved beside the output (state.go) tells which
+// pages can stay as they are, and what this one knows is saved for the
+// next. A build to memory or for Check keeps nothing.
 func Build(opt Options) (Result, error) {
 	b, err := NewBuilder(opt)
 	if err != nil {
 		return Result{}, err
 	}
-	b.once = true
+	if opt.Memory != nil || opt.Check {
+		b.once = true
+	} else {
+		b.remember = true
+	}
+	defer b.Close()
 	rb, err := b.Build(nil)
 	return rb.Result, err
 }

@@ -56,6 +56,11 @@ type Builder struct {
 	// listRendered makes each Rebuild list the pages it rendered, for the
 	// tests of what a change renders again.
 	listRendered bool
+	// remember saves what each build knows beside the output, and the
+	// first build loads what the last one saved (state.go).
+	remember bool
+	stateWhy string // why the first build did not use the saved state
+	stateErr error  // why the state could not be saved
 
 	// Each part below is nil until read, and set back to nil when it has
 	// to be read whole again; a config change resets them all.
@@ -70,6 +75,7 @@ type Builder struct {
 	tmpl    *render.Templates
 	static  map[string]*staticFile // by output name
 
+	cacheDir string // the resized images, the saved state
 	imgCache *images.Cache
 	imgSrcs  map[string]*imageSource // by "static/..." or "content/...": the local images shown
 	leads    map[string]*leadState   // by article file
@@ -100,6 +106,10 @@ type Builder struct {
 	staticNames []string
 	nextFuture  time.Time // when the next article held back as future is due
 	now         time.Time
+	// What the saved state says of the last build's pages, by file, until
+	// a build of this Builder has made its own.
+	prior          map[string]*pageState
+	priorTemplates uint64
 }
 
 // source is one file below content/ as last read.
@@ -145,7 +155,6 @@ type Rebuild struct {
 	Full     bool     // everything was read, rendered and written again
 	Kept     bool     // the last model was kept, with the changed articles swapped in
 	Parsed   int      // articles read and parsed
-	Rendered int      // pages and feeds rendered
 	Changed  []string // output files written or removed, sorted (not kept by Build)
 	BasePath string   // the path the site is served under, e.g. "/repo/"
 	rendered []string // the pages rendered, with listRendered
@@ -185,7 +194,7 @@ func (b *Builder) Close() {
 // reset forgets everything read.
 func (b *Builder) reset() {
 	b.Close()
-	*b = Builder{opt: b.opt, once: b.once, listRendered: b.listRendered}
+	*b = Builder{opt: b.opt, once: b.once, listRendered: b.listRendered, remember: b.remember}
 }
 
 // Build brings the output up to date. changed lists the paths (absolute,
@@ -218,6 +227,14 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	}
 	if err := b.open(opt); err != nil {
 		return Rebuild{}, err
+	}
+	if b.remember && b.sources == nil && b.out != "" {
+		if b.stateWhy = "--fresh"; !opt.Fresh {
+			b.stateWhy = b.loadState(opt)
+		}
+		if b.sources != nil {
+			ch.content = []string{"."} // each file is checked by its hash
+		}
 	}
 	rd, err := b.read(opt, ch)
 	if err != nil {
@@ -667,7 +684,7 @@ func (b *Builder) body(a *site.Article) (template.HTML, error) {
 	if src == nil {
 		return "", fmt.Errorf("content/%s: the article is gone", a.File)
 	}
-	h, err := b.bodies.get(src.body)
+	h, err := b.spooled(a.File, src)
 	if err != nil {
 		return h, err
 	}
@@ -686,6 +703,31 @@ func (b *Builder) body(a *site.Article) (template.HTML, error) {
 		urls[i] = b.cfg.RelURL(r.Article.Path) + r.Anchor
 	}
 	return template.HTML(shortcode.Links(string(h), a.LinkMark, urls)), nil
+}
+
+// spooled is an article's rendered body as parsed. The articles a saved
+// state brought in were parsed by another process: their bodies are
+// parsed again when a page needs one.
+func (b *Builder) spooled(rel string, src *source) (template.HTML, error) {
+	if src.body.n >= 0 {
+		return b.bodies.get(src.body)
+	}
+	data, err := readArticle(filepath.Join(b.opt.SiteDir, config.ContentDir), rel)
+	if err != nil {
+		return "", err
+	}
+	if b.sum(data) != src.sum {
+		return "", fmt.Errorf("content/%s changed while the site was being built: build it again", rel)
+	}
+	a, err := content.Parse(rel, "content/"+rel, data, b.parseOptions())
+	if err != nil {
+		return "", err
+	}
+	return a.Content, nil
+}
+
+func (b *Builder) parseOptions() content.Options {
+	return content.Options{Location: b.cfg.Location, Markdown: b.md, BasePath: b.cfg.BasePath}
 }
 
 // sums are an article's own hashes, for package view.
@@ -866,7 +908,7 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 		}
 	}
 	slices.Sort(todo) // so that warnings come in the order of the files
-	opts := content.Options{Location: b.cfg.Location, Markdown: b.md, BasePath: b.cfg.BasePath}
+	opts := b.parseOptions()
 	srcs := make([]*source, len(todo))
 	parsed := make([]bool, len(todo))
 	cores.For(len(todo), func(i int) {

@@ -2,10 +2,13 @@ package pipeline
 
 import (
 	"errors"
+	"os"
 	"slices"
 	"time"
 
+	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/links"
+	"github.com/kabar-news/kabar/generator/output"
 )
 
 // commit removes what the site no longer has, checks the links, and
@@ -21,6 +24,11 @@ func (b *Builder) commit(opt Options, m model, p plan, r *rendered, rd sources) 
 		for _, pg := range b.pageList {
 			if !now[pg.File()] {
 				err = errors.Join(err, r.w.remove(pg.File()))
+			}
+		}
+		for _, name := range sortedKeys(b.prior) {
+			if !now[name] {
+				err = errors.Join(err, r.w.remove(name))
 			}
 		}
 	}
@@ -43,6 +51,19 @@ func (b *Builder) commit(opt Options, m model, p plan, r *rendered, rd sources) 
 		b.forgetIndex()
 		return nil, err
 	}
+	// The saved state goes before the output changes, and the output's
+	// marker gets the stamp of the state saved after it: a state never
+	// describes an output other than the one it was saved with.
+	stamp := ""
+	if b.remember {
+		stamp = outputStamp(m.pages, r.states, r.others)
+	}
+	if s, ok := r.txn.(output.Stamper); ok {
+		s.SetStamp(stamp)
+	}
+	if b.out != "" {
+		os.Remove(b.statePath())
+	}
 	if err := r.txn.Commit(); err != nil {
 		b.pageList = nil // what the output holds is unknown now
 		b.forgetIndex()
@@ -56,6 +77,10 @@ func (b *Builder) commit(opt Options, m model, p plan, r *rendered, rd sources) 
 			b.staticNames = append(b.staticNames, f.Name)
 		}
 		p.cards.Seal(p.values)
+		b.prior = nil
+	}
+	if b.remember {
+		b.stateErr = b.saveState(opt, stamp)
 	}
 	return broken, nil
 }
@@ -70,10 +95,15 @@ func (b *Builder) report(start time.Time, m model, p plan, r *rendered, rd sourc
 	for _, f := range broken {
 		warnings = append(warnings, f.Diag())
 	}
+	if b.stateErr != nil {
+		warnings = append(warnings, diag.Diag{File: b.statePath(), Severity: diag.Warning,
+			Message: "the build's state could not be saved: " + b.stateErr.Error(),
+			Fix:     "the next build renders every page; see that the folder beside the output can be written"})
+	}
 	rb.Changed = r.w.changed
 	slices.Sort(rb.Changed)
 	rb.Full, rb.Kept = rd.full, m.mode == reuse
-	rb.Rendered = p.count + r.nFeeds
+	rendered := p.count + r.nFeeds
 	if b.listRendered {
 		for i, d := range p.dirty {
 			if d {
@@ -93,7 +123,10 @@ func (b *Builder) report(start time.Time, m model, p plan, r *rendered, rd sourc
 		}
 	}
 	rb.Result = Result{Articles: len(m.s.Articles), Pages: len(m.pages), Files: len(m.pages) + len(m.generated) + len(rd.copied) + len(r.index), Bytes: size, OutDir: b.out, Duration: time.Since(start), Warnings: warnings, Links: broken,
-		Resized: int(b.imgCache.Resized() - rd.resizedBefore)}
+		Resized: int(b.imgCache.Resized() - rd.resizedBefore), Rendered: rendered}
+	if b.remember {
+		rb.Result.State, b.stateWhy = b.stateWhy, ""
+	}
 	if b.opt.Check {
 		rb.External = b.links.External()
 	}

@@ -483,6 +483,7 @@ func cleanBuild(t *testing.T, opt Options) (map[string][]byte, error) {
 	if opt.OutDir == "" {
 		opt.OutDir = filepath.Join(t.TempDir(), "clean")
 	}
+	opt.Fresh = true // whatever a build into the same folder saved
 	if _, err := Build(opt); err != nil {
 		return nil, err
 	}
@@ -548,7 +549,7 @@ func TestBuilderMatchesCleanBuild(t *testing.T) {
 				history = append(history, name)
 				b.opt.Now = s.now
 				rb, incErr := b.Build(paths)
-				res, cleanErr := Build(Options{SiteDir: s.dir, OutDir: cleanOut, Now: s.now})
+				res, cleanErr := Build(Options{SiteDir: s.dir, OutDir: cleanOut, Now: s.now, Fresh: true})
 				var clean map[string][]byte
 				if cleanErr == nil {
 					clean = readOutput(t, cleanOut)

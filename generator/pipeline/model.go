@@ -119,10 +119,13 @@ func (b *Builder) newModel(opt Options, rd sources, md mode) (model, error) {
 	if err := checkOutputs(m.pages, m.generated, rd.static, rd.extraWhat); err != nil {
 		return m, err
 	}
-	if md != once && !rd.full && b.pageList != nil {
-		byName := make(map[string]*pageState, len(b.pageList))
-		for i, p := range b.pageList {
-			byName[p.File()] = b.states[i]
+	if md != once && !rd.full {
+		byName := b.prior
+		if b.pageList != nil {
+			byName = make(map[string]*pageState, len(b.pageList))
+			for i, p := range b.pageList {
+				byName[p.File()] = b.states[i]
+			}
 		}
 		m.oldStates = make([]*pageState, len(m.pages))
 		for i, p := range m.pages {

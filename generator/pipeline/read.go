@@ -89,6 +89,7 @@ func (b *Builder) open(opt Options) error {
 	if dir == "" {
 		dir = images.DefaultDir()
 	}
+	b.cacheDir = dir
 	b.imgCache = images.New(dir, cfg.MaxImagePixels)
 	if cfg.Search {
 		b.dict = search.NewDict()
@@ -151,7 +152,10 @@ func (b *Builder) read(opt Options, ch changes) (sources, error) {
 	}
 	// Without a record of the output, or when someone removed the
 	// folder, everything is rendered and the output replaced whole.
-	rd.full = b.pageList == nil
+	if b.prior != nil && b.priorTemplates != b.tmpl.AllSum() {
+		b.prior, b.stateWhy = nil, "the templates changed"
+	}
+	rd.full = b.pageList == nil && b.prior == nil
 	if opt.Memory == nil && !opt.Check {
 		if _, err := os.Stat(filepath.Join(b.out, output.Marker)); err != nil {
 			rd.full = true

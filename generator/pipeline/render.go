@@ -36,7 +36,7 @@ func (b *Builder) render(m model, p plan, full bool) (*rendered, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &rendered{txn: txn, w: &writer{txn: txn, full: full, keep: !b.once}}
+	r := &rendered{txn: txn, w: &writer{txn: txn, full: full, keep: !b.once && !b.remember}}
 	if b.cfg.Minified() {
 		r.w.min = minifier
 	}

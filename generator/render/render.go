@@ -37,6 +37,7 @@ type Templates struct {
 	sums      map[string]uint64
 	fragments *template.Template // base.html and the partials, for cards and fragments
 	cardSum   uint64
+	allSum    uint64
 	// partialSums is Sum for every template of fragments, read at load.
 	partialSums map[string]uint64
 }
@@ -103,6 +104,14 @@ func Load(cfg *config.Config, layers ...fs.FS) (*Templates, error) {
 		return nil, errors.Join(errs...)
 	}
 	t := &Templates{byName: map[string]*template.Template{}, sums: map[string]uint64{}}
+	all := hashing.New()
+	for _, name := range names {
+		all.WriteString(name)
+		all.WriteByte(0)
+		all.Write(files[name])
+		all.WriteByte(0)
+	}
+	t.allSum = all.Sum()
 	for _, name := range names {
 		if name == "base.html" || strings.HasPrefix(name, "partials/") {
 			continue
@@ -141,6 +150,10 @@ func (t *Templates) Sum(page string) uint64 { return t.sums[page] }
 
 // CardSum is Sum for partials/card.html.
 func (t *Templates) CardSum() uint64 { return t.cardSum }
+
+// AllSum is a hash of every template file, the built-in ones a site does
+// not replace included.
+func (t *Templates) AllSum() uint64 { return t.allSum }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 

@@ -2,6 +2,7 @@ package search
 
 import (
 	"encoding/binary"
+	"errors"
 	"slices"
 	"sort"
 	"sync"
@@ -115,4 +116,60 @@ func sortedSet(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// GobEncode writes the terms by number, for a build in another process
+// to go on from: the Docs it keeps hold these numbers.
+func (d *Dict) GobEncode() ([]byte, error) {
+	terms := d.snapshot()
+	var out []byte
+	out = binary.AppendUvarint(out, uint64(len(terms)))
+	for _, t := range terms {
+		out = binary.AppendUvarint(out, uint64(len(t)))
+		out = append(out, t...)
+	}
+	return out, nil
+}
+
+// GobDecode reads what GobEncode wrote.
+func (d *Dict) GobDecode(data []byte) error {
+	bad := errors.New("search: a malformed dictionary")
+	count, n := binary.Uvarint(data)
+	if n <= 0 || count > uint64(len(data)) {
+		return bad
+	}
+	data = data[n:]
+	d.ids, d.terms = make(map[string]uint32, count), make([]string, 0, count)
+	for range count {
+		l, n := binary.Uvarint(data)
+		if n <= 0 || l > uint64(len(data)-n) {
+			return bad
+		}
+		t := string(data[n : n+int(l)])
+		data = data[n+int(l):]
+		d.ids[t] = uint32(len(d.terms))
+		d.terms = append(d.terms, t)
+	}
+	if len(data) != 0 {
+		return bad
+	}
+	return nil
+}
+
+// Valid reports whether doc holds only numbers of d's terms.
+func (d *Dict) Valid(doc Doc) bool {
+	n := uint32(d.Len())
+	prev := uint32(0)
+	for len(doc) > 0 {
+		v, k := binary.Uvarint(doc)
+		if k <= 0 || v > uint64(n) {
+			return false
+		}
+		doc = doc[k:]
+		prev += uint32(v)
+		if prev >= n {
+			return false
+		}
+	}
+	return true
 }

@@ -1,6 +1,8 @@
 package view
 
 import (
+	"encoding/binary"
+	"errors"
 	"html/template"
 	"slices"
 	"sync"
@@ -315,6 +317,10 @@ type card struct {
 	err  error
 	fp   uint64
 	keys []Key
+	// loaded: known from a saved state by its sum, fingerprint and
+	// trace; its HTML is rendered again, to the same bytes, when a page
+	// shows it.
+	loaded bool
 }
 
 // NewCards returns an empty cache. keep says whether cards are kept for
@@ -380,6 +386,11 @@ func (a *Article) Card() (template.HTML, error) {
 	}
 	c.mu.Unlock()
 	cd.once.Do(func() {
+		if cd.loaded {
+			// Its sum and trace stand: pages read them as it renders.
+			cd.html, cd.err = renderCard(env, a.a, nil)
+			return
+		}
 		var keys []Key
 		cd.html, cd.err = renderCard(env, a.a, &keys)
 		m := hasher{}.new()
@@ -498,4 +509,133 @@ func (c *Cards) CheckKeys(changed []Key, templates uint64) []Key {
 	}
 	c.templates = templates
 	return out
+}
+
+// GobEncode writes the table, for a build in another process to go on
+// from: its IDs must mean what they meant in the traces it keeps.
+func (ids *IDs) GobEncode() ([]byte, error) {
+	out := binary.AppendUvarint(nil, uint64(ids.next))
+	out = binary.AppendUvarint(out, uint64(len(ids.byName)))
+	for name, id := range ids.byName {
+		out = binary.AppendUvarint(out, uint64(len(name)))
+		out = append(out, name...)
+		out = binary.AppendUvarint(out, uint64(id))
+	}
+	return out, nil
+}
+
+// GobDecode reads what GobEncode wrote.
+func (ids *IDs) GobDecode(data []byte) error {
+	bad := errors.New("view: a malformed table of IDs")
+	next, n := binary.Uvarint(data)
+	if n <= 0 || next == 0 || next > 1<<32 {
+		return bad
+	}
+	data = data[n:]
+	count, n := binary.Uvarint(data)
+	if n <= 0 || count >= next {
+		return bad
+	}
+	data = data[n:]
+	ids.next, ids.byName = uint32(next), make(map[string]uint32, count)
+	for range count {
+		l, n := binary.Uvarint(data)
+		if n <= 0 || l > uint64(len(data)-n) {
+			return bad
+		}
+		name := string(data[n : n+int(l)])
+		data = data[n+int(l):]
+		id, n := binary.Uvarint(data)
+		if n <= 0 || id == 0 || id >= next {
+			return bad
+		}
+		data = data[n:]
+		ids.byName[name] = uint32(id)
+	}
+	if len(data) != 0 {
+		return bad
+	}
+	return nil
+}
+
+// GobEncode writes what is known of each card rendered without error,
+// apart from its HTML, for a build in another process to go on from.
+func (c *Cards) GobEncode() ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := binary.AppendUvarint(nil, c.templates)
+	for id, cd := range c.byID {
+		if !cd.done.Load() || cd.err != nil {
+			continue
+		}
+		out = binary.AppendUvarint(out, uint64(id))
+		out = binary.AppendUvarint(out, cd.sum)
+		out = binary.AppendUvarint(out, cd.fp)
+		out = binary.AppendUvarint(out, uint64(len(cd.keys)))
+		out = AppendKeys(out, cd.keys)
+	}
+	return out, nil
+}
+
+// GobDecode reads what GobEncode wrote, into a Cards that keeps cards.
+func (c *Cards) GobDecode(data []byte) error {
+	failed := false
+	next := func() uint64 {
+		x, n := binary.Uvarint(data)
+		if n <= 0 {
+			failed, data = true, nil
+			return 0
+		}
+		data = data[n:]
+		return x
+	}
+	c.templates, c.byID, c.keep = next(), map[uint32]*card{}, true
+	for len(data) > 0 && !failed {
+		id := next()
+		cd := &card{sum: next(), fp: next(), loaded: true}
+		n := next()
+		if id == 0 || id >= 1<<32 || cd.sum == 0 || n > uint64(len(data)) {
+			failed = true
+			break
+		}
+		cd.keys = make([]Key, 0, n)
+		prev := Key(0)
+		for range n {
+			prev += Key(next())
+			cd.keys = append(cd.keys, prev)
+		}
+		cd.done.Store(true)
+		c.byID[uint32(id)] = cd
+	}
+	if failed {
+		return errors.New("view: malformed cards")
+	}
+	return nil
+}
+
+// AppendKeys appends a sorted trace as uvarint deltas: most keys of one
+// page are close to each other.
+func AppendKeys(out []byte, keys []Key) []byte {
+	prev := Key(0)
+	for _, k := range keys {
+		out = binary.AppendUvarint(out, uint64(k-prev))
+		prev = k
+	}
+	return out
+}
+
+// ReadKeys reads what AppendKeys wrote.
+func ReadKeys(data []byte) ([]Key, error) {
+	keys := make([]Key, 0, len(data)/2)
+	prev := Key(0)
+	for len(data) > 0 {
+		d, n := binary.Uvarint(data)
+		if n <= 0 || len(keys) > 0 && d == 0 {
+			return nil, errors.New("view: a malformed trace")
+		}
+		prev += Key(d)
+		keys = append(keys, prev)
+		data = data[n:]
+	}
+	return slices.Clip(keys), nil
 }

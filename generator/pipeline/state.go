@@ -1,0 +1,356 @@
+package pipeline
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/internal/hashing"
+	"github.com/kabar-news/kabar/generator/links"
+	"github.com/kabar-news/kabar/generator/output"
+	"github.com/kabar-news/kabar/generator/search"
+	"github.com/kabar-news/kabar/generator/site"
+	"github.com/kabar-news/kabar/generator/view"
+)
+
+// The state is what a build remembers for the next one in a new process:
+// each article's parsed metadata by the hash of its file, each page's
+// trace and fingerprint, each output file's hash, the IDs the traces
+// name, the cards' sums, the search dictionary. It is kept in the cache
+// folder (with the resized images; nothing but the site goes into the
+// output folder, which is published), one file per output folder, named
+// by the folder's path. It is written after the output is committed, with
+// a stamp that the output's marker also holds: a hash of every file the
+// build knows the output to hold, so that two builds of the same site
+// write the same marker.
+//
+// A state is used only when everything it was made from is the same: the
+// format, the program (the executable's own hash), the config and the
+// build's options, the output's stamp; a checksum over the whole file
+// catches a truncated or damaged one. Anything else, or --fresh, and the
+// build renders everything, as with no state: a doubtful state costs
+// time, never a wrong site. Templates that changed keep the parsed
+// articles and render every page.
+
+// stateMagic starts every state file; the number after it is the format,
+// raised whenever what is saved or how it is read changes.
+const stateMagic = "kabar-state\x00v1\x00"
+
+// statePath is where the state of the output folder is kept.
+func (b *Builder) statePath() string {
+	return filepath.Join(b.cacheDir, "state", strconv.FormatUint(hashing.String(b.out), 36)+".state")
+}
+
+// stateHeader says what the state was made by and from.
+type stateHeader struct {
+	Program   uint64 // the executable's hash
+	Config    uint64 // the config file and the options that change the output
+	Templates uint64
+	Stamp     string // also in the output's marker
+	Sources   int
+	Pages     int
+	IDs       *view.IDs
+	Cards     *view.Cards
+	Dict      *search.Dict        // nil without search
+	PageIDs   map[string][]string // what the link checker learnt of pages
+	Others    []savedOut
+}
+
+type savedSource struct {
+	File                   string
+	Sum, Meta, Shape, Text uint64
+	Doc                    []byte
+	Excerpt                string
+	Article                *content.Article // without its body or warnings
+}
+
+type savedPage struct {
+	File    string
+	FP, Sum uint64
+	Size    int64
+	Keys    []byte // the trace, ascending, as uvarint deltas
+}
+
+type savedOut struct {
+	Name    string
+	FP, Sum uint64
+	Size    int64
+}
+
+// The types front matter values can hold, for gob to carry them in
+// Article.Params.
+func init() {
+	gob.Register(map[string]any{})
+	gob.Register([]any{})
+	gob.Register(time.Time{})
+	gob.Register([]string{})
+	gob.Register(map[any]any{})
+	gob.Register(int64(0))
+	gob.Register(uint64(0))
+}
+
+// programSum hashes the running executable, once: a state made by
+// another build of the program is not used, whatever version it says.
+var programSum = sync.OnceValue(func() uint64 {
+	exe, err := os.Executable()
+	if err != nil {
+		return 0
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	h := hashing.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return 0
+	}
+	return h.Sum()
+})
+
+// configSum hashes what the output is made from besides the files below
+// content/, templates/ and static/: the config file as written, the base
+// URL it ends up with, and the options.
+func (b *Builder) configSum(opt Options) uint64 {
+	h := hashing.New()
+	if b.cfg.File != "" {
+		data, err := os.ReadFile(filepath.Join(opt.SiteDir, b.cfg.File))
+		if err != nil {
+			return 0
+		}
+		h.Write(data)
+	}
+	fmt.Fprintf(h, "\x00%s\x00%s\x00%t\x00%t\x00", b.cfg.BaseURL, b.cfg.Location, opt.Drafts, opt.Future)
+	return h.Sum()
+}
+
+// loadState reads the state of the last build into the Builder, when it
+// can be used: the articles as parsed, the pages' records, the files'
+// hashes. It says why not, for the build's report; the build then goes on
+// as one with no state.
+func (b *Builder) loadState(opt Options) (why string) {
+	f, err := os.Open(b.statePath())
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "no state"
+		}
+		return err.Error()
+	}
+	defer f.Close()
+	defer func() {
+		// gob refuses what it cannot read; this is for what it misreads.
+		if r := recover(); r != nil {
+			why = fmt.Sprint("unreadable: ", r)
+		}
+	}()
+	st, err := readState(f)
+	if err != nil {
+		return err.Error()
+	}
+	switch {
+	case st.head.Program != programSum() || st.head.Program == 0:
+		return "made by another build of the program"
+	case st.head.Config != b.configSum(opt):
+		return "the config or the options changed"
+	case st.head.Stamp == "" || st.head.Stamp != output.Stamp(b.out):
+		return "the output folder was written by another build"
+	}
+	if st.head.Dict != nil && b.dict == nil || st.head.Dict == nil && b.dict != nil {
+		return "search was turned on or off"
+	}
+	if b.dict != nil {
+		for _, s := range st.sources {
+			if !st.head.Dict.Valid(s.Doc) {
+				return "a search entry names an unknown term"
+			}
+		}
+		b.dict = st.head.Dict
+		b.index = search.NewIndex(b.dict)
+	}
+	b.ids, b.cards = st.head.IDs, st.head.Cards
+	res, err := links.NewResolver(b.cfg.BaseURL)
+	if err != nil {
+		return err.Error()
+	}
+	b.links = links.NewChecker(res)
+	b.links.LearnIDs(st.head.PageIDs)
+	b.sources = make(map[string]*source, len(st.sources))
+	for _, s := range st.sources {
+		b.sources[s.File] = &source{sum: s.Sum, article: s.Article, meta: s.Meta, shape: s.Shape, text: s.Text,
+			body: bodyRef{n: -1}, doc: search.Doc(s.Doc), excerpt: s.Excerpt}
+	}
+	b.prior = st.pages
+	b.priorTemplates = st.head.Templates
+	b.others = make(map[string]outState, len(st.head.Others))
+	for _, o := range st.head.Others {
+		b.others[o.Name] = outState{fp: o.FP, sum: o.Sum, size: o.Size}
+	}
+	return ""
+}
+
+type loadedState struct {
+	head    stateHeader
+	sources []savedSource
+	pages   map[string]*pageState
+}
+
+// readState reads a state file whole, and checks its checksum before
+// anything read is used.
+func readState(f *os.File) (*loadedState, error) {
+	var pre [len(stateMagic) + 16]byte
+	if _, err := io.ReadFull(f, pre[:]); err != nil || string(pre[:len(stateMagic)]) != stateMagic {
+		return nil, errors.New("not a state file of this version")
+	}
+	size := binary.LittleEndian.Uint64(pre[len(stateMagic):])
+	want := binary.LittleEndian.Uint64(pre[len(stateMagic)+8:])
+	if fi, err := f.Stat(); err != nil || uint64(fi.Size()) != uint64(len(pre))+size {
+		return nil, errors.New("truncated")
+	}
+	h := hashing.New()
+	r := bufio.NewReaderSize(io.TeeReader(io.LimitReader(f, int64(size)), h), 1<<16)
+	dec := gob.NewDecoder(r)
+	st := &loadedState{}
+	if err := dec.Decode(&st.head); err != nil {
+		return nil, err
+	}
+	if st.head.IDs == nil || st.head.Cards == nil || st.head.Sources < 0 || st.head.Pages < 0 || uint64(st.head.Sources+st.head.Pages) > size {
+		return nil, errors.New("malformed")
+	}
+	st.sources = make([]savedSource, st.head.Sources)
+	for i := range st.sources {
+		if err := dec.Decode(&st.sources[i]); err != nil {
+			return nil, err
+		}
+		if st.sources[i].Article == nil {
+			return nil, errors.New("an article without its fields")
+		}
+	}
+	st.pages = make(map[string]*pageState, st.head.Pages)
+	var p savedPage
+	for range st.head.Pages {
+		p = savedPage{}
+		if err := dec.Decode(&p); err != nil {
+			return nil, err
+		}
+		keys, err := view.ReadKeys(p.Keys)
+		if err != nil {
+			return nil, err
+		}
+		st.pages[p.File] = &pageState{fp: p.FP, sum: p.Sum, size: p.Size, keys: keys}
+	}
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		return nil, err
+	}
+	if h.Sum() != want {
+		return nil, errors.New("damaged: its checksum does not match")
+	}
+	return st, nil
+}
+
+// saveState writes what this build knows beside the output, for the next
+// build, under the stamp the output's marker now holds. It writes a
+// temporary file and renames it into place.
+func (b *Builder) saveState(opt Options, stamp string) error {
+	path := b.statePath()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	err = b.writeState(tmp, opt, stamp)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func (b *Builder) writeState(f *os.File, opt Options, stamp string) error {
+	pre := make([]byte, len(stateMagic)+16)
+	copy(pre, stateMagic)
+	if _, err := f.Write(pre); err != nil {
+		return err
+	}
+	h := hashing.New()
+	cw := &countWriter{w: f}
+	w := bufio.NewWriterSize(io.MultiWriter(cw, h), 1<<16)
+	enc := gob.NewEncoder(w)
+	head := stateHeader{Program: programSum(), Config: b.configSum(opt), Templates: b.tmpl.AllSum(), Stamp: stamp,
+		Sources: len(b.sources), Pages: len(b.pageList), IDs: b.ids, Cards: b.cards, Dict: b.dict, PageIDs: b.links.KnownIDs()}
+	for _, name := range sortedKeys(b.others) {
+		o := b.others[name]
+		head.Others = append(head.Others, savedOut{Name: name, FP: o.fp, Sum: o.sum, Size: o.size})
+	}
+	if err := enc.Encode(&head); err != nil {
+		return err
+	}
+	for _, rel := range sortedKeys(b.sources) {
+		src := b.sources[rel]
+		if src.article == nil || src.err != nil {
+			return fmt.Errorf("content/%s was not read", rel)
+		}
+		a := *src.article
+		a.Content, a.Warnings = "", nil
+		if err := enc.Encode(&savedSource{File: rel, Sum: src.sum, Meta: src.meta, Shape: src.shape, Text: src.text,
+			Doc: src.doc, Excerpt: src.excerpt, Article: &a}); err != nil {
+			return fmt.Errorf("content/%s: %w", rel, err)
+		}
+	}
+	var keys []byte
+	for i, p := range b.pageList {
+		st := b.states[i]
+		keys = view.AppendKeys(keys[:0], st.keys)
+		if err := enc.Encode(&savedPage{File: p.File(), FP: st.fp, Sum: st.sum, Size: st.size, Keys: keys}); err != nil {
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	binary.LittleEndian.PutUint64(pre[len(stateMagic):], uint64(cw.n))
+	binary.LittleEndian.PutUint64(pre[len(stateMagic)+8:], h.Sum())
+	_, err := f.WriteAt(pre, 0)
+	return err
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// outputStamp hashes the name and bytes of every file the build wrote or
+// kept: the output's own fingerprint.
+func outputStamp(pages []*site.Page, states []*pageState, others map[string]outState) string {
+	h := hashing.New()
+	for i, p := range pages {
+		h.WriteString(p.File())
+		h.WriteByte(0)
+		h.PutUint(states[i].sum)
+	}
+	for _, name := range sortedKeys(others) {
+		h.WriteString(name)
+		h.WriteByte(0)
+		h.PutUint(others[name].sum)
+	}
+	return strconv.FormatUint(h.Sum64(), 36)
+}
