@@ -31,7 +31,9 @@ import (
 // that does not exist yet; and a floor: a process that only reads every
 // article and converts its body with the same goldmark converter, on all
 // cores. Each round runs all of them, in an order that rotates from round
-// to round, and a second build of ours over its previous output.
+// to round, and after our full build (--fresh) two more of ours, each a
+// new process going on from the state the last one saved: one with
+// nothing changed, one with fifty new articles, as an import brings.
 // Reported: the medians of wall time and the peak resident memory of
 // each, and their ratios.
 //
@@ -99,7 +101,7 @@ func BenchmarkCompareBuild(b *testing.B) {
 	oursOut, hugoOut, lightOut := filepath.Join(work, "ours"), filepath.Join(work, "hugo"), filepath.Join(work, "hugo-light")
 
 	builtRE := regexp.MustCompile(`built (\d+) articles`)
-	checkOurs := func(what string, r proc) {
+	checkOurs := func(what string, r proc, n int) {
 		m := builtRE.FindStringSubmatch(r.stdout)
 		if m == nil || m[1] != strconv.Itoa(n) {
 			b.Fatalf("%s: want %d articles built, got: %s", what, n, r.stdout)
@@ -108,7 +110,7 @@ func BenchmarkCompareBuild(b *testing.B) {
 			b.Fatalf("%s: %v", what, err)
 		}
 	}
-	var ours, again, hugos, lights, floors []proc
+	var ours, again, news, hugos, lights, floors []proc
 	runHugo := func(dir, out string, extra ...string) proc {
 		fresh(b, out)
 		r := timed(b, hugo, nil, append([]string{"--source", dir, "--contentDir", content, "--destination", out, "--buildFuture", "--quiet"}, extra...)...)
@@ -124,16 +126,51 @@ func BenchmarkCompareBuild(b *testing.B) {
 		os.RemoveAll(out)
 		return r
 	}
+	// Fifty new articles after the last, as an import brings them; they
+	// wait outside content/ (which Hugo reads too) until their build.
+	gen := testsite.New(2)
+	gen.Start = last.Date.Add(time.Hour)
+	stash := filepath.Join(tmp, "new")
+	if err := os.MkdirAll(filepath.Join(content, "baru"), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.MkdirAll(stash, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	var added []string // names below content/baru and stash
+	for range 50 {
+		a := gen.Next()
+		name := filepath.Base(a.File)
+		if err := os.WriteFile(filepath.Join(stash, name), []byte(a.Markdown()), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		added = append(added, name)
+	}
+	move := func(from, to string) {
+		for _, name := range added {
+			if err := os.Rename(filepath.Join(from, name), filepath.Join(to, name)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 	jobs := []func(){
 		func() {
 			fresh(b, oursOut)
-			r := timed(b, bin, nil, "build", "--site", siteDir, "--out", oursOut, "--future")
-			checkOurs("ours", r)
+			r := timed(b, bin, nil, "build", "--site", siteDir, "--out", oursOut, "--future", "--fresh")
+			checkOurs("ours", r, n)
 			ours = append(ours, r)
 			syscall.Sync()
+			// New processes that go on from the state the last saved:
+			// nothing changed, then fifty new articles.
 			r = timed(b, bin, nil, "build", "--site", siteDir, "--out", oursOut, "--future")
-			checkOurs("ours over its previous output", r)
+			checkOurs("ours with nothing changed", r, n)
 			again = append(again, r)
+			move(stash, filepath.Join(content, "baru"))
+			syscall.Sync()
+			r = timed(b, bin, nil, "build", "--site", siteDir, "--out", oursOut, "--future")
+			checkOurs("ours with fifty new articles", r, n+len(added))
+			news = append(news, r)
+			move(filepath.Join(content, "baru"), stash)
 			os.RemoveAll(oursOut)
 		},
 		func() {
@@ -165,11 +202,15 @@ func BenchmarkCompareBuild(b *testing.B) {
 
 	om, hm, fm := median(ours), median(hugos), median(floors)
 	b.ReportMetric(om.Seconds(), "ours-median-s")
-	b.ReportMetric(median(again).Seconds(), "ours-again-median-s")
+	b.ReportMetric(median(again).Seconds(), "ours-unchanged-median-s")
+	b.ReportMetric(median(news).Seconds(), "ours-50-new-median-s")
+	b.ReportMetric(median(again).Seconds()/om.Seconds(), "unchanged/full")
+	b.ReportMetric(median(news).Seconds()/om.Seconds(), "50-new/full")
 	b.ReportMetric(fm.Seconds(), "floor-median-s")
 	b.ReportMetric(om.Seconds()/fm.Seconds(), "ours/floor")
 	b.ReportMetric(peakMB(ours), "ours-peak-MB")
-	b.ReportMetric(peakMB(again), "ours-again-peak-MB")
+	b.ReportMetric(peakMB(again), "ours-unchanged-peak-MB")
+	b.ReportMetric(peakMB(news), "ours-50-new-peak-MB")
 	b.ReportMetric(peakMB(floors), "floor-peak-MB")
 	if withHugo {
 		lm := median(lights)
@@ -188,7 +229,7 @@ func BenchmarkCompareBuild(b *testing.B) {
 	for _, row := range []struct {
 		name string
 		runs []proc
-	}{{"ours", ours}, {"ours again", again}, {"hugo", hugos}, {"hugo light", lights}, {"floor", floors}} {
+	}{{"ours", ours}, {"unchanged", again}, {"50 new", news}, {"hugo", hugos}, {"hugo light", lights}, {"floor", floors}} {
 		if len(row.runs) == 0 {
 			continue
 		}
@@ -198,7 +239,7 @@ func BenchmarkCompareBuild(b *testing.B) {
 		}
 		t.WriteString("\n")
 	}
-	fmt.Fprintf(&t, "ours/floor %.2f", om.Seconds()/fm.Seconds())
+	fmt.Fprintf(&t, "ours/floor %.2f, unchanged/full %.3f, 50 new/full %.3f", om.Seconds()/fm.Seconds(), median(again).Seconds()/om.Seconds(), median(news).Seconds()/om.Seconds())
 	if withHugo {
 		fmt.Fprintf(&t, ", ours/hugo %.3f (RSS %.2f), ours/hugo-light %.3f (RSS %.2f)", om.Seconds()/hm.Seconds(), peakMB(ours)/peakMB(hugos),
 			om.Seconds()/median(lights).Seconds(), peakMB(ours)/peakMB(lights))

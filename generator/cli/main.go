@@ -71,6 +71,9 @@ func Main() int {
 	if f := os.Getenv("KABAR_MEMPROFILE"); f != "" {
 		profileHeap(f, os.Stderr)
 	}
+	if f := os.Getenv("KABAR_CPUPROFILE"); f != "" {
+		defer profileCPU(f, os.Stderr)()
+	}
 	return run(os.Args[1:], os.Stdout, os.Stderr)
 }
 

@@ -60,3 +60,20 @@ func writeHeapProfile(file string) error {
 	}
 	return os.Rename(tmp.Name(), file)
 }
+
+// profileCPU profiles the command's CPU time into file, until the
+// returned function is called. Set by KABAR_CPUPROFILE.
+func profileCPU(file string, stderr io.Writer) func() {
+	f, err := os.Create(file)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "kabar: KABAR_CPUPROFILE: %v\n", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
+}

@@ -164,10 +164,12 @@ func TestPagesWorkflow(t *testing.T) {
 	if !(iCheckout < iGo && iGo < iBuild && iPages < iBuild && iCache < iBuild && iBuild < iUpload) {
 		t.Errorf("steps in the order checkout %d, setup-go %d, configure-pages %d, cache %d, build %d, upload %d", iCheckout, iGo, iPages, iCache, iBuild, iUpload)
 	}
-	// The image copies and link answers live in the user's cache folder
-	// (images.CacheDir); a new key each run, the newest restored.
-	if cache.With["path"] != "~/.cache/kabar" || cache.With["key"] != "kabar-${{ github.sha }}" || cache.With["restore-keys"] != "kabar-" {
-		t.Errorf("actions/cache with %v: want path ~/.cache/kabar, key kabar-${{ github.sha }}, restore-keys kabar-", cache.With)
+	// The output and the build's state, image copies and link answers
+	// (the user's cache folder, images.DefaultDir) are kept between runs
+	// for the build to go on from; a new key each run, the newest
+	// restored.
+	if cache.With["path"] != "~/.cache/kabar\npublic\n" || cache.With["key"] != "kabar-${{ github.sha }}-${{ github.run_id }}" || cache.With["restore-keys"] != "kabar-" {
+		t.Errorf("actions/cache with %q: want path ~/.cache/kabar and public, key kabar-${{ github.sha }}-${{ github.run_id }}, restore-keys kabar-", cache.With)
 	}
 	if !strings.Contains(b.Steps[iBuild].Run, `--base-url "${{ steps.pages.outputs.base_url }}/"`) {
 		t.Errorf("the build does not take the base URL from configure-pages: %q", b.Steps[iBuild].Run)

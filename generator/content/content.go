@@ -78,6 +78,24 @@ type Error = diag.Diag
 // with front matter.
 var ErrNoFrontMatter = errors.New("no front matter")
 
+// readAll is io.ReadAll starting with a buffer of size bytes.
+func readAll(r io.Reader, size int) ([]byte, error) {
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
+}
+
 // ReadFile reads the article name from fsys, refusing a file larger than
 // MaxFileSize without reading all of it. Errors name it as displayPath.
 func ReadFile(fsys fs.FS, name, displayPath string) ([]byte, error) {
@@ -90,10 +108,17 @@ func ReadFile(fsys fs.FS, name, displayPath string) ([]byte, error) {
 		return nil, &Error{File: displayPath, Message: err.Error(), Err: err}
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Size() > MaxFileSize {
-		return nil, tooBig(displayPath, fi.Size())
+	size := int64(512)
+	if fi, err := f.Stat(); err == nil {
+		if fi.Size() > MaxFileSize {
+			return nil, tooBig(displayPath, fi.Size())
+		}
+		size = fi.Size() + 1 // one more, to see the end at once
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	// Read into a buffer of the file's size: a build reads every
+	// article, and growing a buffer as io.ReadAll does costs more than
+	// the read.
+	data, err := readAll(io.LimitReader(f, MaxFileSize+1), int(size))
 	if err != nil {
 		return nil, &Error{File: displayPath, Message: err.Error(), Err: err}
 	}

@@ -110,6 +110,7 @@ type Builder struct {
 	// a build of this Builder has made its own.
 	prior          map[string]*pageState
 	priorTemplates uint64
+	loadedStamp    string
 }
 
 // source is one file below content/ as last read.

@@ -61,7 +61,10 @@ func (b *Builder) commit(opt Options, m model, p plan, r *rendered, rd sources) 
 	if s, ok := r.txn.(output.Stamper); ok {
 		s.SetStamp(stamp)
 	}
-	if b.out != "" {
+	// A build that changed nothing, over the state it loaded, keeps it.
+	same := stamp != "" && stamp == b.loadedStamp && rd.parsed == 0 && !rd.added && len(rd.old) == len(b.sources) && p.count == 0 && r.nFeeds == 0
+	b.loadedStamp = ""
+	if b.out != "" && !same {
 		os.Remove(b.statePath())
 	}
 	if err := r.txn.Commit(); err != nil {
@@ -79,7 +82,7 @@ func (b *Builder) commit(opt Options, m model, p plan, r *rendered, rd sources) 
 		p.cards.Seal(p.values)
 		b.prior = nil
 	}
-	if b.remember {
+	if b.remember && !same {
 		b.stateErr = b.saveState(opt, stamp)
 	}
 	return broken, nil

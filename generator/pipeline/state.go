@@ -61,6 +61,7 @@ type stateHeader struct {
 	IDs       *view.IDs
 	Cards     *view.Cards
 	Dict      *search.Dict        // nil without search
+	Index     []byte              // the search index's State
 	PageIDs   map[string][]string // what the link checker learnt of pages
 	Others    []savedOut
 }
@@ -173,8 +174,11 @@ func (b *Builder) loadState(opt Options) (why string) {
 				return "a search entry names an unknown term"
 			}
 		}
-		b.dict = st.head.Dict
-		b.index = search.NewIndex(b.dict)
+		index, err := search.NewIndexFrom(st.head.Dict, st.head.Index)
+		if err != nil {
+			return err.Error()
+		}
+		b.dict, b.index = st.head.Dict, index
 	}
 	b.ids, b.cards = st.head.IDs, st.head.Cards
 	res, err := links.NewResolver(b.cfg.BaseURL)
@@ -188,7 +192,7 @@ func (b *Builder) loadState(opt Options) (why string) {
 		b.sources[s.File] = &source{sum: s.Sum, article: s.Article, meta: s.Meta, shape: s.Shape, text: s.Text,
 			body: bodyRef{n: -1}, doc: search.Doc(s.Doc), excerpt: s.Excerpt}
 	}
-	b.prior = st.pages
+	b.prior, b.loadedStamp = st.pages, st.head.Stamp
 	b.priorTemplates = st.head.Templates
 	b.others = make(map[string]outState, len(st.head.Others))
 	for _, o := range st.head.Others {
@@ -294,6 +298,9 @@ func (b *Builder) writeState(f *os.File, opt Options, stamp string) error {
 	for _, name := range sortedKeys(b.others) {
 		o := b.others[name]
 		head.Others = append(head.Others, savedOut{Name: name, FP: o.fp, Sum: o.sum, Size: o.size})
+	}
+	if b.index != nil {
+		head.Index = b.index.State()
 	}
 	if err := enc.Encode(&head); err != nil {
 		return err

@@ -1,13 +1,16 @@
 package search
 
 import (
+	"errors"
+
+	"github.com/kabar-news/kabar/generator/internal/hashing"
+
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"hash/maphash"
 	"slices"
 	"strings"
 	"sync"
@@ -78,7 +81,6 @@ type File struct {
 // safe for concurrent use.
 type Index struct {
 	dict     *Dict
-	seed     maphash.Seed
 	n        int
 	docs     []Doc      // by article number
 	postings [][]uint32 // by term number: article numbers, ascending
@@ -98,7 +100,86 @@ type chunkState struct {
 
 // NewIndex returns an empty index whose Docs come from dict.
 func NewIndex(dict *Dict) *Index {
-	return &Index{dict: dict, seed: maphash.MakeSeed()}
+	return &Index{dict: dict}
+}
+
+// State is what the index knows of the files it wrote last: enough for a
+// build in another process to know which it need not make again
+// (NewIndexFrom).
+func (x *Index) State() []byte {
+	out := binary.AppendUvarint(nil, uint64(len(x.shards)))
+	for sum, name := range x.shards {
+		out = binary.LittleEndian.AppendUint64(out, sum)
+		out = appendString(out, name)
+	}
+	out = binary.AppendUvarint(out, uint64(len(x.chunks)))
+	for _, c := range x.chunks {
+		out = binary.LittleEndian.AppendUint64(out, c.fp)
+		out = appendString(out, c.name)
+		out = binary.AppendUvarint(out, uint64(c.oldest))
+		out = binary.AppendUvarint(out, uint64(c.newest))
+	}
+	return out
+}
+
+func appendString(out []byte, s string) []byte {
+	return append(binary.AppendUvarint(out, uint64(len(s))), s...)
+}
+
+// NewIndexFrom is NewIndex knowing the files an index wrote before, from
+// its State.
+func NewIndexFrom(dict *Dict, state []byte) (*Index, error) {
+	x := NewIndex(dict)
+	failed := false
+	uv := func() uint64 {
+		v, n := binary.Uvarint(state)
+		if n <= 0 {
+			failed, state = true, nil
+		}
+		state = state[max(n, 0):]
+		return v
+	}
+	u64 := func() uint64 {
+		if len(state) < 8 {
+			failed, state = true, nil
+			return 0
+		}
+		v := binary.LittleEndian.Uint64(state)
+		state = state[8:]
+		return v
+	}
+	str := func() string {
+		n := uv()
+		if n > uint64(len(state)) {
+			failed, state = true, nil
+			return ""
+		}
+		s := string(state[:n])
+		state = state[n:]
+		return s
+	}
+	count := uv()
+	if count > uint64(len(state)) {
+		failed = true
+	}
+	x.shards = make(map[uint64]string)
+	for i := uint64(0); i < count && !failed; i++ {
+		sum := u64()
+		x.shards[sum] = str()
+	}
+	count = uv()
+	if count > uint64(len(state)) {
+		failed = true
+	}
+	for i := uint64(0); i < count && !failed; i++ {
+		c := chunkState{fp: u64(), name: str()}
+		c.oldest, c.newest = int(uv()), int(uv())
+		x.chunks = append(x.chunks, c)
+	}
+	if failed || len(state) != 0 {
+		return nil, errors.New("search: a malformed index state")
+	}
+	return x, nil
 }
 
 // Update brings the index up to n articles, entry(i) being article i
@@ -274,8 +355,7 @@ func (x *Index) termShards(terms []string, full bool) []File {
 	sums := make([]uint64, len(ranges))
 	cores.For(len(ranges), func(i int) {
 		r := ranges[i]
-		var h maphash.Hash
-		h.SetSeed(x.seed)
+		h := hashing.New()
 		for _, t := range x.order[r.lo:r.hi] {
 			h.WriteString(terms[t])
 			h.WriteByte(0)
@@ -328,12 +408,9 @@ func (x *Index) resultChunks(n int, entry func(i int) Entry, full bool) []File {
 	files := make([]File, count)
 	cores.For(count, func(c int) {
 		lo, hi := c*PerChunk, min(n, (c+1)*PerChunk)
-		var h maphash.Hash
-		h.SetSeed(x.seed)
+		h := hashing.New()
 		for i := lo; i < hi; i++ {
-			var b [8]byte
-			binary.LittleEndian.PutUint64(b[:], entry(i).Key)
-			h.Write(b[:])
+			h.PutUint(entry(i).Key)
 		}
 		st := chunkState{fp: h.Sum64()}
 		if c < len(old) && old[c].fp == st.fp && !full {
