@@ -18,7 +18,10 @@
 //     (rendered);
 //   - commit (commit.go): what the site lost is removed, the links are
 //     checked, the transaction committed or aborted, and what the build
-//     made is remembered for the next (Rebuild says what it did).
+//     made is remembered for the next (Rebuild says what it did);
+//   - state (state.go): for the build command, what the build knew is
+//     saved for the next build in a new process, which loads it before
+//     the read stage and checks every file against it by its hash.
 //
 // Files are written as they are rendered, into a staging folder swapped in
 // whole (or into memory for the preview), so what a build holds is the
