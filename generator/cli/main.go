@@ -254,10 +254,12 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 // stateNote is the summary's note of how much the last build's saved
 // state spared, or why it was not used; "" for a first build.
 func stateNote(res pipeline.Result) string {
-	switch res.State {
-	case "":
+	switch {
+	case res.UpToDate:
+		return "; nothing changed since the last build"
+	case res.State == "":
 		return fmt.Sprintf("; %s rendered, the rest up to date", count(res.Rendered, "page or feed", "pages and feeds"))
-	case "no state", "--fresh":
+	case res.State == "no state", res.State == "--fresh":
 		return ""
 	}
 	return "; every page rendered, as the last build's state was not used: " + res.State

@@ -102,6 +102,9 @@ type Result struct {
 	// State says why the saved state of the last build was not used; ""
 	// when it was, or when the build keeps none.
 	State string
+	// UpToDate: no input changed since the last build, whose output
+	// stands as it is: nothing was read or written but the inputs' hashes.
+	UpToDate bool
 }
 
 // Build brings the output folder up to date with the site in one run:

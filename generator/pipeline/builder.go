@@ -60,7 +60,7 @@ type Builder struct {
 	// first build loads what the last one saved (state.go).
 	remember bool
 	stateWhy string // why the first build did not use the saved state
-	stateErr error  // why the state could not be saved
+	save     bool   // the state is to be saved after this build
 
 	// Each part below is nil until read, and set back to nil when it has
 	// to be read whole again; a config change resets them all.
@@ -110,7 +110,10 @@ type Builder struct {
 	// a build of this Builder has made its own.
 	prior          map[string]*pageState
 	priorTemplates uint64
-	loadedStamp    string
+	in             inputs            // hashed as the build began
+	upToDate       *stateSummary     // no input changed since the saved state
+	stamp          string            // the output's, as this build committed it
+	preSums        map[string]uint64 // the articles' hashes, read beside the state
 }
 
 // source is one file below content/ as last read.
@@ -230,8 +233,14 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 		return Rebuild{}, err
 	}
 	if b.remember && b.sources == nil && b.out != "" {
-		if b.stateWhy = "--fresh"; !opt.Fresh {
+		if opt.Fresh {
+			b.stateWhy, b.in = "--fresh", hashInputs(opt.SiteDir)
+		} else {
 			b.stateWhy = b.loadState(opt)
+		}
+		if s := b.upToDate; s != nil {
+			b.upToDate = nil
+			return b.upToDateReport(start, s), nil
 		}
 		if b.sources != nil {
 			ch.content = []string{"."} // each file is checked by its hash
@@ -261,7 +270,15 @@ func (b *Builder) build(changed []string) (Rebuild, error) {
 	if err != nil {
 		return Rebuild{Parsed: rd.parsed}, err
 	}
-	return b.report(start, m, p, r, rd, broken), nil
+	rb := b.report(start, m, p, r, rd, broken)
+	if b.save {
+		if err := b.saveState(opt, rb.Result); err != nil {
+			rb.Warnings = append(rb.Warnings, diag.Diag{File: b.statePath(), Severity: diag.Warning,
+				Message: "the build's state could not be saved: " + err.Error(),
+				Fix:     "the next build renders every page; see that the cache folder can be written, or set KABAR_CACHE_DIR"})
+		}
+	}
+	return rb, nil
 }
 
 // minifier is shared by all builds: it holds no state of its own.
@@ -913,6 +930,10 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 	srcs := make([]*source, len(todo))
 	parsed := make([]bool, len(todo))
 	cores.For(len(todo), func(i int) {
+		if o := old[todo[i]]; o != nil && o.article != nil && b.preSums[todo[i]] == o.sum {
+			srcs[i] = o // hashed beside the state: unchanged
+			return
+		}
 		data, err := readArticle(contentDir, todo[i])
 		if err != nil {
 			srcs[i] = &source{err: err}
@@ -946,6 +967,7 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 		srcs[i], parsed[i] = src, true
 		b.opt.Progress.Add(1)
 	})
+	b.preSums = nil
 	n := 0
 	added := false
 	b.said = b.said[:0]

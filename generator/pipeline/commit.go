@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/kabar-news/kabar/generator/diag"
 	"github.com/kabar-news/kabar/generator/links"
 	"github.com/kabar-news/kabar/generator/output"
 )
@@ -54,17 +53,15 @@ func (b *Builder) commit(opt Options, m model, p plan, r *rendered, rd sources) 
 	// The saved state goes before the output changes, and the output's
 	// marker gets the stamp of the state saved after it: a state never
 	// describes an output other than the one it was saved with.
-	stamp := ""
+	b.stamp = ""
 	if b.remember {
-		stamp = outputStamp(m.pages, r.states, r.others)
+		b.stamp = outputStamp(m.pages, r.states, r.others)
 	}
 	if s, ok := r.txn.(output.Stamper); ok {
-		s.SetStamp(stamp)
+		s.SetStamp(b.stamp)
 	}
-	// A build that changed nothing, over the state it loaded, keeps it.
-	same := stamp != "" && stamp == b.loadedStamp && rd.parsed == 0 && !rd.added && len(rd.old) == len(b.sources) && p.count == 0 && r.nFeeds == 0
-	b.loadedStamp = ""
-	if b.out != "" && !same {
+	b.save = b.remember
+	if b.out != "" {
 		os.Remove(b.statePath())
 	}
 	if err := r.txn.Commit(); err != nil {
@@ -82,9 +79,6 @@ func (b *Builder) commit(opt Options, m model, p plan, r *rendered, rd sources) 
 		p.cards.Seal(p.values)
 		b.prior = nil
 	}
-	if b.remember && !same {
-		b.stateErr = b.saveState(opt, stamp)
-	}
 	return broken, nil
 }
 
@@ -97,11 +91,6 @@ func (b *Builder) report(start time.Time, m model, p plan, r *rendered, rd sourc
 	warnings = append(warnings, b.warnings(r.readsAll, m.pages)...)
 	for _, f := range broken {
 		warnings = append(warnings, f.Diag())
-	}
-	if b.stateErr != nil {
-		warnings = append(warnings, diag.Diag{File: b.statePath(), Severity: diag.Warning,
-			Message: "the build's state could not be saved: " + b.stateErr.Error(),
-			Fix:     "the next build renders every page; see that the folder beside the output can be written"})
 	}
 	rb.Changed = r.w.changed
 	slices.Sort(rb.Changed)

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"encoding/gob"
 	"errors"
@@ -50,12 +51,27 @@ func (b *Builder) statePath() string {
 	return filepath.Join(b.cacheDir, "state", strconv.FormatUint(hashing.String(b.out), 36)+".state")
 }
 
-// stateHeader says what the state was made by and from.
+// stateSummary is the state's first part, read alone: what the state was
+// made by and from, and what the build made, enough to tell that nothing
+// changed since.
+type stateSummary struct {
+	Program uint64 // the executable's hash
+	Config  uint64 // the config file and the options that change the output
+	Stamp   string // also in the output's marker
+	Inputs  uint64 // every input file (inputs.go); 0 when not known
+	// Now is the build's now; Until when an article's time comes or it
+	// leaves the news sitemap: between the two, the same inputs make the
+	// same site.
+	Now, Until             time.Time
+	Articles, Pages, Files int
+	Bytes                  int64
+	Links                  []links.Finding // the broken links, said by every build
+}
+
+// stateHeader starts the state's second part: the tables the records of
+// pages and articles that follow it refer to.
 type stateHeader struct {
-	Program   uint64 // the executable's hash
-	Config    uint64 // the config file and the options that change the output
 	Templates uint64
-	Stamp     string // also in the output's marker
 	Sources   int
 	Pages     int
 	IDs       *view.IDs
@@ -136,55 +152,110 @@ func (b *Builder) configSum(opt Options) uint64 {
 
 // loadState reads the state of the last build into the Builder, when it
 // can be used: the articles as parsed, the pages' records, the files'
-// hashes. It says why not, for the build's report; the build then goes on
-// as one with no state.
-func (b *Builder) loadState(opt Options) (why string) {
+// hashes; or, when no input changed, marks the output up to date. It says
+// why not, for the build's report; the build then goes on as one with no
+// state. The inputs are hashed while the state is read.
+func (b *Builder) loadState(opt Options) string {
 	f, err := os.Open(b.statePath())
 	if err != nil {
+		b.in = hashInputs(opt.SiteDir)
 		if errors.Is(err, os.ErrNotExist) {
 			return "no state"
 		}
 		return err.Error()
 	}
 	defer f.Close()
-	defer func() {
-		// gob refuses what it cannot read; this is for what it misreads.
-		if r := recover(); r != nil {
-			why = fmt.Sprint("unreadable: ", r)
+	type summary struct {
+		s   *stateSummary
+		err error
+	}
+	type body struct {
+		st  *loadedState
+		err error
+	}
+	summaries, bodies := make(chan summary, 1), make(chan body, 1)
+	goOn := make(chan bool, 1)
+	go func() {
+		read := false
+		defer func() {
+			// gob refuses what it cannot read; this is for what it
+			// misreads.
+			if r := recover(); r != nil {
+				err := fmt.Errorf("unreadable: %v", r)
+				if read {
+					bodies <- body{nil, err}
+				} else {
+					summaries <- summary{nil, err}
+				}
+			}
+		}()
+		s, err := readSummary(f)
+		read = true
+		summaries <- summary{s, err}
+		if err != nil || !<-goOn {
+			return
 		}
+		st, err := readBody(f)
+		bodies <- body{st, err}
 	}()
-	st, err := readState(f)
-	if err != nil {
-		return err.Error()
+	b.in = hashInputs(opt.SiteDir)
+	sm := <-summaries
+	if sm.err != nil {
+		return sm.err.Error()
 	}
+	s := sm.s
+	why := ""
 	switch {
-	case st.head.Program != programSum() || st.head.Program == 0:
-		return "made by another build of the program"
-	case st.head.Config != b.configSum(opt):
-		return "the config or the options changed"
-	case st.head.Stamp == "" || st.head.Stamp != output.Stamp(b.out):
-		return "the output folder was written by another build"
+	case s.Program != programSum() || s.Program == 0:
+		why = "made by another build of the program"
+	case s.Config != b.configSum(opt):
+		why = "the config or the options changed"
+	case s.Stamp == "" || s.Stamp != output.Stamp(b.out):
+		why = "the output folder was written by another build"
 	}
-	if st.head.Dict != nil && b.dict == nil || st.head.Dict == nil && b.dict != nil {
+	if why != "" {
+		goOn <- false
+		return why
+	}
+	if b.in.sum != 0 && s.Inputs == b.in.sum && !opt.Now.Before(s.Now) && (s.Until.IsZero() || opt.Now.Before(s.Until)) && !(opt.Strict && len(s.Links) > 0) {
+		goOn <- false
+		b.upToDate = s
+		return ""
+	}
+	goOn <- true
+	bd := <-bodies
+	if bd.err != nil {
+		return bd.err.Error()
+	}
+	st := bd.st
+	if (st.head.Dict != nil) != (b.dict != nil) {
 		return "search was turned on or off"
 	}
 	if b.dict != nil {
-		for _, s := range st.sources {
-			if !st.head.Dict.Valid(s.Doc) {
+		for _, src := range st.sources {
+			if !st.head.Dict.Valid(src.Doc) {
 				return "a search entry names an unknown term"
 			}
 		}
+	}
+	b.preSums = b.in.articles
+	return b.adopt(st)
+}
+
+// adopt makes a checked state the Builder's: what the last build knew.
+func (b *Builder) adopt(st *loadedState) string {
+	if b.dict != nil {
 		index, err := search.NewIndexFrom(st.head.Dict, st.head.Index)
 		if err != nil {
 			return err.Error()
 		}
 		b.dict, b.index = st.head.Dict, index
 	}
-	b.ids, b.cards = st.head.IDs, st.head.Cards
 	res, err := links.NewResolver(b.cfg.BaseURL)
 	if err != nil {
 		return err.Error()
 	}
+	b.ids, b.cards = st.head.IDs, st.head.Cards
 	b.links = links.NewChecker(res)
 	b.links.LearnIDs(st.head.PageIDs)
 	b.sources = make(map[string]*source, len(st.sources))
@@ -192,7 +263,7 @@ func (b *Builder) loadState(opt Options) (why string) {
 		b.sources[s.File] = &source{sum: s.Sum, article: s.Article, meta: s.Meta, shape: s.Shape, text: s.Text,
 			body: bodyRef{n: -1}, doc: search.Doc(s.Doc), excerpt: s.Excerpt}
 	}
-	b.prior, b.loadedStamp = st.pages, st.head.Stamp
+	b.prior = st.pages
 	b.priorTemplates = st.head.Templates
 	b.others = make(map[string]outState, len(st.head.Others))
 	for _, o := range st.head.Others {
@@ -207,16 +278,45 @@ type loadedState struct {
 	pages   map[string]*pageState
 }
 
-// readState reads a state file whole, and checks its checksum before
-// anything read is used.
-func readState(f *os.File) (*loadedState, error) {
+// readSummary reads the state's first part, and checks its checksum.
+func readSummary(f *os.File) (*stateSummary, error) {
 	var pre [len(stateMagic) + 16]byte
 	if _, err := io.ReadFull(f, pre[:]); err != nil || string(pre[:len(stateMagic)]) != stateMagic {
 		return nil, errors.New("not a state file of this version")
 	}
 	size := binary.LittleEndian.Uint64(pre[len(stateMagic):])
 	want := binary.LittleEndian.Uint64(pre[len(stateMagic)+8:])
-	if fi, err := f.Stat(); err != nil || uint64(fi.Size()) != uint64(len(pre))+size {
+	if size > 1<<26 {
+		return nil, errors.New("malformed")
+	}
+	data := make([]byte, size)
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, errors.New("truncated")
+	}
+	if hashing.Bytes(data) != want {
+		return nil, errors.New("damaged: its checksum does not match")
+	}
+	s := &stateSummary{}
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// readBody reads the rest of the state, after readSummary, and checks
+// its checksum before anything read is used.
+func readBody(f *os.File) (*loadedState, error) {
+	var pre [16]byte
+	if _, err := io.ReadFull(f, pre[:]); err != nil {
+		return nil, errors.New("truncated")
+	}
+	size := binary.LittleEndian.Uint64(pre[:])
+	want := binary.LittleEndian.Uint64(pre[8:])
+	pos, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || uint64(fi.Size()) != uint64(pos)+size {
 		return nil, errors.New("truncated")
 	}
 	h := hashing.New()
@@ -260,10 +360,10 @@ func readState(f *os.File) (*loadedState, error) {
 	return st, nil
 }
 
-// saveState writes what this build knows beside the output, for the next
-// build, under the stamp the output's marker now holds. It writes a
-// temporary file and renames it into place.
-func (b *Builder) saveState(opt Options, stamp string) error {
+// saveState writes what this build knows, for the next build: under the
+// stamp the output's marker now holds, with what the build made (res). It
+// writes a temporary file and renames it into place.
+func (b *Builder) saveState(opt Options, res Result) error {
 	path := b.statePath()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
@@ -273,7 +373,7 @@ func (b *Builder) saveState(opt Options, stamp string) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	err = b.writeState(tmp, opt, stamp)
+	err = b.writeState(tmp, opt, res)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -283,9 +383,37 @@ func (b *Builder) saveState(opt Options, stamp string) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-func (b *Builder) writeState(f *os.File, opt Options, stamp string) error {
+// summary is the state's first part for what this build read and made.
+func (b *Builder) summary(opt Options, res Result) *stateSummary {
+	s := &stateSummary{Program: programSum(), Config: b.configSum(opt), Stamp: b.stamp, Inputs: b.in.sum,
+		Now: b.now, Until: b.validUntil(),
+		Articles: res.Articles, Pages: res.Pages, Files: res.Files, Bytes: res.Bytes, Links: res.Links}
+	// The inputs were hashed as the build began: they are what it read
+	// only if every article it read is as hashed then.
+	if len(b.in.articles) != len(b.sources) {
+		s.Inputs = 0
+	}
+	for rel, src := range b.sources {
+		if b.in.articles[rel] != src.sum {
+			s.Inputs = 0
+			break
+		}
+	}
+	return s
+}
+
+func (b *Builder) writeState(f *os.File, opt Options, res Result) error {
+	var first bytes.Buffer
+	if err := gob.NewEncoder(&first).Encode(b.summary(opt, res)); err != nil {
+		return err
+	}
 	pre := make([]byte, len(stateMagic)+16)
 	copy(pre, stateMagic)
+	binary.LittleEndian.PutUint64(pre[len(stateMagic):], uint64(first.Len()))
+	binary.LittleEndian.PutUint64(pre[len(stateMagic)+8:], hashing.Bytes(first.Bytes()))
+	pre = append(pre, first.Bytes()...)
+	bodyAt := int64(len(pre))
+	pre = append(pre, make([]byte, 16)...)
 	if _, err := f.Write(pre); err != nil {
 		return err
 	}
@@ -293,8 +421,8 @@ func (b *Builder) writeState(f *os.File, opt Options, stamp string) error {
 	cw := &countWriter{w: f}
 	w := bufio.NewWriterSize(io.MultiWriter(cw, h), 1<<16)
 	enc := gob.NewEncoder(w)
-	head := stateHeader{Program: programSum(), Config: b.configSum(opt), Templates: b.tmpl.AllSum(), Stamp: stamp,
-		Sources: len(b.sources), Pages: len(b.pageList), IDs: b.ids, Cards: b.cards, Dict: b.dict, PageIDs: b.links.KnownIDs()}
+	head := stateHeader{Templates: b.tmpl.AllSum(), Sources: len(b.sources), Pages: len(b.pageList),
+		IDs: b.ids, Cards: b.cards, Dict: b.dict, PageIDs: b.links.KnownIDs()}
 	for _, name := range sortedKeys(b.others) {
 		o := b.others[name]
 		head.Others = append(head.Others, savedOut{Name: name, FP: o.fp, Sum: o.sum, Size: o.size})
@@ -328,9 +456,10 @@ func (b *Builder) writeState(f *os.File, opt Options, stamp string) error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	binary.LittleEndian.PutUint64(pre[len(stateMagic):], uint64(cw.n))
-	binary.LittleEndian.PutUint64(pre[len(stateMagic)+8:], h.Sum())
-	_, err := f.WriteAt(pre, 0)
+	var tail [16]byte
+	binary.LittleEndian.PutUint64(tail[:], uint64(cw.n))
+	binary.LittleEndian.PutUint64(tail[8:], h.Sum())
+	_, err := f.WriteAt(tail[:], bodyAt)
 	return err
 }
 
@@ -360,4 +489,15 @@ func outputStamp(pages []*site.Page, states []*pageState, others map[string]outS
 		h.PutUint(others[name].sum)
 	}
 	return strconv.FormatUint(h.Sum64(), 36)
+}
+
+// upToDateReport is the report of a build that found every input as the
+// saved state has it: the output is what a build would write.
+func (b *Builder) upToDateReport(start time.Time, s *stateSummary) Rebuild {
+	res := Result{Articles: s.Articles, Pages: s.Pages, Files: s.Files, Bytes: s.Bytes, OutDir: b.out, Links: s.Links, UpToDate: true}
+	for _, f := range s.Links {
+		res.Warnings = append(res.Warnings, f.Diag())
+	}
+	res.Duration = time.Since(start)
+	return Rebuild{Result: res, BasePath: b.cfg.BasePath}
 }

@@ -73,7 +73,7 @@ func TestStateHelperProcess(t *testing.T) {
 		Result Result
 		Err    string
 	}
-	r.Result = Result{Pages: res.Pages, Rendered: res.Rendered, State: res.State}
+	r.Result = Result{Pages: res.Pages, Rendered: res.Rendered, State: res.State, UpToDate: res.UpToDate}
 	if err != nil {
 		r.Err = err.Error()
 	}
@@ -133,8 +133,8 @@ func TestStateInNewProcessesMatchesCleanBuild(t *testing.T) {
 						kept++
 					}
 				}
-				if name == "nothing" && (res.State != "" || res.Rendered != 0) {
-					t.Errorf("a build with nothing changed rendered %d pages and feeds (state: %q)", res.Rendered, res.State)
+				if name == "nothing" && (res.State != "" || res.Rendered != 0 || !res.UpToDate) {
+					t.Errorf("a build with nothing changed rendered %d pages and feeds (state: %q, up to date: %v)", res.Rendered, res.State, res.UpToDate)
 				}
 				if testing.Verbose() {
 					t.Logf("%-40s rendered=%-4d pages=%-4d state=%q", name, res.Rendered, res.Pages, res.State)
@@ -287,4 +287,78 @@ func (s *fakeSite) retitle() {
 	a := s.articles[s.pick()]
 	a.Title = "Judul " + time.Now().Format("150405.000000000")
 	s.save(a)
+}
+
+// TestUpToDateOnlyWhenNothingCould changes, one at a time, what a build
+// with no article changed must still see: a static file, a template, the
+// config, the clock moving past an article's time or past the news
+// sitemap's window, --strict with a broken link. Each build is compared
+// with a clean one; only the build with nothing changed may skip the work.
+func TestUpToDateOnlyWhenNothingCould(t *testing.T) {
+	s := newFakeSite(t, 8, 16)
+	future := s.articles[s.pick()]
+	future.Date = testNow.Add(5 * time.Hour) // held back until then
+	s.save(future)
+	recent := s.articles[s.pick()]
+	recent.Date = testNow.Add(-47 * time.Hour) // in the news sitemap for an hour more
+	s.save(recent)
+	opt := Options{SiteDir: s.dir, OutDir: filepath.Join(t.TempDir(), "public"), CacheDir: t.TempDir(), Now: testNow}
+	if _, err := Build(opt); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name   string
+		change func()
+		now    time.Time
+		strict bool
+		fresh  bool // the build must not be up to date
+	}{
+		{"nothing", func() {}, testNow, false, false},
+		{"a minute later", func() {}, testNow.Add(time.Minute), false, false},
+		{"a static file", func() { s.write("static/css/extra.css", "body { color: navy }\n") }, testNow.Add(time.Minute), false, true},
+		{"a bundle's file", func() { s.write("content/dunia/foto.txt", "baru\n") }, testNow.Add(time.Minute), false, true},
+		{"a template", func() { s.writeTheme(themes["titles-only"]) }, testNow.Add(time.Minute), false, true},
+		{"nothing again", func() {}, testNow.Add(time.Minute), false, false},
+		{"past the news window", func() {}, testNow.Add(90 * time.Minute), false, true},
+		{"past the future article's time", func() {}, testNow.Add(6 * time.Hour), false, true},
+		{"the config", func() {
+			s.write("site.yaml", "title: Uji Baru\nbase_url: https://example.github.io/uji/\nper_page: 4\n")
+		}, testNow.Add(6 * time.Hour), false, true},
+		{"a broken link", func() {
+			a := s.articles[s.pick()]
+			a.Body += "\nLihat [ini](/tidak-ada/).\n"
+			s.save(a)
+		}, testNow.Add(6 * time.Hour), false, true},
+		{"nothing, with the link still broken", func() {}, testNow.Add(6 * time.Hour), false, false},
+		{"--strict with the link broken", func() {}, testNow.Add(6 * time.Hour), true, true},
+	}
+	for _, st := range steps {
+		st.change()
+		opt.Now, opt.Strict = st.now, st.strict
+		res, err := Build(opt)
+		if st.strict {
+			if err == nil || res.UpToDate {
+				t.Errorf("%s: the build did not fail on the broken link (up to date: %v)", st.name, res.UpToDate)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if res.UpToDate == st.fresh {
+			t.Errorf("%s: up to date is %v", st.name, res.UpToDate)
+		}
+		if st.name == "nothing, with the link still broken" && len(res.Links) != 1 {
+			t.Errorf("%s: the broken link is not said again: %v", st.name, res.Links)
+		}
+		want, err := cleanBuild(t, Options{SiteDir: s.dir, Now: st.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := readOutput(t, opt.OutDir)
+		delete(got, output.Marker)
+		if diffs := sameOutput(got, want); len(diffs) > 0 {
+			t.Fatalf("%s: the output is not the clean build's: %s", st.name, strings.Join(diffs[:min(10, len(diffs))], ", "))
+		}
+	}
 }

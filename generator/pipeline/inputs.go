@@ -1,0 +1,126 @@
+package pipeline
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/kabar-news/kabar/generator/config"
+	"github.com/kabar-news/kabar/generator/feeds"
+	"github.com/kabar-news/kabar/generator/internal/cores"
+	"github.com/kabar-news/kabar/generator/internal/hashing"
+)
+
+// inputs is what a build is made from besides the program and the clock:
+// every file below content/, templates/ and static/, and the config file,
+// by path and bytes, as one hash; and each article's own hash, for the
+// read stage to know which articles changed without reading them again.
+type inputs struct {
+	sum      uint64            // 0: not known (a link to a folder, a file that cannot be read)
+	articles map[string]uint64 // by path below content/
+}
+
+var errNoInputs = errors.New("the inputs cannot be hashed")
+
+// hashInputs reads and hashes every input file, on all cores. It reads
+// more than a build does (folders the build skips, files nothing links
+// to): a file that changed for nothing costs a build, never a stale site.
+func hashInputs(siteDir string) inputs {
+	var files []string // slash-separated, below siteDir
+	for _, dir := range []string{config.ContentDir, config.TemplatesDir, config.StaticDir} {
+		root := filepath.Join(siteDir, dir)
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p == root && errors.Is(err, fs.ErrNotExist) {
+					return nil
+				}
+				return err
+			}
+			if d.IsDir() {
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				// A link's target is hashed as its file; a linked
+				// folder would not be walked, so nothing is known.
+				if fi, err := os.Stat(p); err != nil || fi.IsDir() {
+					return errNoInputs
+				}
+			} else if !d.Type().IsRegular() {
+				return nil
+			}
+			rel, _ := filepath.Rel(siteDir, p)
+			files = append(files, filepath.ToSlash(rel))
+			return nil
+		})
+		if err != nil {
+			return inputs{}
+		}
+	}
+	for _, name := range config.Files {
+		if fi, err := os.Stat(filepath.Join(siteDir, name)); err == nil && !fi.IsDir() {
+			files = append(files, name)
+		}
+	}
+	sums := make([]uint64, len(files))
+	var failed atomic.Bool
+	cores.For(len(files), func(i int) {
+		sum, err := fileHash(filepath.Join(siteDir, filepath.FromSlash(files[i])))
+		if err != nil {
+			failed.Store(true)
+		}
+		sums[i] = sum
+	})
+	in := inputs{articles: make(map[string]uint64, len(files))}
+	h := hashing.New()
+	for i, rel := range files {
+		h.WriteString(rel)
+		h.WriteByte(0)
+		h.PutUint(sums[i])
+		if a, ok := strings.CutPrefix(rel, config.ContentDir+"/"); ok && isArticle(a) {
+			in.articles[a] = sums[i]
+		}
+	}
+	if !failed.Load() {
+		in.sum = h.Sum()
+	}
+	return in
+}
+
+// fileHash hashes a file's bytes as Builder.sum does, without holding a
+// large file (an image, a video in static/) in memory.
+func fileHash(path string) (uint64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	h := hashing.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return 0, err
+	}
+	return h.Sum(), nil
+}
+
+// validUntil is the first time after now at which the output of the
+// same inputs could differ: an article's time comes (it leaves the
+// future), or it leaves the news sitemap's window. Zero for never.
+func (b *Builder) validUntil() time.Time {
+	var until time.Time
+	earlier := func(t time.Time) {
+		if t.After(b.now) && (until.IsZero() || t.Before(until)) {
+			until = t
+		}
+	}
+	for _, src := range b.sources {
+		if a := src.article; a != nil {
+			earlier(a.Date)
+			earlier(a.Date.Add(feeds.NewsWindow))
+		}
+	}
+	return until
+}
