@@ -441,14 +441,15 @@ func TestImportWorkflow(t *testing.T) {
 	if !slices.IsSorted(append(order, up)) {
 		t.Errorf("steps out of order: import, commit, build, upload at %v", append(order, up))
 	}
-	// As for a push of articles: no tests, the cache of image copies.
+	// As for a push of articles: no tests; the output and the cache
+	// folder (the build's state, image copies) restored before the build.
 	for _, s := range steps {
 		if strings.Contains(s.Run, "go test") {
 			t.Errorf("the import workflow runs the tests: %q; imported articles need only the strict build", s.Run)
 		}
 	}
-	if i, cache := action(t, steps, "actions/cache", 4); cache.With["path"] != "~/.cache/kabar" || i > order[2] {
-		t.Errorf("actions/cache at step %d with %v: want ~/.cache/kabar restored before the build", i, cache.With)
+	if i, cache := action(t, steps, "actions/cache", 4); cache.With["path"] != "~/.cache/kabar\npublic\n" || i > order[2] {
+		t.Errorf("actions/cache at step %d with %q: want ~/.cache/kabar and public restored before the build", i, cache.With)
 	}
 	if d := w.Jobs["deploy"]; d.Needs != "import" {
 		t.Errorf("deploy needs %q", d.Needs)
