@@ -1054,7 +1054,7 @@ func (b *Builder) readStatic(changed []string) error {
 		if o := old[f.Name]; o != nil && o.own == sf.own && o.size == sf.size && o.mod.Equal(sf.mod) && !touched(changed, f.FromName) {
 			sf.sum = o.sum
 		} else {
-			if sf.sum, err = b.fileSum(f.From, f.FromName); err != nil {
+			if sf.sum, err = fileSum(f.From, f.FromName); err != nil {
 				return &diag.Diag{File: "static/" + f.FromName, Message: err.Error(), Err: err}
 			}
 		}

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"github.com/kabar-news/kabar/generator/internal/hashing"
 	"io"
 	"io/fs"
 	"os"
@@ -398,24 +399,25 @@ func (b *Builder) readFileSum(from fs.FS, name string, old *staticFile, shown st
 		sf.sum = old.sum
 		return sf, nil
 	}
-	if sf.sum, err = b.fileSum(from, name); err != nil {
+	if sf.sum, err = fileSum(from, name); err != nil {
 		return nil, &diag.Diag{File: shown + name, Message: err.Error(), Err: err}
 	}
 	return sf, nil
 }
 
-// fileSum hashes a file's bytes.
-func (b *Builder) fileSum(from fs.FS, name string) (uint64, error) {
+// fileSum hashes a file's bytes as Builder.sum does, without holding a
+// large file (an image, a video in static/) in memory.
+func fileSum(from fs.FS, name string) (uint64, error) {
 	r, err := from.Open(name)
 	if err != nil {
 		return 0, err
 	}
 	defer r.Close()
-	h := b.hash()
+	h := hashing.New()
 	if _, err := io.Copy(h, r); err != nil {
 		return 0, err
 	}
-	return h.Sum64() | 1, nil
+	return h.Sum(), nil
 }
 
 func outFile(name string, from fs.FS, fromName string) output.File {

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -66,10 +65,11 @@ func hashInputs(siteDir string) inputs {
 			files = append(files, name)
 		}
 	}
+	site := os.DirFS(siteDir)
 	sums := make([]uint64, len(files))
 	var failed atomic.Bool
 	cores.For(len(files), func(i int) {
-		sum, err := fileHash(filepath.Join(siteDir, filepath.FromSlash(files[i])))
+		sum, err := fileSum(site, files[i])
 		if err != nil {
 			failed.Store(true)
 		}
@@ -89,21 +89,6 @@ func hashInputs(siteDir string) inputs {
 		in.sum = h.Sum()
 	}
 	return in
-}
-
-// fileHash hashes a file's bytes as Builder.sum does, without holding a
-// large file (an image, a video in static/) in memory.
-func fileHash(path string) (uint64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	h := hashing.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return 0, err
-	}
-	return h.Sum(), nil
 }
 
 // validUntil is the first time after now at which the output of the

@@ -104,14 +104,7 @@ func Load(cfg *config.Config, layers ...fs.FS) (*Templates, error) {
 		return nil, errors.Join(errs...)
 	}
 	t := &Templates{byName: map[string]*template.Template{}, sums: map[string]uint64{}}
-	all := hashing.New()
-	for _, name := range names {
-		all.WriteString(name)
-		all.WriteByte(0)
-		all.Write(files[name])
-		all.WriteByte(0)
-	}
-	t.allSum = all.Sum()
+	t.allSum = filesSum(names, files)
 	for _, name := range names {
 		if name == "base.html" || strings.HasPrefix(name, "partials/") {
 			continue
@@ -221,6 +214,11 @@ func sumOf(set *template.Template, name string, files map[string][]byte) uint64 
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	return filesSum(names, files)
+}
+
+// filesSum hashes the named template files, names and bytes, in order.
+func filesSum(names []string, files map[string][]byte) uint64 {
 	h := hashing.New()
 	for _, n := range names {
 		h.WriteString(n)
@@ -228,7 +226,7 @@ func sumOf(set *template.Template, name string, files map[string][]byte) uint64 
 		h.Write(files[n])
 		h.WriteByte(0)
 	}
-	return h.Sum64() | 1
+	return h.Sum()
 }
 
 // calls calls called with the name of every template node below n.
