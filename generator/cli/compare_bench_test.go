@@ -164,11 +164,13 @@ func BenchmarkCompareBuild(b *testing.B) {
 			// nothing changed, then fifty new articles.
 			r = timed(b, bin, nil, "build", "--site", siteDir, "--out", oursOut, "--future")
 			checkOurs("ours with nothing changed", r, n)
+			b.Logf("nothing changed: %s", r.stdout)
 			again = append(again, r)
 			move(stash, filepath.Join(content, "baru"))
 			syscall.Sync()
 			r = timed(b, bin, nil, "build", "--site", siteDir, "--out", oursOut, "--future")
 			checkOurs("ours with fifty new articles", r, n+len(added))
+			b.Logf("fifty new: %s", r.stdout)
 			news = append(news, r)
 			move(filepath.Join(content, "baru"), stash)
 			os.RemoveAll(oursOut)

@@ -231,7 +231,7 @@ func TestBrowserThemeSample(t *testing.T) {
 		withImage = "2025/04/29/grafik-rupiah-sepekan/"
 		corrected = "2025/04/29/perpustakaan-daerah-buka-hingga-malam/"
 	)
-	pages := []string{"", "page/2/", withImage, corrected, "2025/04/28/korea-utara-akui-kirim-pasukan-ke-rusia/",
+	pages := []string{"", "page/1/", withImage, corrected, "2025/04/28/korea-utara-akui-kirim-pasukan-ke-rusia/",
 		"sections/ekonomi/", "tags/rupiah/", "sources/antara/", "2025/04/28/", "2025/04/", "2025/", "archive/", "tags/",
 		"search/", "search/?q=rupiah", "search/?q=rupiah&section=ekonomi", "tidak-ada/"}
 	wait := map[string]string{"search/?q=rupiah": "#search-results li", "search/?q=rupiah&section=ekonomi": "#search-results li"}
@@ -439,7 +439,7 @@ func TestBrowserThemeGenerated(t *testing.T) {
 	if list[n-3].Image == "" {
 		t.Fatalf("article %d should have an image", n-3)
 	}
-	checkNoShift(t, ctx, s, []string{"", "page/2/", strings.TrimPrefix(withImage, "/"), "sections/ekonomi/", "search/?q=pasar"},
+	checkNoShift(t, ctx, s, []string{"", "page/1/", strings.TrimPrefix(withImage, "/"), "sections/ekonomi/", "search/?q=pasar"},
 		map[string]string{"search/?q=pasar": "#search-results li"})
 	s.noneLost(t)
 }

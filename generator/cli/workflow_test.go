@@ -236,7 +236,7 @@ func TestPagesWorkflowBuild(t *testing.T) {
 			for _, want := range []string{
 				`href="` + c.basePath + `css/style.css"`,
 				`<link rel="canonical" href="` + c.baseURL + `/">`,
-				`href="` + c.basePath + `page/2/"`,
+				`href="` + c.basePath + `page/1/"`,
 			} {
 				if !strings.Contains(string(index), want) {
 					t.Errorf("%s/index.html lacks %s", path, want)

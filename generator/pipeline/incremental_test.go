@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"github.com/kabar-news/kabar/generator/search"
+	"github.com/kabar-news/kabar/generator/site"
 	"image/color"
 	"io/fs"
 	"math/rand/v2"
@@ -273,7 +274,7 @@ func (s *fakeSite) step() (string, []string) {
 			footer += `{{with $x := .Article}}{{$x.Title | printf "%s!"}} {{.Date.Year}} {{if and .Tags (gt (len .Tags) 1)}}banyak{{end}}{{end}}
 {{range $i, $e := .Site.Days}}{{if eq $i 0}}{{$e.Path}}{{continue}}{{end}}{{if gt $i 2}}{{break}}{{end}}{{len $e.Articles}}{{end}}
 {{range slice .Site.Articles 0 2}}{{.Title}}{{end}}{{.Site.Articles | len}} {{if .Term}}{{or .Term.Name "tanpa nama"}}{{end}}
-{{range $k, $v := .Site.Config.Params}}{{$k}}={{$v}}{{end}}{{with .Pager}}{{.Number}}/{{.Total}}{{else}}satu{{end}}`
+{{range $k, $v := .Site.Config.Params}}{{$k}}={{$v}}{{end}}{{with .Pager}}{{.Number}}/{{.Next}}{{else}}satu{{end}}`
 		}
 		if s.footers%3 != 0 {
 			// A template that calls itself, which the analysis does not
@@ -415,7 +416,7 @@ var hostileTheme = map[string]string{
 	"partials/nav.html":  `<nav>{{range .Site.Sections}}<a href="{{relURL .Path}}"{{if eq $.Term .}} aria-current="page"{{end}}>{{.Name}} ({{len .Articles}})</a>{{end}}{{with .Article}}{{.Section}}{{end}}</nav>`,
 	"partials/rec.html":  `{{if .}}{{(index . 0).Name}} {{template "partials/rec.html" slice . 1}}{{end}}`,
 	"partials/card.html": `<div class="card">{{.Title}} {{with .SectionTerm}}{{.Name}} {{.Count}}{{end}} {{.Params.source}} {{.Day.Path}} {{.Day.Count}}</div>`,
-	"home.html":          `{{define "main"}}{{range .Groups}}<h2>{{.Day.Path}}</h2>{{range .Articles}}{{.Card}}{{end}}{{end}}{{range .Site.Articles}}{{if eq .Section "Dunia"}}{{.Title}}{{continue}}{{end}}{{end}}{{with .Pager}}{{.Number}}/{{.Total}}{{end}}{{end}}`,
+	"home.html":          `{{define "main"}}{{range .Groups}}<h2>{{.Day.Path}}</h2>{{range .Articles}}{{.Card}}{{end}}{{end}}{{range .Site.Articles}}{{if eq .Section "Dunia"}}{{.Title}}{{continue}}{{end}}{{end}}{{with .Pager}}{{.Number}}/{{.Next}}{{end}}{{end}}`,
 	"article.html": `{{define "main"}}{{with .Article}}<h1>{{.}}</h1>{{.Content}} {{printf "%v %v" .Older .Newer}} {{if eq .Older .Newer}}same{{end}}
 {{with .Newer}}{{.Card}}{{end}}{{range .Related}}{{.Card}}{{end}}
 {{range .TagTerms}}{{.Name}} {{len .Articles}} {{range .Articles}}{{.Title}}{{break}}{{end}}{{end}} {{.Day.Count}} {{.ReadingTime}} {{.Words}}
@@ -815,5 +816,62 @@ func TestFailedBuildForgetsNothing(t *testing.T) {
 	delete(got, output.Marker)
 	if diffs := sameOutput(got, want); len(diffs) > 0 {
 		t.Errorf("after the fix the output is not the clean build's: %v", diffs[:min(5, len(diffs))])
+	}
+}
+
+// A new article changes the front page of each list it joins and the
+// newest page or two behind it, not every page of the list: the pages
+// behind are numbered from the oldest and keep their stories, and the
+// built-in theme shows a list's count on its front page only.
+func TestNewArticleRendersFewListPages(t *testing.T) {
+	s := newFakeSite(t, 11, 240)
+	b, err := NewBuilder(Options{SiteDir: s.dir, OutDir: filepath.Join(t.TempDir(), "out"), Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.listRendered = true
+	if _, err := b.Build(nil); err != nil {
+		t.Fatal(err)
+	}
+	var newest testsite.Article
+	for _, a := range s.articles {
+		if a.Date.After(newest.Date) {
+			newest = a
+		}
+	}
+	for i := range 6 {
+		a := s.gen.Next()
+		a.Date = newest.Date.Add(time.Duration(i+1) * time.Minute)
+		a.File = fmt.Sprintf("baru/%d.md", i)
+		a.Section, a.Source, a.Tags = newest.Section, newest.Source, newest.Tags[:1]
+		rb, err := b.Build([]string{s.save(a)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lists := map[string]int{}
+		for _, p := range rb.rendered {
+			if base, _, ok := strings.Cut(p, "page/"); ok {
+				lists[base]++
+			} else if strings.HasSuffix(p, "/index.html") && strings.Count(p, "/") <= 2 {
+				lists[strings.TrimSuffix(p, "index.html")]++
+			}
+		}
+		for _, base := range []string{"", "sections/" + site.TermSlug(a.Section) + "/", "tags/" + site.TermSlug(a.Tags[0]) + "/", "sources/" + site.TermSlug(a.Source) + "/"} {
+			// The front page, the newest page behind it and, when that
+			// page is new, the three before it, whose pagers link to it
+			// or now leave out a page before it.
+			if n := lists[base]; n == 0 || n > 5 {
+				t.Errorf("new article %d: %d pages of the list /%s rendered; want the front page and at most four more", i, n, base)
+			}
+		}
+		want, err := cleanBuild(t, Options{SiteDir: s.dir, Now: testNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := readOutput(t, b.opt.OutDir)
+		delete(got, output.Marker)
+		if diffs := sameOutput(got, want); len(diffs) > 0 {
+			t.Fatalf("new article %d: the output is not the clean build's: %s", i, strings.Join(diffs[:min(10, len(diffs))], ", "))
+		}
 	}
 }

@@ -35,8 +35,8 @@ func TestServedFromBaseURL(t *testing.T) {
 					t.Errorf("no page links to %s", page)
 				}
 			}
-			if !rep.linked["page/2/index.html"] {
-				t.Error("the front page does not link to its second page")
+			if !rep.linked["page/1/index.html"] {
+				t.Error("the front page does not link to the page behind it")
 			}
 			tree := readTree(t, out)
 			checkFeeds(t, tree, base, s.Articles)

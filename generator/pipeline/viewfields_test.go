@@ -139,7 +139,7 @@ var viewCases = map[string]viewCase{
 		a.Section = "Cuaca"
 		return []string{s.save(a)}
 	}, editOldest},
-	"Page.Pager":     {"home.html", `{{with .Pager}}{{.Total}}{{end}}`, homePage, add(sameDay), editOldest},
+	"Page.Pager":     {"home.html", `{{with .Pager}}{{.Next}}{{end}}`, homePage, add(sameDay), editOldest},
 	"Page.Articles":  {"home.html", `{{range .Articles}}{{.Path}};{{end}}`, homePage, add(sameDay), editOldest},
 	"Page.Terms":     {"tags.html", `{{range .Terms}}{{.Path}};{{end}}`, tagsPage, add(func(n *testsite.Article) { n.Tags = []string{"tag-baru"} }), add(sameDay)},
 	"Page.Groups":    {"home.html", `{{range .Groups}}{{.Day.Path}}:{{range .Articles}}{{.Path}};{{end}}{{end}}`, homePage, add(sameDay), editOldest},

@@ -274,7 +274,13 @@ func templateDiag(err error) *diag.Diag {
 	}
 	line, _ := strconv.Atoi(m[2])
 	col, _ := strconv.Atoi(m[3])
-	return &diag.Diag{File: "templates/" + m[1], Line: line, Column: col, Message: m[4], Err: err}
+	d := &diag.Diag{File: "templates/" + m[1], Line: line, Column: col, Message: m[4], Err: err}
+	if strings.Contains(d.Message, "can't evaluate field Total in type *site.Pager") {
+		// Pages are numbered from the oldest now: a theme written
+		// before that needs a word on what replaced Total.
+		d.Fix = "a pager has no .Total: test .Next for a page behind this one, and not .Number for the front page (README: Pages of a list keep their stories)"
+	}
+	return d
 }
 
 // PageError is a template that failed on one page.

@@ -179,6 +179,23 @@ func TestExecErrorNamesFile(t *testing.T) {
 	}
 }
 
+// A theme written when pagers had a total says what to use instead.
+func TestOldPagerTotalSaysWhatReplacedIt(t *testing.T) {
+	c := testConfig(t)
+	s := build(t, c, map[string]string{"ekonomi/rupiah.md": rupiah})
+	tmpl := mustLoad(t, c, fstest.MapFS{"home.html": {Data: []byte("{{define \"main\"}}{{.Pager.Total}}{{end}}")}}, theme)
+	for _, p := range s.Pages() {
+		if p.Kind != "home" {
+			continue
+		}
+		_, err := renderPage(tmpl, p)
+		var d *diag.Diag
+		if !errors.As(err, &d) || d.File != "templates/home.html" || !strings.Contains(d.Fix, "test .Next for a page behind this one") {
+			t.Errorf("error = %v; want one at templates/home.html saying what replaced .Total", err)
+		}
+	}
+}
+
 func TestSiteTemplateOverridesBuiltIn(t *testing.T) {
 	c := testConfig(t)
 	s := build(t, c, map[string]string{"ekonomi/rupiah.md": rupiah})

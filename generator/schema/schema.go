@@ -134,7 +134,7 @@ func Of(p *view.Page) any {
 	case "article":
 		return newsArticle(cfg, p.Article())
 	case "home":
-		if pg := p.Pager(); pg != nil && pg.Number > 1 {
+		if pg := p.Pager(); pg != nil && pg.Number > 0 {
 			return trail(cfg, crumb{lang.Word(cfg.Language, "page") + " " + strconv.Itoa(pg.Number), ""})
 		}
 		w := &WebSite{Context: context, Type: "WebSite", Name: cfg.Title, URL: cfg.BaseURL, Description: cfg.Description,
@@ -219,7 +219,7 @@ func month(cfg *config.Config, d time.Time) crumb {
 
 // paged is trail for a paginated list, whose later pages add a step.
 func paged(cfg *config.Config, p *view.Page, steps ...crumb) *BreadcrumbList {
-	if pg := p.Pager(); pg != nil && pg.Number > 1 {
+	if pg := p.Pager(); pg != nil && pg.Number > 0 {
 		steps = append(steps, crumb{lang.Word(cfg.Language, "page") + " " + strconv.Itoa(pg.Number), ""})
 	} else {
 		steps[len(steps)-1].path = "" // the page itself

@@ -100,13 +100,13 @@ func TestNamesDifferingInCase(t *testing.T) {
 
 	// A page that lands on another page's file is reported too.
 	s = mustNew(t, cfg(t, func(c *config.Config) { c.Permalink = "/:section/:slug/" }),
-		parseArticle(t, "2.md", "---\ntitle: Dua\ndate: 2025-04-28\nsection: Page\n---\n"),
+		parseArticle(t, "1.md", "---\ntitle: Satu\ndate: 2025-04-28\nsection: Page\n---\n"),
 		parseArticle(t, "x.md", "---\ntitle: X\ndate: 2025-04-27\n---\n"),
 	)
 	c := s.Config
 	c.PerPage = 1
 	err = CheckClashes(s.Pages(), nil)
-	if want := "content/2.md: writes page/2/index.html, as the home page /page/2/ does: rename one of them"; err == nil || err.Error() != want {
+	if want := "content/1.md: writes page/1/index.html, as the home page /page/1/ does: rename one of them"; err == nil || err.Error() != want {
 		t.Errorf("error = %v\nwant    %s", err, want)
 	}
 }

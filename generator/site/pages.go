@@ -124,61 +124,104 @@ func (p *Page) File() string {
 }
 
 // Pager links the pages of one paginated list.
+//
+// A list of articles, newest first, has its front page with the newest
+// and then pages numbered from the oldest: page 1 holds the oldest
+// stories and keeps them as the list grows, so an address shows the same
+// stories next year, and a new article changes the front page and the
+// newest page or two behind it, not all of them. A daily edition, read
+// from its start, has its front page and then pages 2, 3 and on.
 type Pager struct {
-	Number int
-	Total  int
-	First  string // site path of page 1
-	Prev   string // "" on the first page
-	Next   string // "" on the last page
+	Number int    // the number in the page's address, /page/N/; 0 on the front page
+	First  string // site path of the list's front page
+	Prev   string // the page before it, toward the front page; "" on the front page
+	Next   string // the page after it; "" on the last
 	Links  []PageLink
 }
 
-// PageLink is one numbered page of a list.
+// PageLink is one page of a list, as the pager links to it.
 type PageLink struct {
-	Number  int
+	Number  int    // as Pager.Number
+	Label   string // what the link reads: the page's number, or the front page's name
 	Path    string
 	Current bool
+	Gap     bool // pages between the link before this one and this one are left out
 }
 
-// PagePath is the site path of page n of a list whose first page is base.
+// PagePath is the site path of page n of a list whose front page is base;
+// n = 0 is the front page.
 func PagePath(base string, n int) string {
-	if n <= 1 {
+	if n <= 0 {
 		return base
 	}
 	return base + "page/" + strconv.Itoa(n) + "/"
 }
 
-// paginate splits articles into pages of per, always giving at least one
-// page so that an empty list still has its index.
-func paginate(base string, list []*Article, per int, build func(articles []*Article, pager *Pager) *Page) []*Page {
-	total := max(1, (len(list)+per-1)/per)
-	pages := make([]*Page, 0, total)
-	for n := 1; n <= total; n++ {
-		lo, hi := (n-1)*per, min(n*per, len(list))
-		pg := &Pager{Number: n, Total: total, First: base}
-		if n > 1 {
-			pg.Prev = PagePath(base, n-1)
+// span is one page of a list: its number and its share of the list.
+type span struct{ number, lo, hi int }
+
+// byAge cuts n articles, newest first, into pages of per numbered from
+// the oldest: the front page with the newest per, then pages K down to
+// 1, of which only page K, the newest of them, may hold fewer.
+func byAge(n, per int) []span {
+	front := min(n, per)
+	spans := []span{{0, 0, front}}
+	for p := (n - front + per - 1) / per; p >= 1; p-- {
+		spans = append(spans, span{p, max(front, n-p*per), n - (p-1)*per})
+	}
+	return spans
+}
+
+// inOrder cuts n articles into pages of per in reading order: the front
+// page, then pages 2, 3 and on.
+func inOrder(n, per int) []span {
+	spans := []span{{0, 0, min(n, per)}}
+	for lo := per; lo < n; lo += per {
+		spans = append(spans, span{lo/per + 1, lo, min(lo+per, n)})
+	}
+	return spans
+}
+
+// paginate makes one page of each span, always at least one so that an
+// empty list still has its front page. front is the front page's label
+// in the pager.
+func paginate(base string, list []*Article, spans []span, front string, build func(articles []*Article, pager *Pager) *Page) []*Page {
+	links := make([]PageLink, len(spans))
+	for i, sp := range spans {
+		links[i] = PageLink{Number: sp.number, Label: front, Path: PagePath(base, sp.number)}
+		if sp.number > 0 {
+			links[i].Label = strconv.Itoa(sp.number)
 		}
-		if n < total {
-			pg.Next = PagePath(base, n+1)
+	}
+	pages := make([]*Page, len(spans))
+	for i, sp := range spans {
+		pg := &Pager{Number: sp.number, First: base}
+		if i > 0 {
+			pg.Prev = links[i-1].Path
 		}
-		for _, k := range window(n, total) {
-			pg.Links = append(pg.Links, PageLink{Number: k, Path: PagePath(base, k), Current: k == n})
+		if i+1 < len(spans) {
+			pg.Next = links[i+1].Path
 		}
-		p := build(list[lo:hi], pg)
-		p.Path = PagePath(base, n)
-		pages = append(pages, p)
+		pg.Links = window(links, i)
+		p := build(list[sp.lo:sp.hi], pg)
+		p.Path = PagePath(base, sp.number)
+		pages[i] = p
 	}
 	return pages
 }
 
-// window is the page numbers a pager shows: the first, the last and two
-// on each side of the current one, so 5,000 pages do not make 5,000 links.
-func window(n, total int) []int {
-	var out []int
-	for k := 1; k <= total; k++ {
-		if k == 1 || k == total || (k >= n-2 && k <= n+2) {
-			out = append(out, k)
+// window is the links a pager shows on page i: the front page, the last
+// page and two on each side of the current one, so 5,000 pages do not
+// make 5,000 links, and an old page's pager does not change as the list
+// grows.
+func window(links []PageLink, i int) []PageLink {
+	var out []PageLink
+	prev := -1
+	for j, l := range links {
+		if j == 0 || j == len(links)-1 || (j >= i-2 && j <= i+2) {
+			l.Current, l.Gap = j == i, prev >= 0 && j > prev+1
+			out = append(out, l)
+			prev = j
 		}
 	}
 	return out
@@ -190,7 +233,9 @@ func (s *Site) Pages() []*Page {
 	var pages []*Page
 	add := func(ps ...*Page) { pages = append(pages, ps...) }
 
-	add(paginate("/", s.Articles, per, func(list []*Article, pg *Pager) *Page {
+	lang := s.Config.Language
+	newest := word(lang, "newest")
+	add(paginate("/", s.Articles, byAge(len(s.Articles), per), newest, func(list []*Article, pg *Pager) *Page {
 		return &Page{Site: s, Kind: "home", Template: "home.html", Title: s.Config.Title, Articles: list, Pager: pg, Feed: "/feed.xml"}
 	})...)
 	for _, a := range s.Articles {
@@ -199,14 +244,13 @@ func (s *Site) Pages() []*Page {
 	}
 	for _, terms := range [][]*Term{s.Sections, s.Tags, s.Sources} {
 		for _, t := range terms {
-			add(paginate(t.Path, t.Articles, per, func(list []*Article, pg *Pager) *Page {
+			add(paginate(t.Path, t.Articles, byAge(len(t.Articles), per), newest, func(list []*Article, pg *Pager) *Page {
 				return &Page{Site: s, Kind: t.Kind, Template: "list.html", Title: t.Name, Term: t, Articles: list, Pager: pg, Feed: t.FeedPath()}
 			})...)
 		}
 	}
-	lang := s.Config.Language
 	for _, d := range s.Days {
-		add(paginate(d.Path, editionOrder(d.Articles), EditionSize, func(list []*Article, pg *Pager) *Page {
+		add(paginate(d.Path, editionOrder(d.Articles), inOrder(len(d.Articles), EditionSize), "1", func(list []*Article, pg *Pager) *Page {
 			return &Page{Site: s, Kind: "edition", Template: "edition.html", Title: longDate(d.Date, lang), Day: d, Articles: list, Pager: pg, Feed: "/feed.xml"}
 		})...)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -327,8 +328,8 @@ func TestPagePath(t *testing.T) {
 		n    int
 		want string
 	}{
-		{"/", 0, "/"}, {"/", 1, "/"}, {"/", 2, "/page/2/"},
-		{"/tags/rupiah/", 1, "/tags/rupiah/"}, {"/tags/rupiah/", 12, "/tags/rupiah/page/12/"},
+		{"/", 0, "/"}, {"/", 1, "/page/1/"}, {"/", 2, "/page/2/"},
+		{"/tags/rupiah/", 0, "/tags/rupiah/"}, {"/tags/rupiah/", 12, "/tags/rupiah/page/12/"},
 	}
 	for _, tt := range tests {
 		if got := PagePath(tt.base, tt.n); got != tt.want {
@@ -337,36 +338,82 @@ func TestPagePath(t *testing.T) {
 	}
 }
 
-func TestWindow(t *testing.T) {
+func TestSpans(t *testing.T) {
 	tests := []struct {
-		n, total int
-		want     []int
+		name   string
+		cut    func(n, per int) []span
+		n, per int
+		want   []span
 	}{
-		{1, 1, []int{1}},
-		{1, 2, []int{1, 2}},
-		{1, 10, []int{1, 2, 3, 10}},
-		{5, 10, []int{1, 3, 4, 5, 6, 7, 10}},
-		{10, 10, []int{1, 8, 9, 10}},
-		{2500, 5000, []int{1, 2498, 2499, 2500, 2501, 2502, 5000}},
+		{"empty", byAge, 0, 10, []span{{0, 0, 0}}},
+		{"one page", byAge, 10, 10, []span{{0, 0, 10}}},
+		{"a short page behind", byAge, 16, 10, []span{{0, 0, 10}, {1, 10, 16}}},
+		{"full pages", byAge, 30, 10, []span{{0, 0, 10}, {2, 10, 20}, {1, 20, 30}}},
+		{"the newest page short", byAge, 31, 10, []span{{0, 0, 10}, {3, 10, 11}, {2, 11, 21}, {1, 21, 31}}},
+		{"edition", inOrder, 450, 200, []span{{0, 0, 200}, {2, 200, 400}, {3, 400, 450}}},
+		{"empty edition", inOrder, 0, 200, []span{{0, 0, 0}}},
 	}
 	for _, tt := range tests {
-		if got := window(tt.n, tt.total); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("window(%d, %d) = %v, want %v", tt.n, tt.total, got, tt.want)
+		if got := tt.cut(tt.n, tt.per); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: %d by %d = %v, want %v", tt.name, tt.n, tt.per, got, tt.want)
 		}
 	}
 }
 
-// describePager is "n/total prev next [links]", the current link starred.
+func TestWindow(t *testing.T) {
+	links := func(n int) []PageLink {
+		out := make([]PageLink, n)
+		for i := range out {
+			out[i].Number = i
+		}
+		return out
+	}
+	// describe is the window's numbers, the current one starred and a
+	// gap as "…".
+	describe := func(ls []PageLink) string {
+		var out []string
+		for _, l := range ls {
+			if l.Gap {
+				out = append(out, "…")
+			}
+			s := strconv.Itoa(l.Number)
+			if l.Current {
+				s += "*"
+			}
+			out = append(out, s)
+		}
+		return strings.Join(out, " ")
+	}
+	tests := []struct {
+		i, total int
+		want     string
+	}{
+		{0, 1, "0*"},
+		{0, 2, "0* 1"},
+		{0, 10, "0* 1 2 … 9"},
+		{5, 10, "0 … 3 4 5* 6 7 … 9"},
+		{9, 10, "0 … 7 8 9*"},
+		{3, 10, "0 1 2 3* 4 5 … 9"},
+		{2500, 5000, "0 … 2498 2499 2500* 2501 2502 … 4999"},
+	}
+	for _, tt := range tests {
+		if got := describe(window(links(tt.total), tt.i)); got != tt.want {
+			t.Errorf("window of %d on %d = %q, want %q", tt.total, tt.i, got, tt.want)
+		}
+	}
+}
+
+// describePager is "number prev next [links]", the current link starred.
 func describePager(p *Pager) string {
 	var links []string
 	for _, l := range p.Links {
-		s := l.Path
+		s := l.Label + ":" + l.Path
 		if l.Current {
 			s += "*"
 		}
 		links = append(links, s)
 	}
-	return fmt.Sprintf("%d/%d %q %q %v", p.Number, p.Total, p.Prev, p.Next, links)
+	return fmt.Sprintf("%d %q %q %v", p.Number, p.Prev, p.Next, links)
 }
 
 func TestPagination(t *testing.T) {
@@ -383,15 +430,59 @@ func TestPagination(t *testing.T) {
 		}
 	}
 	want := []string{
-		`home / 1/3 "" "/page/2/" [/* /page/2/ /page/3/] [a/berita-4.md a/berita-3.md]`,
-		`home /page/2/ 2/3 "/" "/page/3/" [/ /page/2/* /page/3/] [a/berita-2.md a/berita-1.md]`,
-		`home /page/3/ 3/3 "/page/2/" "" [/ /page/2/ /page/3/*] [a/berita-0.md]`,
-		`tag /tags/rupiah/ 1/3 "" "/tags/rupiah/page/2/" [/tags/rupiah/* /tags/rupiah/page/2/ /tags/rupiah/page/3/] [a/berita-4.md a/berita-3.md]`,
-		`tag /tags/rupiah/page/2/ 2/3 "/tags/rupiah/" "/tags/rupiah/page/3/" [/tags/rupiah/ /tags/rupiah/page/2/* /tags/rupiah/page/3/] [a/berita-2.md a/berita-1.md]`,
-		`tag /tags/rupiah/page/3/ 3/3 "/tags/rupiah/page/2/" "" [/tags/rupiah/ /tags/rupiah/page/2/ /tags/rupiah/page/3/*] [a/berita-0.md]`,
+		`home / 0 "" "/page/2/" [Terbaru:/* 2:/page/2/ 1:/page/1/] [a/berita-4.md a/berita-3.md]`,
+		`home /page/2/ 2 "/" "/page/1/" [Terbaru:/ 2:/page/2/* 1:/page/1/] [a/berita-2.md]`,
+		`home /page/1/ 1 "/page/2/" "" [Terbaru:/ 2:/page/2/ 1:/page/1/*] [a/berita-1.md a/berita-0.md]`,
+		`tag /tags/rupiah/ 0 "" "/tags/rupiah/page/2/" [Terbaru:/tags/rupiah/* 2:/tags/rupiah/page/2/ 1:/tags/rupiah/page/1/] [a/berita-4.md a/berita-3.md]`,
+		`tag /tags/rupiah/page/2/ 2 "/tags/rupiah/" "/tags/rupiah/page/1/" [Terbaru:/tags/rupiah/ 2:/tags/rupiah/page/2/* 1:/tags/rupiah/page/1/] [a/berita-2.md]`,
+		`tag /tags/rupiah/page/1/ 1 "/tags/rupiah/page/2/" "" [Terbaru:/tags/rupiah/ 2:/tags/rupiah/page/2/ 1:/tags/rupiah/page/1/*] [a/berita-1.md a/berita-0.md]`,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("pages =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// An archive page keeps its address, its stories and its pager as newer
+// articles arrive, but for the newest pages: a link to page 3 of a topic
+// shows the same stories next year, and a build after an import renders
+// a few pages of each list, not all of them.
+func TestOldPagesStayAsTheListGrows(t *testing.T) {
+	const per = 3
+	pagesOf := func(n int) map[string]string {
+		var list []*content.Article
+		for i := range n {
+			list = append(list, art(fmt.Sprintf("a/b-%02d.md", i), fmt.Sprintf("B %d", i), fmt.Sprintf("2025-04-%02d", 1+i), "Rupiah"))
+		}
+		s := mustNew(t, cfg(t, func(c *config.Config) { c.PerPage = per }), list...)
+		out := map[string]string{}
+		for _, p := range s.Pages() {
+			if p.Kind == "tag" {
+				out[p.Path] = describePager(p.Pager) + fmt.Sprint(articleFiles(p.Articles))
+			}
+		}
+		return out
+	}
+	before := pagesOf(20)
+	for n := 21; n <= 28; n++ {
+		after := pagesOf(n)
+		changed := 0
+		for path, was := range before {
+			if after[path] != was {
+				changed++
+			}
+		}
+		// The front page, the page the front page's oldest story moves
+		// to and, when that page is new, the two pages whose pagers now
+		// also link to it.
+		if changed > 3 {
+			t.Errorf("%d articles: %d of %d pages changed; want the front page and at most two more", n, changed, len(before))
+		}
+		for _, path := range []string{"/tags/rupiah/page/1/", "/tags/rupiah/page/2/", "/tags/rupiah/page/3/"} {
+			if was := before[path]; after[path] != was {
+				t.Errorf("%d articles: %s changed:\n%s\nwas\n%s", n, path, after[path], was)
+			}
+		}
+		before = after
 	}
 }
 
@@ -400,7 +491,7 @@ func TestEmptySite(t *testing.T) {
 	var got []string
 	for _, p := range s.Pages() {
 		got = append(got, p.Kind+" "+p.File())
-		if p.Kind == "home" && (p.Pager.Total != 1 || p.Pager.Number != 1 || len(p.Articles) != 0) {
+		if p.Kind == "home" && (p.Pager.Next != "" || p.Pager.Number != 0 || len(p.Articles) != 0) {
 			t.Errorf("empty home pager = %s", describePager(p.Pager))
 		}
 	}

@@ -75,7 +75,8 @@ func entities(s *site.Site, f func(kind byte, name string, id *uint32)) {
 // Values are the current values of every key, as hashes.
 type Values struct {
 	h        hasher
-	v        []uint64
+	v        []uint64 // by Key.index: an entity's ID*slots+slot
+	kinds    []Kind   // by ID: what the entity is, so Changed can name its keys
 	site     [siteFields]uint64
 	cards    *Cards
 	partials map[Key]uint64
@@ -96,8 +97,8 @@ type Sums func(a *site.Article) (meta, text, image uint64)
 // NewValues works out the value of every key of s. maxID bounds the IDs.
 func NewValues(s *site.Site, maxID uint32, sums Sums, cards *Cards) *Values {
 	h := hasher{}
-	v := &Values{h: h, v: make([]uint64, (uint64(maxID)+1)*slots), cards: cards}
-	set := func(id uint32, slot int, x uint64) { v.v[key(id, slot)] = x }
+	v := &Values{h: h, v: make([]uint64, (uint64(maxID)+1)*slots), kinds: make([]Kind, uint64(maxID)+1), cards: cards}
+	set := func(id uint32, s Slot, x uint64) { v.set(id, s, x) }
 	ids := func(n int, id func(i int) uint32) uint64 {
 		m := h.new()
 		putUint(m, uint64(n))
@@ -159,10 +160,10 @@ func (v *Values) setOwn(a *site.Article, sums Sums) {
 	m := v.h.new()
 	putUint(m, meta)
 	m.WriteString(a.Path)
-	v.v[key(a.ID, aMeta)] = sum(m)
-	v.v[key(a.ID, aImage)] = img | 1
+	v.set(a.ID, aMeta, sum(m))
+	v.set(a.ID, aImage, img|1)
 	if len(a.Refs) == 0 {
-		v.v[key(a.ID, aText)] = text | 1
+		v.set(a.ID, aText, text|1)
 		return
 	}
 	// Which articles the links lead to is part of the body: one link can
@@ -177,7 +178,13 @@ func (v *Values) setOwn(a *site.Article, sums Sums) {
 		}
 		putUint(m, uint64(ref.Article.ID))
 	}
-	v.v[key(a.ID, aText)] = sum(m)
+	v.set(a.ID, aText, sum(m))
+}
+
+// set gives slot s of the entity with ID id its value x.
+func (v *Values) set(id uint32, s Slot, x uint64) {
+	v.v[s.Key(id).index()] = x
+	v.kinds[id] = s.kind
 }
 
 func (v *Values) setIntro(s *site.Site) {
@@ -190,7 +197,7 @@ func (v *Values) setIntro(s *site.Site) {
 // articles swapped for new versions of themselves, and perhaps a new
 // intro: nothing moved, so only those articles' own keys can differ.
 func (v *Values) Update(s *site.Site, changed []*site.Article, sums Sums) *Values {
-	n := &Values{h: v.h, v: slices.Clone(v.v), site: v.site, cards: v.cards}
+	n := &Values{h: v.h, v: slices.Clone(v.v), kinds: v.kinds, site: v.site, cards: v.cards}
 	for _, a := range changed {
 		n.setOwn(a, sums)
 	}
@@ -208,22 +215,27 @@ func idOf(a *site.Article) uint32 {
 // value is k's value now; 0 when it is unknown (a key of a thing that is
 // gone, or a card not yet rendered), which matches no recorded value.
 func (v *Values) value(k Key) uint64 {
-	if k&templateKey != 0 {
+	switch k.Kind() {
+	case KindPartial:
 		return v.partials[k]
-	}
-	if k&siteKey != 0 {
-		if f := int(k &^ siteKey); f < siteFields {
+	case KindSite:
+		if f := k.index(); f < siteFields {
 			return v.site[f]
 		}
 		return 0
-	}
-	if int(k%slots) == aCard {
-		return v.cards.sum(k.ID())
-	}
-	if uint64(k) >= uint64(len(v.v)) {
+	case KindArticle:
+		if k.Slot() == aCard {
+			return v.cards.sum(k.ID())
+		}
+	case KindTerm, KindDate:
+	default:
 		return 0
 	}
-	return v.v[k]
+	id := k.ID()
+	if uint64(id) >= uint64(len(v.kinds)) || v.kinds[id] != k.Kind() {
+		return 0 // a thing that is gone, or was another kind
+	}
+	return v.v[k.index()]
 }
 
 // Fingerprint is what a render depends on, as one hash: the render's
@@ -250,15 +262,17 @@ func Self(p *site.Page) uint64 {
 	}
 	if pg := p.Pager; pg != nil {
 		putUint(m, uint64(pg.Number))
-		putUint(m, uint64(pg.Total))
 		for _, s := range []string{pg.First, pg.Prev, pg.Next} {
 			m.WriteString(s)
 			m.WriteByte(0)
 		}
 		for _, l := range pg.Links {
 			putUint(m, uint64(l.Number))
-			m.WriteString(l.Path)
-			m.WriteByte(0)
+			for _, s := range []string{l.Label, l.Path} {
+				m.WriteString(s)
+				m.WriteByte(0)
+			}
+			m.WriteByte(bits(l.Current, l.Gap))
 		}
 	}
 	putUint(m, uint64(idOf(p.Article)))
@@ -454,7 +468,15 @@ func Changed(old, now *Values) []Key {
 			b = now.v[i]
 		}
 		if a != b {
-			out = append(out, Key(i))
+			// An ID is never reused: its kind is the same in both, or
+			// the thing is only in one of them.
+			kind := noKind
+			if id := i / slots; id < len(now.kinds) && now.kinds[id] != noKind {
+				kind = now.kinds[id]
+			} else if id < len(old.kinds) {
+				kind = old.kinds[id]
+			}
+			out = append(out, Key(kind)<<kindShift|Key(i))
 		}
 	}
 	for f := range siteFields {
@@ -504,7 +526,7 @@ func (c *Cards) CheckKeys(changed []Key, templates uint64) []Key {
 	for id, cd := range c.byID {
 		if templates != c.templates || !cd.done.Load() || cd.err != nil || Hits(cd.keys, sorted) {
 			delete(c.byID, id)
-			out = append(out, key(id, aCard))
+			out = append(out, aCard.Key(id))
 		}
 	}
 	c.templates = templates
@@ -638,4 +660,16 @@ func ReadKeys(data []byte) ([]Key, error) {
 		data = data[n:]
 	}
 	return slices.Clip(keys), nil
+}
+
+// bits packs two flags into a byte for a hash.
+func bits(a, b bool) byte {
+	var x byte
+	if a {
+		x |= 1
+	}
+	if b {
+		x |= 2
+	}
+	return x
 }

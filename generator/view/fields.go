@@ -21,18 +21,18 @@ import (
 // articles); TestAccessorsAreDeclared fails for an accessor without one.
 type field[E, T any] struct {
 	name string
-	slot int // noKey: part of what the entity is, recorded by nothing
+	slot Slot // noKey: part of what the entity is, recorded by nothing
 	get  func(e *E) T
 }
 
 // noKey is the slot of a field that is part of its entity's identity
 // (a term's kind, a day's date): the same for one ID, so read by nothing.
-const noKey = -1
+var noKey = Slot{}
 
 // fieldInfo is what the registry keeps of a field of any type.
 type fieldInfo struct {
 	view, name string
-	slot       int
+	slot       Slot
 	hash       func(h *hashing.Hash, a *content.Article) // nil unless a meta field
 }
 
@@ -40,7 +40,7 @@ type fieldInfo struct {
 // meta fields among them make the value of aMeta.
 var fields []fieldInfo
 
-func declare[E, T any](view, name string, slot int, get func(e *E) T) field[E, T] {
+func declare[E, T any](view, name string, slot Slot, get func(e *E) T) field[E, T] {
 	fields = append(fields, fieldInfo{view: view, name: name, slot: slot})
 	return field[E, T]{name, slot, get}
 }
@@ -56,7 +56,7 @@ func metaField[T any](name string, get func(a *content.Article) T) field[site.Ar
 // elsewhere: from the meta fields it comes from (its terms, its day), from
 // its body (aText), its lead image (aImage) or its place in the site
 // (aLinks, aRelated); see NewValues.
-func derivedField[T any](name string, slot int, get func(a *site.Article) T) field[site.Article, T] {
+func derivedField[T any](name string, slot Slot, get func(a *site.Article) T) field[site.Article, T] {
 	return declare("Article", name, slot, get)
 }
 
@@ -76,14 +76,14 @@ func read[E, T any](r *Recorder, id uint32, e *E, f field[E, T]) T {
 
 // readSite reads f of the site, recording its key.
 func readSite[T any](s *Site, f field[site.Site, T]) T {
-	s.r.addSite(f.slot)
+	s.r.add(0, f.slot)
 	return f.get(s.s())
 }
 
 // readPage reads f, a part of the page's own structure (its Self): in a
 // fragment it notes the part, whose value decides which pages share it.
 func readPage[T any](p *Page, f field[site.Page, T]) T {
-	p.note(f.slot)
+	p.note(int(f.slot.n))
 	return f.get(p.p)
 }
 
@@ -246,39 +246,39 @@ var (
 // The fields of the site. Its config is no field: a change of the config
 // rebuilds everything.
 var (
-	siteIntro    = declare("Site", "Intro", sIntro, func(s *site.Site) template.HTML { return s.Intro })
-	siteArticles = declare("Site", "Articles", sArticles, func(s *site.Site) []*site.Article { return s.Articles })
-	siteSections = declare("Site", "Sections", sSections, func(s *site.Site) []*site.Term { return s.Sections })
-	siteTags     = declare("Site", "Tags", sTags, func(s *site.Site) []*site.Term { return s.Tags })
-	siteSources  = declare("Site", "Sources", sSources, func(s *site.Site) []*site.Term { return s.Sources })
-	siteDays     = declare("Site", "Days", sDays, func(s *site.Site) []*site.Day { return s.Days })
-	siteMonths   = declare("Site", "Months", sMonths, func(s *site.Site) []*site.Month { return s.Months })
-	siteYears    = declare("Site", "Years", sYears, func(s *site.Site) []*site.Year { return s.Years })
+	siteIntro    = declare("Site", "Intro", siteSlot(sIntro), func(s *site.Site) template.HTML { return s.Intro })
+	siteArticles = declare("Site", "Articles", siteSlot(sArticles), func(s *site.Site) []*site.Article { return s.Articles })
+	siteSections = declare("Site", "Sections", siteSlot(sSections), func(s *site.Site) []*site.Term { return s.Sections })
+	siteTags     = declare("Site", "Tags", siteSlot(sTags), func(s *site.Site) []*site.Term { return s.Tags })
+	siteSources  = declare("Site", "Sources", siteSlot(sSources), func(s *site.Site) []*site.Term { return s.Sources })
+	siteDays     = declare("Site", "Days", siteSlot(sDays), func(s *site.Site) []*site.Day { return s.Days })
+	siteMonths   = declare("Site", "Months", siteSlot(sMonths), func(s *site.Site) []*site.Month { return s.Months })
+	siteYears    = declare("Site", "Years", siteSlot(sYears), func(s *site.Site) []*site.Year { return s.Years })
 )
 
 // The fields of a page: its own structure, its Self, which decides
 // whether it is rendered again by itself; the slot is the part a fragment
 // notes (fKind...).
 var (
-	pageKind     = declare("Page", "Kind", fKind, func(p *site.Page) string { return p.Kind })
-	pageTemplate = declare("Page", "Template", fTemplate, func(p *site.Page) string { return p.Template })
-	pagePath     = declare("Page", "Path", fPath, func(p *site.Page) string { return p.Path })
-	pageTitle    = declare("Page", "Title", fTitle, func(p *site.Page) string { return p.Title })
-	pageFeed     = declare("Page", "Feed", fFeed, func(p *site.Page) string { return p.Feed })
-	pagePager    = declare("Page", "Pager", fPager, func(p *site.Page) *site.Pager { return p.Pager })
-	pageArticle  = declare("Page", "Article", fArticle, func(p *site.Page) *site.Article { return p.Article })
-	pageArticles = declare("Page", "Articles", fArticles, func(p *site.Page) []*site.Article { return p.Articles })
-	pageTerm     = declare("Page", "Term", fTerm, func(p *site.Page) *site.Term { return p.Term })
-	pageDay      = declare("Page", "Day", fDay, func(p *site.Page) *site.Day { return p.Day })
-	pageMonth    = declare("Page", "Month", fMonth, func(p *site.Page) *site.Month { return p.Month })
-	pageYear     = declare("Page", "Year", fYear, func(p *site.Page) *site.Year { return p.Year })
-	pageTerms    = declare("Page", "Terms", fTerms, func(p *site.Page) []*site.Term { return p.Terms })
+	pageKind     = declare("Page", "Kind", pageSlot(fKind), func(p *site.Page) string { return p.Kind })
+	pageTemplate = declare("Page", "Template", pageSlot(fTemplate), func(p *site.Page) string { return p.Template })
+	pagePath     = declare("Page", "Path", pageSlot(fPath), func(p *site.Page) string { return p.Path })
+	pageTitle    = declare("Page", "Title", pageSlot(fTitle), func(p *site.Page) string { return p.Title })
+	pageFeed     = declare("Page", "Feed", pageSlot(fFeed), func(p *site.Page) string { return p.Feed })
+	pagePager    = declare("Page", "Pager", pageSlot(fPager), func(p *site.Page) *site.Pager { return p.Pager })
+	pageArticle  = declare("Page", "Article", pageSlot(fArticle), func(p *site.Page) *site.Article { return p.Article })
+	pageArticles = declare("Page", "Articles", pageSlot(fArticles), func(p *site.Page) []*site.Article { return p.Articles })
+	pageTerm     = declare("Page", "Term", pageSlot(fTerm), func(p *site.Page) *site.Term { return p.Term })
+	pageDay      = declare("Page", "Day", pageSlot(fDay), func(p *site.Page) *site.Day { return p.Day })
+	pageMonth    = declare("Page", "Month", pageSlot(fMonth), func(p *site.Page) *site.Month { return p.Month })
+	pageYear     = declare("Page", "Year", pageSlot(fYear), func(p *site.Page) *site.Year { return p.Year })
+	pageTerms    = declare("Page", "Terms", pageSlot(fTerms), func(p *site.Page) []*site.Term { return p.Terms })
 	// The section the page belongs to, so that a header can mark it and
 	// still be one fragment per section, not one per article.
-	pageSection = declare("Page", "Section", fSection, func(p *site.Page) *site.Term { return p.Section() })
+	pageSection = declare("Page", "Section", pageSlot(fSection), func(p *site.Page) *site.Term { return p.Section() })
 	// Groups and BySection are the page's articles, arranged: by day
 	// (from each one's date, aMeta) and by section (from each one's
 	// section and the sections' names, tHead).
-	pageGroups    = declare("Page", "Groups", fArticles, func(p *site.Page) []site.Group { return p.Groups() })
-	pageBySection = declare("Page", "BySection", fArticles, func(p *site.Page) []site.SectionGroup { return p.BySection() })
+	pageGroups    = declare("Page", "Groups", pageSlot(fArticles), func(p *site.Page) []site.Group { return p.Groups() })
+	pageBySection = declare("Page", "BySection", pageSlot(fArticles), func(p *site.Page) []site.SectionGroup { return p.BySection() })
 )

@@ -28,6 +28,8 @@ const (
 	fSection
 )
 
+func pageSlot(f int) Slot { return slot(kindPage, uint8(f)) }
+
 // note records, in a fragment, that it read a part of the page.
 func (p *Page) note(field int) {
 	if p.r.frag {
@@ -196,4 +198,6 @@ func (p *Page) Fragment(name string) (template.HTML, error) {
 }
 
 // PartialKey is the key of a partial's template files.
-func PartialKey(name string) Key { return templateKey | Key(hashing.String(name)>>1) }
+func PartialKey(name string) Key {
+	return Key(KindPartial)<<kindShift | Key(hashing.String(name)>>(64-kindShift))
+}

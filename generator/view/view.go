@@ -31,49 +31,100 @@ import (
 	"github.com/kabar-news/kabar/generator/site"
 )
 
-// Key names one part of one thing a template can read: an entity's ID
-// (site.Article.ID, ...) and a slot, a field of the site (siteField), or a
-// partial's template files (PartialKey).
+// Key names one value a template can read: the kind of thing it belongs
+// to, which one (its ID), and which of its values (its slot). A key is
+// packed into a word, kind above ID above slot, so that traces stay
+// small and sort by kind; keys of two kinds never share a value, and
+// what a key is worth is decided by its kind and slot together (a site
+// field once equal to an article's card key kept .Site.Days from
+// changing).
 type Key uint64
 
-const slots = 8
+// Kind is the kind of thing a key belongs to.
+type Kind uint8
 
-// templateKey marks a key that names a template file's partial instead of
-// an entity: its value is the partial's files' hash.
-const templateKey Key = 1 << 63
-
-func key(id uint32, slot int) Key { return Key(uint64(id)*slots + uint64(slot)) }
-
-// ID is the entity a key belongs to.
-func (k Key) ID() uint32 { return uint32(k / slots) }
-
-// The slots of each kind of entity.
 const (
-	// articles
-	aMeta    = iota // front matter fields, summary, path, terms, day
-	aText           // the body: Content, Words, ReadingTime, and where its links lead
-	aLinks          // Older, Newer
-	aRelated        // Related
-	aCard           // the bytes of its card
-	aImage          // LeadImage, ImageAlt: the lead image's files and alt
+	noKind      Kind = iota // a field that is part of what its entity is: no key
+	KindArticle             // an article, by its ID
+	KindTerm                // a section, tag or source
+	KindDate                // a day, month or year
+	KindSite                // the site's own fields: no ID
+	KindPartial             // a partial's template files, by its name's hash
+	kindPage                // a part of a page's own structure, noted by fragments: no key
 )
 
 const (
-	// terms
-	tHead  = iota // Name, Slug, Path, FeedPath
-	tList         // Articles
-	tCount        // Count
+	kindShift = 58 // bits below a key's kind
+	slotBits  = 3  // an entity's slots per ID
+	slots     = 1 << slotBits
 )
 
-const (
+// A Slot is one value of every thing of a kind (an article's meta, a
+// term's list...); with an ID it makes a key.
+type Slot struct {
+	kind Kind
+	n    uint8
+}
+
+// slot declares slot n of a kind; an entity kind has room for slots of
+// them.
+func slot(k Kind, n uint8) Slot {
+	if (k == KindArticle || k == KindTerm || k == KindDate) && n >= slots {
+		panic("view: too many slots for one kind")
+	}
+	return Slot{k, n}
+}
+
+// Key is the slot of the thing with ID id.
+func (s Slot) Key(id uint32) Key {
+	if s.kind == KindSite {
+		return Key(s.kind)<<kindShift | Key(s.n)
+	}
+	return Key(s.kind)<<kindShift | Key(id)<<slotBits | Key(s.n)
+}
+
+// Kind is the kind of thing k belongs to.
+func (k Key) Kind() Kind { return Kind(k >> kindShift) }
+
+// ID is the entity k belongs to; 0 for the site and partials.
+func (k Key) ID() uint32 {
+	if k.Kind() == KindSite || k.Kind() == KindPartial {
+		return 0
+	}
+	return uint32(k.index() >> slotBits)
+}
+
+// Slot is the value of its thing k names.
+func (k Key) Slot() Slot {
+	if k.Kind() == KindPartial {
+		return Slot{KindPartial, 0}
+	}
+	return Slot{k.Kind(), uint8(k.index() & (slots - 1))}
+}
+
+// index is k without its kind: for an entity, ID*slots+slot, its place
+// in Values' table.
+func (k Key) index() uint64 { return uint64(k) & (1<<kindShift - 1) }
+
+// The slots of each kind of thing.
+var (
+	aMeta    = slot(KindArticle, 0) // front matter fields, summary, path, terms, day
+	aText    = slot(KindArticle, 1) // the body: Content, Words, ReadingTime, and where its links lead
+	aLinks   = slot(KindArticle, 2) // Older, Newer
+	aRelated = slot(KindArticle, 3) // Related
+	aCard    = slot(KindArticle, 4) // the bytes of its card
+	aImage   = slot(KindArticle, 5) // LeadImage, ImageAlt: the lead image's files and alt
+
+	tHead  = slot(KindTerm, 0) // Name, Slug, Path, FeedPath
+	tList  = slot(KindTerm, 1) // Articles
+	tCount = slot(KindTerm, 2) // Count
+
 	// days, months and years: their date and path are their identity
-	dList  = iota // Day.Articles, Month.Days, Year.Months
-	dCount        // Count
+	dList  = slot(KindDate, 0) // Day.Articles, Month.Days, Year.Months
+	dCount = slot(KindDate, 1) // Count
 )
 
-// The fields of the site itself. Their keys are siteKey|field, a space of
-// their own: an entity's slot can never stand for one of them (a site key
-// once equal to an article's card key kept .Site.Days from changing).
+// The fields of the site itself, as indexes of Values.site.
 const (
 	sArticles = iota
 	sSections
@@ -86,10 +137,9 @@ const (
 	siteFields // how many
 )
 
-// siteKey marks a key of the site's own fields.
-const siteKey Key = 1 << 62
+func siteSlot(f int) Slot { return slot(KindSite, uint8(f)) }
 
-func siteField(f int) Key { return siteKey | Key(f) }
+func siteField(f int) Key { return siteSlot(f).Key(0) }
 
 // Env is what views need beyond the model, for one build.
 type Env struct {
@@ -127,9 +177,7 @@ type Recorder struct {
 // NewRecorder starts recording one render.
 func NewRecorder(env *Env) *Recorder { return &Recorder{env: env} }
 
-func (r *Recorder) add(id uint32, slot int) { r.keys = append(r.keys, key(id, slot)) }
-
-func (r *Recorder) addSite(field int) { r.keys = append(r.keys, siteField(field)) }
+func (r *Recorder) add(id uint32, s Slot) { r.keys = append(r.keys, s.Key(id)) }
 
 // Trace returns the keys read so far, sorted, each once.
 func (r *Recorder) Trace() []Key {

@@ -111,12 +111,12 @@ func TestTraceHoldsWhatWasRead(t *testing.T) {
 		want []Key
 	}{
 		{`{{.Title}} {{.Kind}} {{.Path}}`, nil}, // the page itself: its Self
-		{`{{.Article.Title}}`, []Key{key(id, aMeta)}},
-		{`{{.Article.Content}}`, []Key{key(id, aText)}},
-		{`{{.Article.Older.Title}}`, []Key{key(id, aLinks), key(b.Article.Older.ID, aMeta)}},
+		{`{{.Article.Title}}`, []Key{aMeta.Key(id)}},
+		{`{{.Article.Content}}`, []Key{aText.Key(id)}},
+		{`{{.Article.Older.Title}}`, []Key{aLinks.Key(id), aMeta.Key(b.Article.Older.ID)}},
 		{`{{len .Site.Articles}}`, []Key{siteField(sArticles)}},
-		{`{{.Article.SectionTerm.Count}}`, []Key{key(id, aMeta), key(b.Article.SectionTerm.ID, tCount)}},
-		{`{{printf "%v" .Article}}`, []Key{key(id, aMeta)}},
+		{`{{.Article.SectionTerm.Count}}`, []Key{aMeta.Key(id), tCount.Key(b.Article.SectionTerm.ID)}},
+		{`{{printf "%v" .Article}}`, []Key{aMeta.Key(id)}},
 	}
 	for _, c := range cases {
 		_, got := render(t, e, b, c.src)
@@ -188,7 +188,7 @@ func TestCardRenderedOnce(t *testing.T) {
 			out, trace := render(t, e, p, `{{range .Articles}}{{.Card}}{{end}}`)
 			outs = append(outs, out)
 			for _, a := range p.Articles {
-				if !slices.Contains(trace, key(a.ID, aCard)) {
+				if !slices.Contains(trace, aCard.Key(a.ID)) {
 					t.Errorf("%s: the trace lacks the card of %s", p.Path, a.File)
 				}
 			}
@@ -279,5 +279,37 @@ func TestFragment(t *testing.T) {
 	}
 	if int(calls.Load()) != len(titles) {
 		t.Errorf("a fragment reading the title ran %d times for %d titles", calls.Load(), len(titles))
+	}
+}
+
+// A key says what it belongs to: keys of two kinds never meet, even with
+// the same ID and slot number, and a key of the wrong kind for its ID is
+// worth nothing rather than another thing's value.
+func TestKeysAreTyped(t *testing.T) {
+	s := model(t, nil)
+	v := NewValues(s, ids.Max(), sums, nil)
+	a, term := s.Articles[0], s.Sections[0]
+	seen := map[Key]Slot{}
+	for _, sl := range []Slot{aMeta, aText, aLinks, aRelated, aCard, aImage, tHead, tList, tCount, dList, dCount, siteSlot(sArticles), siteSlot(sDays), siteSlot(sIntro)} {
+		for _, id := range []uint32{a.ID, term.ID} {
+			k := sl.Key(id)
+			if other, ok := seen[k]; ok && (other != sl || sl.kind != KindSite) {
+				t.Errorf("%v of %d and %v share the key %x", sl, id, other, uint64(k))
+			}
+			seen[k] = sl
+			if k.Kind() != sl.kind || k.Slot() != sl || (sl.kind != KindSite && k.ID() != id) {
+				t.Errorf("%v of %d: the key %x reads back as kind %d, slot %v, ID %d", sl, id, uint64(k), k.Kind(), k.Slot(), k.ID())
+			}
+		}
+	}
+	if k := PartialKey("partials/card.html"); k.Kind() != KindPartial || seen[k] != (Slot{}) {
+		t.Errorf("a partial's key %x is not of its own kind", uint64(k))
+	}
+	// The same number as a term's list: worth nothing on an article.
+	if v.value(tList.Key(a.ID)) != 0 || v.value(aMeta.Key(term.ID)) != 0 {
+		t.Error("a key of one kind on the ID of another kind has a value")
+	}
+	if v.value(aMeta.Key(a.ID)) == 0 || v.value(tList.Key(term.ID)) == 0 || v.value(siteField(sDays)) == 0 {
+		t.Error("a key of the right kind has no value")
 	}
 }
