@@ -765,6 +765,13 @@ func (b *Builder) lead(a *site.Article) *view.Lead {
 	return nil
 }
 
+// parts is what views read of an article beyond its fields: its body
+// from the spool, its lead image as the images stage made it.
+type parts struct{ b *Builder }
+
+func (p parts) Body(a *site.Article) (template.HTML, error) { return p.b.body(a) }
+func (p parts) Lead(a *site.Article) *view.Lead             { return p.b.lead(a) }
+
 // OutDir is the folder the Builder writes, once a build has read the
 // config; "" when it writes to memory.
 func (b *Builder) OutDir() string { return b.out }

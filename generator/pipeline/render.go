@@ -43,7 +43,7 @@ func (b *Builder) render(m model, p plan, full bool) (*rendered, error) {
 	// Feeds, the sitemap and static files need only the model: they are
 	// made while the pages are.
 	b.opt.Progress.Stage("rendering", "pages", p.count)
-	env := &view.Env{Site: m.s, Body: b.body, Card: b.tmpl.Card, Partial: b.tmpl.Partial, Cards: p.cards, Lead: b.lead}
+	env := &view.Env{Site: m.s, Articles: parts{b}, Partials: b.tmpl, Cards: p.cards}
 	var side sync.WaitGroup
 	var sideErr error
 	side.Go(func() {

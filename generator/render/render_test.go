@@ -292,23 +292,24 @@ func TestFuncs(t *testing.T) {
 // renderPage renders p as a build does, through the views, with the
 // bodies the parser left on the articles.
 func renderPage(tmpl *Templates, p *site.Page) ([]byte, error) {
-	env := &view.Env{
-		Site:    p.Site,
-		Body:    func(a *site.Article) (template.HTML, error) { return a.Content, nil },
-		Card:    tmpl.Card,
-		Partial: tmpl.Partial,
-		// A lead image whose one copy is the front matter's path, as
-		// written: the templates must escape it.
-		Lead: func(a *site.Article) *view.Lead {
-			if a.Image == "" {
-				return nil
-			}
-			return &view.Lead{Alt: a.ImageAlt, Sizes: []view.Size{{Path: a.Image, Width: 800, Height: 400}}}
-		},
-	}
+	env := &view.Env{Site: p.Site, Articles: parsed{}, Partials: tmpl}
 	var buf bytes.Buffer
 	err := tmpl.Page(&buf, p, view.NewRecorder(env).Page(p))
 	return buf.Bytes(), err
+}
+
+// parsed gives views the bodies the parser left on the articles, and a
+// lead image whose one copy is the front matter's path, as written: the
+// templates must escape it.
+type parsed struct{}
+
+func (parsed) Body(a *site.Article) (template.HTML, error) { return a.Content, nil }
+
+func (parsed) Lead(a *site.Article) *view.Lead {
+	if a.Image == "" {
+		return nil
+	}
+	return &view.Lead{Alt: a.ImageAlt, Sizes: []view.Size{{Path: a.Image, Width: 800, Height: 400}}}
 }
 
 // TestTemplateDiag: the template packages' errors become diagnostics that

@@ -429,7 +429,7 @@ var errCardInCard = cardError{}
 func renderCard(env *Env, a *site.Article, keys *[]Key) (template.HTML, error) {
 	r := NewRecorder(env)
 	r.inCard = true
-	data, err := env.Card(r.article(a))
+	data, err := env.Partials.Card(r.article(a))
 	if err != nil {
 		return "", err
 	}

@@ -190,7 +190,7 @@ func (p *Page) Fragment(name string) (template.HTML, error) {
 	}
 	fr := NewRecorder(env)
 	fr.frag = true
-	data, err := env.Partial(name, fr.Page(p.p))
+	data, err := env.Partials.Partial(name, fr.Page(p.p))
 	f := &fragment{keys: fr.Trace(), html: template.HTML(data), err: err}
 	env.frags.add(name, fr.selfs, f, p.p)
 	r.keys = append(r.keys, f.keys...)

@@ -143,18 +143,25 @@ func siteField(f int) Key { return siteSlot(f).Key(0) }
 
 // Env is what views need beyond the model, for one build.
 type Env struct {
-	Site *site.Site
-	// Body returns an article's rendered body.
-	Body func(a *site.Article) (template.HTML, error)
-	// Card renders partials/card.html with dot into a buffer.
-	Card func(dot any) ([]byte, error)
+	Site     *site.Site
+	Articles Articles // what the build made of each article beyond its fields
+	Partials Partials // runs the card and fragments
 	// Cards caches the cards; nil renders every card where it is shown.
 	Cards *Cards
-	// Partial renders a partial with dot; Fragment uses it.
-	Partial func(name string, dot any) ([]byte, error)
-	// Lead returns an article's lead image, or nil.
-	Lead  func(a *site.Article) *Lead
 	frags fragments
+}
+
+// Articles gives what a build made of an article beyond its fields: the
+// views show them, the pipeline keeps them (a body may be spooled to disk).
+type Articles interface {
+	Body(a *site.Article) (template.HTML, error) // the rendered body
+	Lead(a *site.Article) *Lead                  // the lead image, or nil
+}
+
+// Partials runs the theme's partial templates with a dot.
+type Partials interface {
+	Card(dot any) ([]byte, error)                 // partials/card.html, for an article's Card
+	Partial(name string, dot any) ([]byte, error) // any partial, for a fragment
 }
 
 // Recorder collects the keys one render reads, and hands out the views
@@ -416,10 +423,7 @@ func (a *Article) LeadImage() *Image {
 }
 
 func (a *Article) lead(sa *site.Article) *Lead {
-	if a.r.env.Lead == nil {
-		return nil
-	}
-	return a.r.env.Lead(sa)
+	return a.r.env.Articles.Lead(sa)
 }
 
 // Content is the rendered body. Its links to other articles show their
@@ -431,7 +435,7 @@ func (a *Article) Content() (template.HTML, error) {
 			a.r.add(ref.Article.ID, artPath.slot)
 		}
 	}
-	return a.r.env.Body(sa)
+	return a.r.env.Articles.Body(sa)
 }
 
 func (a *Article) Words() int          { return get(a, artWords) }

@@ -55,14 +55,21 @@ func env(s *site.Site, partials map[string]string, calls *atomic.Int64) *Env {
 		err := set.ExecuteTemplate(&buf, name, dot)
 		return buf.Bytes(), err
 	}
-	return &Env{
-		Site:    s,
-		Body:    func(a *site.Article) (template.HTML, error) { return a.Content, nil },
-		Card:    func(dot any) ([]byte, error) { return run("partials/card.html", dot) },
-		Partial: run,
-		Cards:   NewCards(true),
-	}
+	return &Env{Site: s, Articles: parsed{}, Partials: runner(run), Cards: NewCards(true)}
 }
+
+// parsed gives the bodies the parser left on the articles, and no lead
+// images.
+type parsed struct{}
+
+func (parsed) Body(a *site.Article) (template.HTML, error) { return a.Content, nil }
+func (parsed) Lead(*site.Article) *Lead                    { return nil }
+
+// runner runs the partials of a test's template set.
+type runner func(name string, dot any) ([]byte, error)
+
+func (p runner) Card(dot any) ([]byte, error)                 { return p("partials/card.html", dot) }
+func (p runner) Partial(name string, dot any) ([]byte, error) { return p(name, dot) }
 
 // render runs src with the view of page p as its dot.
 func render(t *testing.T, e *Env, p *site.Page, src string) (string, []Key) {
