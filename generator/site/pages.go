@@ -215,15 +215,22 @@ func paginate(base string, list []*Article, spans []span, front string, build fu
 // make 5,000 links, and an old page's pager does not change as the list
 // grows.
 func window(links []PageLink, i int) []PageLink {
-	var out []PageLink
+	out := make([]PageLink, 0, 7)
 	prev := -1
-	for j, l := range links {
-		if j == 0 || j == len(links)-1 || (j >= i-2 && j <= i+2) {
-			l.Current, l.Gap = j == i, prev >= 0 && j > prev+1
-			out = append(out, l)
-			prev = j
+	add := func(j int) {
+		if j <= prev || j < 0 || j >= len(links) {
+			return
 		}
+		l := links[j]
+		l.Current, l.Gap = j == i, prev >= 0 && j > prev+1
+		out = append(out, l)
+		prev = j
 	}
+	add(0)
+	for j := i - 2; j <= i+2; j++ {
+		add(j)
+	}
+	add(len(links) - 1)
 	return out
 }
 
