@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/kabar-news/kabar/generator/internal/cores"
 	"github.com/kabar-news/kabar/generator/markdown"
 )
 
@@ -46,14 +47,39 @@ func NewChecker(res *Resolver) *Checker {
 // as display, whose page is at pagePath. An article set again with the
 // same page and links is left as it is.
 func (c *Checker) Set(file, display, pagePath string, links []markdown.Link) {
+	c.SetAll([]Entry{{File: file, Display: display, Page: pagePath, Links: links}})
+}
+
+// Entry is one article's links, for SetAll.
+type Entry struct {
+	File, Display, Page string
+	Links               []markdown.Link
+}
+
+// SetAll is Set for each entry; the links are resolved on every core, as
+// a build in a new process sets every article of the site.
+func (c *Checker) SetAll(list []Entry) {
+	arts := make([]*article, len(list))
+	cores.For(len(list), func(i int) {
+		e := list[i]
+		if old := c.arts[e.File]; old != nil && old.page == e.Page && old.display == e.Display && slices.Equal(old.links, e.Links) {
+			return
+		}
+		a := &article{display: e.Display, page: e.Page, links: e.Links}
+		for _, l := range e.Links {
+			a.refs = append(a.refs, c.res.Resolve(e.Page, l))
+		}
+		arts[i] = a
+	})
+	for i, a := range arts {
+		if a != nil {
+			c.set(list[i].File, a)
+		}
+	}
+}
+
+func (c *Checker) set(file string, a *article) {
 	old := c.arts[file]
-	if old != nil && old.page == pagePath && old.display == display && slices.Equal(old.links, links) {
-		return
-	}
-	a := &article{display: display, page: pagePath, links: links}
-	for _, l := range links {
-		a.refs = append(a.refs, c.res.Resolve(pagePath, l))
-	}
 	// The new links are counted before the old ones are dropped, so that
 	// the IDs of a page both point into are kept.
 	c.index(file, a.refs, 1)

@@ -110,6 +110,9 @@ func (r *Resolver) Resolve(pagePath string, l markdown.Link) Ref {
 		}
 		u.Fragment, u.RawFragment = "", ""
 		ref.Kind, ref.URL = External, u.String()
+		if ref.URL == dest {
+			ref.URL = dest // the link's own string: one copy of each address stays in memory, not two
+		}
 		return ref
 	case strings.HasPrefix(u.Path, "/"):
 		ref.Kind = Internal

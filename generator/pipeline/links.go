@@ -58,18 +58,25 @@ func (b *Builder) syncLinks(s *site.Site, pages []*site.Page, generated, static 
 		b.links = links.NewChecker(res)
 	}
 	c := b.links
+	entry := func(a *site.Article) links.Entry {
+		return links.Entry{File: a.File, Display: "content/" + a.File, Page: a.Path, Links: a.Links}
+	}
 	if reuse {
-		for _, a := range swapped {
-			c.Set(a.File, "content/"+a.File, a.Path, a.Links)
+		list := make([]links.Entry, len(swapped))
+		for i, a := range swapped {
+			list[i] = entry(a)
 		}
+		c.SetAll(list)
 		c.Sync(b.outs, false)
 		return nil
 	}
 	in := make(map[string]bool, len(s.Articles))
-	for _, a := range s.Articles {
+	list := make([]links.Entry, len(s.Articles))
+	for i, a := range s.Articles {
 		in[a.File] = true
-		c.Set(a.File, "content/"+a.File, a.Path, a.Links)
+		list[i] = entry(a)
 	}
+	c.SetAll(list)
 	for _, f := range c.Files() {
 		if !in[f] {
 			c.Remove(f)

@@ -186,10 +186,16 @@ func NewRecorder(env *Env) *Recorder { return &Recorder{env: env} }
 
 func (r *Recorder) add(id uint32, s Slot) { r.keys = append(r.keys, s.Key(id)) }
 
-// Trace returns the keys read so far, sorted, each once.
+// Trace returns the keys read so far, sorted, each once. It is a copy of
+// just that size: a page keeps its trace until the next build, and a
+// list page reads most keys many times over.
 func (r *Recorder) Trace() []Key {
 	slices.Sort(r.keys)
-	return slices.Clip(slices.Compact(r.keys))
+	r.keys = slices.Compact(r.keys)
+	if len(r.keys) == 0 {
+		return nil
+	}
+	return slices.Clone(r.keys)
 }
 
 // Page returns the view of p: the dot of its template.
