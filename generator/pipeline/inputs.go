@@ -21,6 +21,7 @@ import (
 // read stage to know which articles changed without reading them again.
 type inputs struct {
 	sum      uint64            // 0: not known (a link to a folder, a file that cannot be read)
+	names    uint64            // the files' names alone: inputFiles.namesSum
 	articles map[string]uint64 // by path below content/
 }
 
@@ -29,8 +30,18 @@ var errNoInputs = errors.New("the inputs cannot be hashed")
 // hashInputs reads and hashes every input file, on all cores. It reads
 // more than a build does (folders the build skips, files nothing links
 // to): a file that changed for nothing costs a build, never a stale site.
-func hashInputs(siteDir string) inputs {
-	var files []string // slash-separated, below siteDir
+func hashInputs(siteDir string) inputs { return hashFiles(siteDir, listInputs(siteDir)) }
+
+// inputFiles names the input files, slash-separated below the site
+// folder; ok is false when they cannot all be known.
+type inputFiles struct {
+	names []string
+	ok    bool
+}
+
+// listInputs walks the input folders.
+func listInputs(siteDir string) inputFiles {
+	var files []string
 	for _, dir := range []string{config.ContentDir, config.TemplatesDir, config.StaticDir} {
 		root := filepath.Join(siteDir, dir)
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -57,7 +68,7 @@ func hashInputs(siteDir string) inputs {
 			return nil
 		})
 		if err != nil {
-			return inputs{}
+			return inputFiles{}
 		}
 	}
 	for _, name := range config.Files {
@@ -65,6 +76,30 @@ func hashInputs(siteDir string) inputs {
 			files = append(files, name)
 		}
 	}
+	return inputFiles{files, true}
+}
+
+// namesSum hashes the names alone: a build whose names differ from the
+// last one's (an import, a removed article) needs the saved state's whole
+// body, and can start reading it before the files are hashed.
+func (f inputFiles) namesSum() uint64 {
+	if !f.ok {
+		return 0
+	}
+	h := hashing.New()
+	for _, name := range f.names {
+		h.WriteString(name)
+		h.WriteByte(0)
+	}
+	return h.Sum()
+}
+
+// hashFiles reads and hashes the files, on all cores.
+func hashFiles(siteDir string, list inputFiles) inputs {
+	if !list.ok {
+		return inputs{}
+	}
+	files := list.names
 	site := os.DirFS(siteDir)
 	sums := make([]uint64, len(files))
 	var failed atomic.Bool
@@ -75,7 +110,7 @@ func hashInputs(siteDir string) inputs {
 		}
 		sums[i] = sum
 	})
-	in := inputs{articles: make(map[string]uint64, len(files))}
+	in := inputs{names: list.namesSum(), articles: make(map[string]uint64, len(files))}
 	h := hashing.New()
 	for i, rel := range files {
 		h.WriteString(rel)

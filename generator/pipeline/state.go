@@ -59,6 +59,7 @@ type stateSummary struct {
 	Config  uint64 // the config file and the options that change the output
 	Stamp   string // also in the output's marker
 	Inputs  uint64 // every input file (inputs.go); 0 when not known
+	Names   uint64 // their names alone: when they differ, the body is read at once
 	// Now is the build's now; Until when an article's time comes or it
 	// leaves the news sitemap: between the two, the same inputs make the
 	// same site.
@@ -198,9 +199,10 @@ func (b *Builder) loadState(opt Options) string {
 		st, err := readBody(f)
 		bodies <- body{st, err}
 	}()
-	b.in = hashInputs(opt.SiteDir)
+	files := listInputs(opt.SiteDir)
 	sm := <-summaries
 	if sm.err != nil {
+		b.in = hashFiles(opt.SiteDir, files)
 		return sm.err.Error()
 	}
 	s := sm.s
@@ -215,14 +217,24 @@ func (b *Builder) loadState(opt Options) string {
 	}
 	if why != "" {
 		goOn <- false
+		b.in = hashFiles(opt.SiteDir, files)
 		return why
 	}
-	if b.in.sum != 0 && s.Inputs == b.in.sum && !opt.Now.Before(s.Now) && (s.Until.IsZero() || opt.Now.Before(s.Until)) && !(opt.Strict && len(s.Links) > 0) {
-		goOn <- false
-		b.upToDate = s
-		return ""
+	// Files came or went: the build needs the whole state, read while the
+	// files are hashed. Else the hashes may show nothing changed.
+	early := files.namesSum() != s.Names || s.Names == 0
+	if early {
+		goOn <- true
 	}
-	goOn <- true
+	b.in = hashFiles(opt.SiteDir, files)
+	if !early {
+		if b.in.sum != 0 && s.Inputs == b.in.sum && !opt.Now.Before(s.Now) && (s.Until.IsZero() || opt.Now.Before(s.Until)) && !(opt.Strict && len(s.Links) > 0) {
+			goOn <- false
+			b.upToDate = s
+			return ""
+		}
+		goOn <- true
+	}
 	bd := <-bodies
 	if bd.err != nil {
 		return bd.err.Error()
@@ -385,7 +397,7 @@ func (b *Builder) saveState(opt Options, res Result) error {
 
 // summary is the state's first part for what this build read and made.
 func (b *Builder) summary(opt Options, res Result) *stateSummary {
-	s := &stateSummary{Program: programSum(), Config: b.configSum(opt), Stamp: b.stamp, Inputs: b.in.sum,
+	s := &stateSummary{Program: programSum(), Config: b.configSum(opt), Stamp: b.stamp, Inputs: b.in.sum, Names: b.in.names,
 		Now: b.now, Until: b.validUntil(),
 		Articles: res.Articles, Pages: res.Pages, Files: res.Files, Bytes: res.Bytes, Links: res.Links}
 	// The inputs were hashed as the build began: they are what it read
