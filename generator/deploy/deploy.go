@@ -257,6 +257,9 @@ func scan(opt Options) ([]*local, error) {
 	if _, err := os.Stat(filepath.Join(opt.Dir, output.Marker)); err != nil {
 		return nil, fmt.Errorf("%s is not a site built by kabar (it has no %s): run kabar build first, or name the output folder with --out", opt.Dir, output.Marker)
 	}
+	if output.Interrupted(opt.Dir) {
+		return nil, fmt.Errorf("the last build into %s stopped before it had written every file (%s is still there), so the folder may mix old pages and new: run kabar build again, then deploy", opt.Dir, output.Staging)
+	}
 	var files []*local
 	err := filepath.WalkDir(opt.Dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -522,3 +522,27 @@ func TestDeployLargeFile(t *testing.T) {
 		t.Errorf("second deploy: %s; the large file compares unchanged by its stored MD5", sum)
 	}
 }
+
+// A folder whose last build stopped while it moved its files may mix old
+// pages and new: deploy refuses it and says to build again.
+func TestDeployRefusesAnInterruptedBuild(t *testing.T) {
+	s := newSite(t, 3)
+	bucket := filepath.Join(t.TempDir(), "bucket")
+	url := "file://" + bucket
+	if err := os.MkdirAll(filepath.Join(s.out, output.Staging), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Run(context.Background(), Options{Dir: s.out, URL: url})
+	if err == nil || !strings.Contains(err.Error(), "run kabar build again") {
+		t.Fatalf("deploying an interrupted build: %v; want a refusal that says to build again", err)
+	}
+	if _, err := os.Stat(bucket); err == nil {
+		t.Error("the refused deploy made the bucket")
+	}
+	s.build(t)
+	if output.Interrupted(s.out) {
+		t.Fatalf("the next build left %s", output.Staging)
+	}
+	run(t, Options{Dir: s.out, URL: url})
+	sameAsBuilt(t, url, s.out)
+}

@@ -14,11 +14,13 @@ import (
 )
 
 // Update begins an in-place change of a folder that Replace wrote. Each
-// file is written to a temporary file beside its final name as it comes,
-// and renamed over it on Commit, so a reader (the preview server) sees the
-// old bytes or the new ones, never half a file, and an aborted build
-// leaves every file as it was. The folder as a whole is not swapped
-// atomically: it is for a watching rebuild that changes a few files.
+// file is written, as it comes, to the folder's Staging folder, and
+// renamed over its final name on Commit, so a reader (the preview server)
+// sees the old bytes or the new ones, never half a file, and an aborted
+// build leaves every file as it was. The folder as a whole is not swapped
+// atomically: it is for a rebuild that changes a few files. A build killed
+// before its commit ended leaves the Staging folder, which the next
+// Update removes and deploy refuses; never a stray file among the pages.
 //
 // Every path is opened relative to the folder (an os.Root), so a symbolic
 // link put inside it, to a folder elsewhere, is refused instead of
@@ -35,16 +37,35 @@ func (d Dir) Update() (Txn, error) {
 	if err != nil {
 		return nil, err
 	}
+	// What a killed build left half-done: its files never reached their
+	// names, or the next build renders them again.
+	if err := root.RemoveAll(Staging); err != nil {
+		root.Close()
+		return nil, fmt.Errorf("removing what an interrupted build left in %s: %w", filepath.Join(dir, Staging), err)
+	}
 	return &update{dir: dir, root: root}, nil
 }
 
+// Staging is the folder, inside the output folder, that an Update writes
+// its files into until they are renamed into place.
+const Staging = ".kabar-staging"
+
+// Interrupted reports whether a build into dir stopped while it wrote or
+// moved its files: dir may then hold some new files and some old.
+func Interrupted(dir string) bool {
+	_, err := os.Lstat(filepath.Join(dir, Staging))
+	return err == nil
+}
+
 type update struct {
-	dir    string
-	root   *os.Root
-	mu     sync.Mutex
-	writes []pending // paths below the root
-	remove []string
-	stamp  string
+	dir        string
+	root       *os.Root
+	staging    sync.Once
+	stagingErr error
+	mu         sync.Mutex
+	writes     []pending // paths below the root
+	remove     []string
+	stamp      string
 }
 
 func (u *update) SetStamp(stamp string) { u.stamp = stamp }
@@ -78,7 +99,11 @@ func (u *update) put(name string, write func(io.Writer) error) error {
 	if err := u.root.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return u.refused(name, err)
 	}
-	tmpName := filepath.Join(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-"+rand.Text())
+	u.staging.Do(func() { u.stagingErr = u.root.Mkdir(Staging, 0o755) })
+	if u.stagingErr != nil {
+		return u.refused(name, u.stagingErr)
+	}
+	tmpName := filepath.Join(Staging, rand.Text())
 	tmp, err := u.root.OpenFile(tmpName, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return u.refused(name, err)
@@ -161,15 +186,18 @@ func (u *update) Commit() error {
 		}
 	}
 	u.writes, u.remove = nil, nil
+	if err := u.root.RemoveAll(Staging); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
 func (u *update) Abort() {
 	for _, w := range u.writes {
-		u.root.Remove(w.tmp)
 		// Folders made for new files go too; one holding files refuses.
 		u.removeEmpty(filepath.Dir(w.dst))
 	}
+	u.root.RemoveAll(Staging)
 	u.writes, u.remove = nil, nil
 	u.root.Close()
 }

@@ -92,3 +92,52 @@ func TestUpdateRefuses(t *testing.T) {
 		t.Errorf("a file was written outside the output folder")
 	}
 }
+
+// A build killed before its commit ended leaves its files in the staging
+// folder, not among the pages: the folder says it was interrupted, the
+// pages are the last build's, and the next update clears the rest.
+func TestKilledUpdateLeavesOnlyItsStaging(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "public")
+	if err := Replace(dir, []File{{Name: "index.html", Data: []byte("lama")}, {Name: "a/index.html", Data: []byte("a")}}); err != nil {
+		t.Fatal(err)
+	}
+	txn, err := Dir(dir).Update()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []File{{Name: "index.html", Data: []byte("baru")}, {Name: "b/c/index.html", Data: []byte("c")}} {
+		if err := Put(txn, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The process dies here: no Commit, no Abort.
+	if !Interrupted(dir) {
+		t.Fatal("a folder with files staged and not committed does not say it was interrupted")
+	}
+	var stray []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		rel, _ := filepath.Rel(dir, p)
+		if d.IsDir() && rel == Staging {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && rel != Marker && rel != "index.html" && rel != filepath.Join("a", "index.html") {
+			stray = append(stray, rel)
+		}
+		return nil
+	})
+	if len(stray) > 0 {
+		t.Errorf("files outside %s after the kill: %v", Staging, stray)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, "index.html")); string(data) != "lama" {
+		t.Errorf("index.html = %q after the kill; want the last build's", data)
+	}
+	if err := Update(dir, []File{{Name: "index.html", Data: []byte("lagi")}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if Interrupted(dir) {
+		t.Errorf("%s is still there after the next update", Staging)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, "index.html")); string(data) != "lagi" {
+		t.Errorf("index.html = %q, want the new update's", data)
+	}
+}

@@ -214,6 +214,8 @@ func (b *Builder) loadState(opt Options) string {
 		why = "the config or the options changed"
 	case s.Stamp == "" || s.Stamp != output.Stamp(b.out):
 		why = "the output folder was written by another build"
+	case output.Interrupted(b.out):
+		why = "the last build into the output folder was interrupted"
 	}
 	if why != "" {
 		goOn <- false
