@@ -1,8 +1,14 @@
 package pipeline
 
 import (
+	"bytes"
+	"encoding/gob"
+	"reflect"
+
 	"encoding/json"
 	"fmt"
+	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/markdown"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -359,6 +365,45 @@ func TestUpToDateOnlyWhenNothingCould(t *testing.T) {
 		delete(got, output.Marker)
 		if diffs := sameOutput(got, want); len(diffs) > 0 {
 			t.Fatalf("%s: the output is not the clean build's: %s", st.name, strings.Join(diffs[:min(10, len(diffs))], ", "))
+		}
+	}
+}
+
+// An article read back from the state has the front matter it was parsed
+// with, whether a value is its typed field's as written or not (a title
+// with spaces around it, a source given as a number, a list, a field of
+// the theme's own).
+func TestStateKeepsTheFrontMatter(t *testing.T) {
+	for _, fm := range []string{
+		"title: Rupiah menguat\nsummary: Ringkas.\nsource: Antara\nsection: Ekonomi\nlang: id\n",
+		"title: '  Rupiah menguat  '\nsource: 24\ntags: [Ekonomi, Pasar]\nimage_alt: ''\nrubrik_khusus: {warna: merah, urut: 3}\n",
+		"title: Tanpa yang lain\n",
+	} {
+		data := []byte("---\n" + fm + "date: 2025-04-28T10:00:00+07:00\n---\nIsi berita.\n")
+		a, err := content.Parse("a.md", "content/a.md", data, content.Options{Location: time.UTC, Markdown: markdown.New(false)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved := *a
+		saved.Content, saved.Warnings = "", nil
+		var same []string
+		saved.Params, same = trimParams(a)
+		var buf bytes.Buffer
+		if err := gob.NewEncoder(&buf).Encode(&savedSource{File: "a.md", Article: &saved, Same: same}); err != nil {
+			t.Fatal(err)
+		}
+		var back savedSource
+		if err := gob.NewDecoder(&buf).Decode(&back); err != nil {
+			t.Fatal(err)
+		}
+		if err := restoreParams(back.Article, back.Same); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(back.Article.Params, a.Params) {
+			t.Errorf("%q: Params read back %#v, want %#v", fm, back.Article.Params, a.Params)
+		}
+		if fm == "title: Tanpa yang lain\n" && len(same) != 1 {
+			t.Errorf("%q: %v left out of the state; want the title", fm, same)
 		}
 	}
 }
