@@ -7,7 +7,8 @@ import (
 	"github.com/kabar-news/kabar/generator/internal/testsite"
 )
 
-// TestMain keeps the tests' resized images out of the user's cache.
+// TestMain keeps the builds' saved states and resized images out of the
+// user's cache.
 func TestMain(m *testing.M) {
 	done := testsite.TempImageCache()
 	code := m.Run()

@@ -6,8 +6,9 @@ import (
 	"github.com/kabar-news/kabar/generator/images"
 )
 
-// TempImageCache points the image cache at a new temporary folder, so
-// that tests leave the user's cache alone, and returns its removal.
+// TempImageCache points the cache folder (resized images, builds' saved
+// states) at a new temporary folder, so that tests leave the user's cache
+// alone, and returns its removal.
 func TempImageCache() func() {
 	dir, err := os.MkdirTemp("", "kabar-test-cache-")
 	if err != nil {

@@ -1,0 +1,17 @@
+package deploy
+
+import (
+	"os"
+	"testing"
+
+	"github.com/kabar-news/kabar/generator/internal/testsite"
+)
+
+// TestMain keeps the builds' saved states and resized images out of the
+// user's cache.
+func TestMain(m *testing.M) {
+	done := testsite.TempImageCache()
+	code := m.Run()
+	done()
+	os.Exit(code)
+}
