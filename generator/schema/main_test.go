@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"os"
 	"testing"
 
 	"github.com/kabar-news/kabar/generator/internal/testsite"
@@ -9,9 +8,4 @@ import (
 
 // TestMain keeps the builds' saved states and resized images out of the
 // user's cache.
-func TestMain(m *testing.M) {
-	done := testsite.TempImageCache()
-	code := m.Run()
-	done()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testsite.Main(m) }

@@ -2,6 +2,7 @@ package testsite
 
 import (
 	"os"
+	"testing"
 
 	"github.com/kabar-news/kabar/generator/images"
 )
@@ -16,4 +17,12 @@ func TempImageCache() func() {
 	}
 	os.Setenv(images.EnvDir, dir)
 	return func() { os.RemoveAll(dir) }
+}
+
+// Main runs a package's tests with TempImageCache: a TestMain of one line.
+func Main(m *testing.M) {
+	done := TempImageCache()
+	code := m.Run()
+	done()
+	os.Exit(code)
 }
