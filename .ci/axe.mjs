@@ -14,7 +14,7 @@ const { chromium } = require("playwright-core");
 const axePath = require.resolve("axe-core/axe.min.js");
 
 const pages = [
-  "", "page/2/", "2025/04/28/korea-utara-akui-kirim-pasukan-ke-rusia/", "2025/04/28/pusat-data-batam/",
+  "", "page/1/", "2025/04/28/korea-utara-akui-kirim-pasukan-ke-rusia/", "2025/04/28/pusat-data-batam/",
   "2025/04/29/perpustakaan-daerah-buka-hingga-malam/",
   "2025/04/29/grafik-rupiah-sepekan/", "2025/04/28/", "2025/04/", "2025/", "archive/", "tags/", "tags/rupiah/", "sections/dunia/",
   "sources/antara/", "404.html", "search/", "search/?q=ekspor", "search/?q=rupiah&section=ekonomi",
