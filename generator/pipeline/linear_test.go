@@ -30,6 +30,23 @@ func buildTime(t *testing.T, bodies ...string) (time.Duration, error) {
 	return time.Since(start), err
 }
 
+// bestTime is the shortest of three buildTimes: on shared cores one run
+// can be slowed by whatever else runs, not by the text.
+func bestTime(t *testing.T, bodies ...string) (time.Duration, error) {
+	t.Helper()
+	var best time.Duration
+	for i := range 3 {
+		d, err := buildTime(t, bodies...)
+		if err != nil {
+			return d, err
+		}
+		if i == 0 || d < best {
+			best = d
+		}
+	}
+	return best, nil
+}
+
 // TestPathologicalTextBuildsInLinearTime: text dense with <, " or
 // references, and an article of 30,000 footnotes, build (or are refused)
 // in no more than eight times what ordinary articles of the same size
@@ -60,11 +77,11 @@ func TestPathologicalTextBuildsInLinearTime(t *testing.T) {
 			for _, b := range tc.bodies {
 				ordinary = append(ordinary, ordinaryText(len(b)))
 			}
-			base, err := buildTime(t, ordinary...)
+			base, err := bestTime(t, ordinary...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			took, err := buildTime(t, tc.bodies...)
+			took, err := bestTime(t, tc.bodies...)
 			switch {
 			case tc.refuse == "" && err != nil:
 				t.Fatal(err)
