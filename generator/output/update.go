@@ -43,6 +43,10 @@ func (d Dir) Update() (Txn, error) {
 		root.Close()
 		return nil, fmt.Errorf("removing what an interrupted build left in %s: %w", filepath.Join(dir, Staging), err)
 	}
+	if err := root.Mkdir(Staging, 0o755); err != nil {
+		root.Close()
+		return nil, fmt.Errorf("writing into %s: %w", dir, err)
+	}
 	return &update{dir: dir, root: root}, nil
 }
 
@@ -58,14 +62,12 @@ func Interrupted(dir string) bool {
 }
 
 type update struct {
-	dir        string
-	root       *os.Root
-	staging    sync.Once
-	stagingErr error
-	mu         sync.Mutex
-	writes     []pending // paths below the root
-	remove     []string
-	stamp      string
+	dir    string
+	root   *os.Root
+	mu     sync.Mutex
+	writes []pending // paths below the root
+	remove []string
+	stamp  string
 }
 
 func (u *update) SetStamp(stamp string) { u.stamp = stamp }
@@ -98,10 +100,6 @@ func (u *update) put(name string, write func(io.Writer) error) error {
 	}
 	if err := u.root.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return u.refused(name, err)
-	}
-	u.staging.Do(func() { u.stagingErr = u.root.Mkdir(Staging, 0o755) })
-	if u.stagingErr != nil {
-		return u.refused(name, u.stagingErr)
 	}
 	tmpName := filepath.Join(Staging, rand.Text())
 	tmp, err := u.root.OpenFile(tmpName, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)

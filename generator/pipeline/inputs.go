@@ -33,10 +33,14 @@ var errNoInputs = errors.New("the inputs cannot be hashed")
 func hashInputs(siteDir string) inputs { return hashFiles(siteDir, listInputs(siteDir)) }
 
 // inputFiles names the input files, slash-separated below the site
-// folder; ok is false when they cannot all be known.
+// folder; ok is false when they cannot all be known. namesSum hashes the
+// names alone: a build whose names differ from the last one's (an import,
+// a removed article) needs the saved state's whole body, and can start
+// reading it before the files are hashed.
 type inputFiles struct {
-	names []string
-	ok    bool
+	names    []string
+	namesSum uint64
+	ok       bool
 }
 
 // listInputs walks the input folders.
@@ -76,22 +80,12 @@ func listInputs(siteDir string) inputFiles {
 			files = append(files, name)
 		}
 	}
-	return inputFiles{files, true}
-}
-
-// namesSum hashes the names alone: a build whose names differ from the
-// last one's (an import, a removed article) needs the saved state's whole
-// body, and can start reading it before the files are hashed.
-func (f inputFiles) namesSum() uint64 {
-	if !f.ok {
-		return 0
-	}
 	h := hashing.New()
-	for _, name := range f.names {
+	for _, name := range files {
 		h.WriteString(name)
 		h.WriteByte(0)
 	}
-	return h.Sum()
+	return inputFiles{names: files, namesSum: h.Sum(), ok: true}
 }
 
 // hashFiles reads and hashes the files, on all cores.
@@ -110,7 +104,7 @@ func hashFiles(siteDir string, list inputFiles) inputs {
 		}
 		sums[i] = sum
 	})
-	in := inputs{names: list.namesSum(), articles: make(map[string]uint64, len(files))}
+	in := inputs{names: list.namesSum, articles: make(map[string]uint64, len(files))}
 	h := hashing.New()
 	for i, rel := range files {
 		h.WriteString(rel)

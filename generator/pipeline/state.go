@@ -285,7 +285,7 @@ func (b *Builder) loadState(opt Options) string {
 	}
 	// Files came or went: the build needs the whole state, read while the
 	// files are hashed. Else the hashes may show nothing changed.
-	early := files.namesSum() != s.Names || s.Names == 0
+	early := files.namesSum != s.Names || s.Names == 0
 	if early {
 		goOn <- true
 	}

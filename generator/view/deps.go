@@ -98,7 +98,6 @@ type Sums func(a *site.Article) (meta, text, image uint64)
 func NewValues(s *site.Site, maxID uint32, sums Sums, cards *Cards) *Values {
 	h := hasher{}
 	v := &Values{h: h, v: make([]uint64, (uint64(maxID)+1)*slots), kinds: make([]Kind, uint64(maxID)+1), cards: cards}
-	set := func(id uint32, s Slot, x uint64) { v.set(id, s, x) }
 	ids := func(n int, id func(i int) uint32) uint64 {
 		m := h.new()
 		putUint(m, uint64(n))
@@ -115,8 +114,8 @@ func NewValues(s *site.Site, maxID uint32, sums Sums, cards *Cards) *Values {
 	}
 	for _, a := range s.Articles {
 		v.setOwn(a, sums)
-		set(a.ID, aLinks, ids(2, func(i int) uint32 { return idOf([]*site.Article{a.Older, a.Newer}[i]) }))
-		set(a.ID, aRelated, articles(a.Related))
+		v.set(a.ID, aLinks, ids(2, func(i int) uint32 { return idOf([]*site.Article{a.Older, a.Newer}[i]) }))
+		v.set(a.ID, aRelated, articles(a.Related))
 	}
 	for _, list := range [][]*site.Term{s.Sections, s.Tags, s.Sources} {
 		for _, t := range list {
@@ -126,22 +125,22 @@ func NewValues(s *site.Site, maxID uint32, sums Sums, cards *Cards) *Values {
 			m.WriteString(t.Name)
 			m.WriteByte(0)
 			m.WriteString(t.Slug)
-			set(t.ID, tHead, sum(m))
-			set(t.ID, tList, articles(t.Articles))
-			set(t.ID, tCount, uint64(len(t.Articles))|1<<63)
+			v.set(t.ID, tHead, sum(m))
+			v.set(t.ID, tList, articles(t.Articles))
+			v.set(t.ID, tCount, uint64(len(t.Articles))|1<<63)
 		}
 	}
 	for _, d := range s.Days {
-		set(d.ID, dList, articles(d.Articles))
-		set(d.ID, dCount, uint64(len(d.Articles))|1<<63)
+		v.set(d.ID, dList, articles(d.Articles))
+		v.set(d.ID, dCount, uint64(len(d.Articles))|1<<63)
 	}
 	for _, mo := range s.Months {
-		set(mo.ID, dList, ids(len(mo.Days), func(i int) uint32 { return mo.Days[i].ID }))
-		set(mo.ID, dCount, uint64(mo.Count)|1<<63)
+		v.set(mo.ID, dList, ids(len(mo.Days), func(i int) uint32 { return mo.Days[i].ID }))
+		v.set(mo.ID, dCount, uint64(mo.Count)|1<<63)
 	}
 	for _, y := range s.Years {
-		set(y.ID, dList, ids(len(y.Months), func(i int) uint32 { return y.Months[i].ID }))
-		set(y.ID, dCount, uint64(y.Count)|1<<63)
+		v.set(y.ID, dList, ids(len(y.Months), func(i int) uint32 { return y.Months[i].ID }))
+		v.set(y.ID, dCount, uint64(y.Count)|1<<63)
 	}
 	v.site[sArticles] = articles(s.Articles)
 	v.site[sSections] = terms(s.Sections)
