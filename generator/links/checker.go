@@ -65,7 +65,7 @@ func (c *Checker) SetAll(list []Entry) {
 		if old := c.arts[e.File]; old != nil && old.page == e.Page && old.display == e.Display && slices.Equal(old.links, e.Links) {
 			return
 		}
-		a := &article{display: e.Display, page: e.Page, links: e.Links}
+		a := &article{display: e.Display, page: e.Page, links: e.Links, refs: make([]Ref, 0, len(e.Links))}
 		for _, l := range e.Links {
 			a.refs = append(a.refs, c.res.Resolve(e.Page, l))
 		}

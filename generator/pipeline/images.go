@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/kabar-news/kabar/generator/internal/hashing"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -12,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/kabar-news/kabar/generator/content"
 	"github.com/kabar-news/kabar/generator/diag"
@@ -414,18 +412,8 @@ func fileSum(from fs.FS, name string) (uint64, error) {
 		return 0, err
 	}
 	defer r.Close()
-	h := hashing.New()
-	buf := copyBufs.Get().(*[]byte)
-	defer copyBufs.Put(buf)
-	// Not io.Copy: it makes a buffer per file, a tenth of the time of
-	// hashing 100,000 articles.
-	if _, err := io.CopyBuffer(struct{ io.Writer }{h}, struct{ io.Reader }{r}, *buf); err != nil {
-		return 0, err
-	}
-	return h.Sum(), nil
+	return hashing.Reader(r)
 }
-
-var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 func outFile(name string, from fs.FS, fromName string) output.File {
 	return output.File{Name: name, From: from, FromName: fromName}

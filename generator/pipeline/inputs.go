@@ -94,11 +94,10 @@ func hashFiles(siteDir string, list inputFiles) inputs {
 		return inputs{}
 	}
 	files := list.names
-	site := os.DirFS(siteDir)
 	sums := make([]uint64, len(files))
 	var failed atomic.Bool
 	cores.For(len(files), func(i int) {
-		sum, err := fileSum(site, files[i])
+		sum, err := hashing.File(filepath.Join(siteDir, filepath.FromSlash(files[i])))
 		if err != nil {
 			failed.Store(true)
 		}

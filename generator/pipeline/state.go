@@ -45,7 +45,7 @@ import (
 
 // stateMagic starts every state file; the number after it is the format,
 // raised whenever what is saved or how it is read changes.
-const stateMagic = "kabar-state\x00v1\x00"
+const stateMagic = "kabar-state\x00v2\x00"
 
 // statePath is where the state of the output folder is kept.
 func (b *Builder) statePath() string {
@@ -404,24 +404,44 @@ func readBody(f *os.File) (*loadedState, error) {
 	if st.head.IDs == nil || st.head.Cards == nil || st.head.Sources < 0 || st.head.Pages < 0 || uint64(st.head.Sources+st.head.Pages) > size {
 		return nil, errors.New("malformed")
 	}
+	rec := &recReader{}
+	var buf []byte
+	// next reads the next record into buf and rec.
+	next := func() error {
+		n, err := binary.ReadUvarint(r)
+		if err != nil || n > size {
+			return errMalformed
+		}
+		if uint64(cap(buf)) < n {
+			buf = make([]byte, n)
+		}
+		buf = buf[:n]
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return errors.New("truncated")
+		}
+		rec.b = buf
+		return nil
+	}
 	st.sources = make([]savedSource, st.head.Sources)
 	for i := range st.sources {
-		if err := dec.Decode(&st.sources[i]); err != nil {
+		if err := next(); err != nil {
 			return nil, err
 		}
-		if st.sources[i].Article == nil {
-			return nil, errors.New("an article without its fields")
+		if st.sources[i] = rec.source(); rec.err != nil {
+			return nil, rec.err
 		}
 		if err := restoreParams(st.sources[i].Article, st.sources[i].Same); err != nil {
 			return nil, err
 		}
 	}
 	st.pages = make(map[string]*pageState, st.head.Pages)
-	var p savedPage
 	for range st.head.Pages {
-		p = savedPage{}
-		if err := dec.Decode(&p); err != nil {
+		if err := next(); err != nil {
 			return nil, err
+		}
+		p := rec.page()
+		if rec.err != nil {
+			return nil, rec.err
 		}
 		keys, err := view.ReadKeys(p.Keys)
 		if err != nil {
@@ -511,6 +531,17 @@ func (b *Builder) writeState(f *os.File, opt Options, res Result) error {
 	if err := enc.Encode(&head); err != nil {
 		return err
 	}
+	rec := &recWriter{}
+	// put writes rec's record, after its length.
+	put := func() error {
+		var n [binary.MaxVarintLen64]byte
+		if _, err := w.Write(n[:binary.PutUvarint(n[:], uint64(len(rec.b)))]); err != nil {
+			return err
+		}
+		_, err := w.Write(rec.b)
+		rec.b = rec.b[:0]
+		return err
+	}
 	for _, rel := range sortedKeys(b.sources) {
 		src := b.sources[rel]
 		if src.article == nil || src.err != nil {
@@ -520,16 +551,20 @@ func (b *Builder) writeState(f *os.File, opt Options, res Result) error {
 		a.Content, a.Warnings = "", nil
 		var same []string
 		a.Params, same = trimParams(src.article)
-		if err := enc.Encode(&savedSource{File: rel, Sum: src.sum, Meta: src.meta, Shape: src.shape, Text: src.text,
+		if err := rec.source(&savedSource{File: rel, Sum: src.sum, Meta: src.meta, Shape: src.shape, Text: src.text,
 			Doc: src.doc, Excerpt: src.excerpt, Article: &a, Same: same}); err != nil {
 			return fmt.Errorf("content/%s: %w", rel, err)
+		}
+		if err := put(); err != nil {
+			return err
 		}
 	}
 	var keys []byte
 	for i, p := range b.pageList {
 		st := b.states[i]
 		keys = view.AppendKeys(keys[:0], st.keys)
-		if err := enc.Encode(&savedPage{File: p.File(), FP: st.fp, Sum: st.sum, Size: st.size, Keys: keys}); err != nil {
+		rec.page(&savedPage{File: p.File(), FP: st.fp, Sum: st.sum, Size: st.size, Keys: keys})
+		if err := put(); err != nil {
 			return err
 		}
 	}

@@ -647,18 +647,24 @@ func AppendKeys(out []byte, keys []Key) []byte {
 
 // ReadKeys reads what AppendKeys wrote.
 func ReadKeys(data []byte) ([]Key, error) {
-	keys := make([]Key, 0, len(data)/2)
+	n := 0 // a uvarint's last byte is below 0x80
+	for _, c := range data {
+		if c < 0x80 {
+			n++
+		}
+	}
+	keys := make([]Key, 0, n)
 	prev := Key(0)
 	for len(data) > 0 {
-		d, n := binary.Uvarint(data)
-		if n <= 0 || len(keys) > 0 && d == 0 {
+		d, m := binary.Uvarint(data)
+		if m <= 0 || len(keys) > 0 && d == 0 {
 			return nil, errors.New("view: a malformed trace")
 		}
 		prev += Key(d)
 		keys = append(keys, prev)
-		data = data[n:]
+		data = data[m:]
 	}
-	return slices.Clip(keys), nil
+	return keys, nil
 }
 
 // bits packs two flags into a byte for a hash.
