@@ -213,11 +213,37 @@ func Sitemap(cfg *config.Config, pages []*site.Page, news bool, write func(name 
 	return write("sitemap.xml", b)
 }
 
+// urlset is encodeXML's file of urls, written directly: encoding/xml's
+// reflection took a third of a second for 165,000 URLs, on every build
+// that changes a page. TestURLSetIsEncodeXMLs holds the two together.
 func urlset(urls []URL) ([]byte, error) {
-	return encodeXML(struct {
-		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
-		URLs    []URL    `xml:"url"`
-	}{URLs: urls})
+	n := len(xml.Header) + 80
+	for _, u := range urls {
+		n += len(u.Loc) + len(u.LastMod) + 64
+	}
+	b := bytes.NewBuffer(make([]byte, 0, n))
+	b.WriteString(xml.Header)
+	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+	for _, u := range urls {
+		b.WriteString("\n  <url>\n    <loc>")
+		if err := xml.EscapeText(b, []byte(u.Loc)); err != nil {
+			return nil, err
+		}
+		b.WriteString("</loc>")
+		if u.LastMod != "" {
+			b.WriteString("\n    <lastmod>")
+			if err := xml.EscapeText(b, []byte(u.LastMod)); err != nil {
+				return nil, err
+			}
+			b.WriteString("</lastmod>")
+		}
+		b.WriteString("\n  </url>")
+	}
+	if len(urls) > 0 {
+		b.WriteString("\n")
+	}
+	b.WriteString("</urlset>\n")
+	return b.Bytes(), nil
 }
 
 // encodeXML is v as an indented XML file.

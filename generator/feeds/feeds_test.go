@@ -348,3 +348,28 @@ func sitemapMap(c *config.Config, pages []*site.Page) (map[string][]byte, error)
 	}
 	return out, err
 }
+
+// The sitemap's files, written by hand, are what encoding/xml makes of
+// the same URLs, escapes and all.
+func TestURLSetIsEncodeXMLs(t *testing.T) {
+	for _, urls := range [][]URL{
+		nil,
+		{{Loc: "https://example.org/"}},
+		{{Loc: "https://example.org/2025/04/28/rupiah-menguat/", LastMod: "2025-04-28T10:00:00+07:00"}, {Loc: "https://example.org/cari?q=a&b=<c>\"'\t\n\r\u00e9\x7f"}},
+	} {
+		got, err := urlset(urls)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := encodeXML(struct {
+			XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+			URLs    []URL    `xml:"url"`
+		}{URLs: urls})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("urlset:\n%s\nencoding/xml:\n%s", got, want)
+		}
+	}
+}

@@ -230,11 +230,16 @@ func (w *recWriter) page(p *savedPage) {
 }
 
 // recReader reads one record; its first error stays, and every read
-// after it gives zero values.
+// after it gives zero values. After share, the strings it reads are cut
+// from one copy of the rest of the record, s: an article's fifty strings
+// cost one allocation, not fifty.
 type recReader struct {
 	b   []byte
+	s   string // b's bytes from where share was called, or ""
 	err error
 }
+
+func (r *recReader) share() { r.s = string(r.b) }
 
 func (r *recReader) fail() {
 	if r.err == nil {
@@ -304,7 +309,17 @@ func (r *recReader) byte() byte {
 	return c
 }
 
-func (r *recReader) str() string { return string(r.next(r.uint())) }
+func (r *recReader) str() string {
+	n := r.uint()
+	if r.s == "" {
+		return string(r.next(n))
+	}
+	at := len(r.s) - len(r.b)
+	if r.next(n); r.err != nil {
+		return ""
+	}
+	return r.s[at : at+int(n)]
+}
 func (r *recReader) bool() bool  { return r.byte() != 0 }
 
 // bytes is a copy: the record's buffer is used again.
@@ -412,8 +427,10 @@ func (r *recReader) value(depth int) any {
 
 // source reads a record that recWriter.source wrote.
 func (r *recReader) source() savedSource {
-	s := savedSource{File: r.str(), Sum: r.sum(), Meta: r.sum(), Shape: r.sum(), Text: r.sum(),
-		Doc: r.bytes(), Excerpt: r.str(), Same: r.strs()}
+	r.s = ""
+	s := savedSource{File: r.str(), Sum: r.sum(), Meta: r.sum(), Shape: r.sum(), Text: r.sum(), Doc: r.bytes()}
+	r.share() // after the bytes of Doc, which are copied alone
+	s.Excerpt, s.Same = r.str(), r.strs()
 	a := &content.Article{File: r.str(), Title: r.str(), Date: r.time(), Updated: r.time(), Slug: r.str(), Summary: r.str(),
 		Authors: r.strs(), Source: r.str(), SourceURL: r.str(), Via: r.str(), Section: r.str(), Tags: r.strs(),
 		Image: r.str(), ImageAlt: r.str(), ImageLine: int(r.int()), Lang: r.str(), Draft: r.bool(), Featured: r.bool()}
@@ -423,10 +440,16 @@ func (r *recReader) source() savedSource {
 			a.Corrections[i] = content.Correction{Date: r.time(), Text: r.str()}
 		}
 	}
-	switch v := r.value(0).(type) {
-	case nil:
-	case map[string]any:
-		a.Params = v
+	// Params, with room for the values restoreParams puts back.
+	switch r.byte() {
+	case vNil:
+	case vMap:
+		n := r.count()
+		a.Params = make(map[string]any, n+len(s.Same))
+		for range n {
+			k := r.str()
+			a.Params[k] = r.value(1)
+		}
 	default:
 		r.fail()
 	}
@@ -454,6 +477,7 @@ func (r *recReader) source() savedSource {
 
 // page reads a record that recWriter.page wrote.
 func (r *recReader) page() savedPage {
+	r.s = ""
 	p := savedPage{File: r.str(), FP: r.sum(), Sum: r.sum(), Size: r.int()}
 	p.Keys = r.next(r.uint()) // read at once, from the record's buffer
 	if len(r.b) > 0 {
