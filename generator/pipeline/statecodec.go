@@ -320,7 +320,7 @@ func (r *recReader) str() string {
 	}
 	return r.s[at : at+int(n)]
 }
-func (r *recReader) bool() bool  { return r.byte() != 0 }
+func (r *recReader) bool() bool { return r.byte() != 0 }
 
 // bytes is a copy: the record's buffer is used again.
 func (r *recReader) bytes() []byte {
