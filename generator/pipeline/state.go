@@ -404,50 +404,34 @@ func readBody(f *os.File) (*loadedState, error) {
 	if st.head.IDs == nil || st.head.Cards == nil || st.head.Sources < 0 || st.head.Pages < 0 || uint64(st.head.Sources+st.head.Pages) > size {
 		return nil, errors.New("malformed")
 	}
-	rec := &recReader{}
-	var buf []byte
-	// next reads the next record into buf and rec.
-	next := func() error {
-		n, err := binary.ReadUvarint(r)
-		if err != nil || n > size {
-			return errMalformed
-		}
-		if uint64(cap(buf)) < n {
-			buf = make([]byte, n)
-		}
-		buf = buf[:n]
-		if _, err := io.ReadFull(r, buf); err != nil {
-			return errors.New("truncated")
-		}
-		rec.b = buf
-		return nil
-	}
 	st.sources = make([]savedSource, st.head.Sources)
-	for i := range st.sources {
-		if err := next(); err != nil {
-			return nil, err
+	err = readRecords(r, len(st.sources), size, func(i int, rec *recReader) error {
+		src := &st.sources[i]
+		if *src = rec.source(); rec.err != nil {
+			return rec.err
 		}
-		if st.sources[i] = rec.source(); rec.err != nil {
-			return nil, rec.err
-		}
-		if err := restoreParams(st.sources[i].Article, st.sources[i].Same); err != nil {
-			return nil, err
-		}
+		return restoreParams(src.Article, src.Same)
+	})
+	if err != nil {
+		return nil, err
 	}
-	st.pages = make(map[string]*pageState, st.head.Pages)
-	for range st.head.Pages {
-		if err := next(); err != nil {
-			return nil, err
-		}
+	pages := make([]savedPage, st.head.Pages)
+	states := make([]pageState, st.head.Pages)
+	err = readRecords(r, len(pages), size, func(i int, rec *recReader) error {
 		p := rec.page()
 		if rec.err != nil {
-			return nil, rec.err
+			return rec.err
 		}
 		keys, err := view.ReadKeys(p.Keys)
-		if err != nil {
-			return nil, err
-		}
-		st.pages[p.File] = &pageState{fp: p.FP, sum: p.Sum, size: p.Size, keys: keys}
+		pages[i].File, states[i] = p.File, pageState{fp: p.FP, sum: p.Sum, size: p.Size, keys: keys}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	st.pages = make(map[string]*pageState, len(pages))
+	for i := range pages {
+		st.pages[pages[i].File] = &states[i]
 	}
 	if _, err := io.Copy(io.Discard, r); err != nil {
 		return nil, err
@@ -531,18 +515,9 @@ func (b *Builder) writeState(f *os.File, opt Options, res Result) error {
 	if err := enc.Encode(&head); err != nil {
 		return err
 	}
-	rec := &recWriter{}
-	// put writes rec's record, after its length.
-	put := func() error {
-		var n [binary.MaxVarintLen64]byte
-		if _, err := w.Write(n[:binary.PutUvarint(n[:], uint64(len(rec.b)))]); err != nil {
-			return err
-		}
-		_, err := w.Write(rec.b)
-		rec.b = rec.b[:0]
-		return err
-	}
-	for _, rel := range sortedKeys(b.sources) {
+	rels := sortedKeys(b.sources)
+	err := writeRecords(w, len(rels), func(i int, rec *recWriter) error {
+		rel := rels[i]
 		src := b.sources[rel]
 		if src.article == nil || src.err != nil {
 			return fmt.Errorf("content/%s was not read", rel)
@@ -555,18 +530,18 @@ func (b *Builder) writeState(f *os.File, opt Options, res Result) error {
 			Doc: src.doc, Excerpt: src.excerpt, Article: &a, Same: same}); err != nil {
 			return fmt.Errorf("content/%s: %w", rel, err)
 		}
-		if err := put(); err != nil {
-			return err
-		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	var keys []byte
-	for i, p := range b.pageList {
+	err = writeRecords(w, len(b.pageList), func(i int, rec *recWriter) error {
 		st := b.states[i]
-		keys = view.AppendKeys(keys[:0], st.keys)
-		rec.page(&savedPage{File: p.File(), FP: st.fp, Sum: st.sum, Size: st.size, Keys: keys})
-		if err := put(); err != nil {
-			return err
-		}
+		rec.page(&savedPage{File: b.pageList[i].File(), FP: st.fp, Sum: st.sum, Size: st.size, Keys: view.AppendKeys(nil, st.keys)})
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -574,7 +549,7 @@ func (b *Builder) writeState(f *os.File, opt Options, res Result) error {
 	var tail [16]byte
 	binary.LittleEndian.PutUint64(tail[:], uint64(cw.n))
 	binary.LittleEndian.PutUint64(tail[8:], h.Sum())
-	_, err := f.WriteAt(tail[:], bodyAt)
+	_, err = f.WriteAt(tail[:], bodyAt)
 	return err
 }
 

@@ -1,16 +1,20 @@
 package pipeline
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/gob"
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/internal/cores"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/shortcode"
 )
@@ -26,6 +30,98 @@ import (
 // article, so one added to content.Article and not here fails it.
 
 var errMalformed = errors.New("malformed")
+
+// Records are made and read a window at a time, a chunk of it on each
+// core: the state's window in memory, not the whole state. A record's
+// length is 4 bytes, so that it is written in place after the record.
+const (
+	recWindow = 1 << 14 // records
+	recBytes  = 8 << 20 // bytes a window fills before it is read
+	recChunk  = 512
+)
+
+// writeRecords writes n records, record i made by put, each after its
+// length, in order.
+func writeRecords(w io.Writer, n int, put func(i int, rec *recWriter) error) error {
+	bufs := make([]recWriter, recWindow/recChunk)
+	errs := make([]error, len(bufs))
+	for at := 0; at < n; at += recWindow {
+		end := min(n, at+recWindow)
+		chunks := (end - at + recChunk - 1) / recChunk
+		cores.For(chunks, func(c int) {
+			rec := &bufs[c]
+			rec.b = rec.b[:0]
+			for i := at + c*recChunk; i < min(end, at+(c+1)*recChunk); i++ {
+				from := len(rec.b)
+				rec.b = append(rec.b, 0, 0, 0, 0)
+				if errs[c] = put(i, rec); errs[c] != nil {
+					return
+				}
+				binary.LittleEndian.PutUint32(rec.b[from:], uint32(len(rec.b)-from-4))
+			}
+		})
+		for c := range chunks {
+			if errs[c] != nil {
+				return errs[c]
+			}
+			if _, err := w.Write(bufs[c].b); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// readRecords reads n records that writeRecords wrote, of at most limit
+// bytes each, and hands record i to get, on all cores.
+func readRecords(r *bufio.Reader, n int, limit uint64, get func(i int, rec *recReader) error) error {
+	win := make([]byte, 0, recBytes)
+	ends := make([]int, 0, recWindow)
+	errs := make([]error, recWindow/recChunk)
+	for at := 0; at < n; {
+		win, ends = win[:0], ends[:0]
+		for at+len(ends) < n && len(ends) < recWindow {
+			var pre [4]byte
+			if _, err := io.ReadFull(r, pre[:]); err != nil {
+				return errors.New("truncated")
+			}
+			size := int(binary.LittleEndian.Uint32(pre[:]))
+			if uint64(size) > limit {
+				return errMalformed
+			}
+			win = slices.Grow(win, size)
+			if _, err := io.ReadFull(r, win[len(win):len(win)+size]); err != nil {
+				return errors.New("truncated")
+			}
+			win = win[:len(win)+size]
+			ends = append(ends, len(win))
+			if len(win) >= recBytes {
+				break
+			}
+		}
+		chunks := (len(ends) + recChunk - 1) / recChunk
+		cores.For(chunks, func(c int) {
+			rec := &recReader{}
+			for k := c * recChunk; k < min(len(ends), (c+1)*recChunk); k++ {
+				from := 0
+				if k > 0 {
+					from = ends[k-1]
+				}
+				*rec = recReader{b: win[from:ends[k]:ends[k]]}
+				if errs[c] = get(at+k, rec); errs[c] != nil {
+					return
+				}
+			}
+		})
+		for c := range chunks {
+			if errs[c] != nil {
+				return errs[c]
+			}
+		}
+		at += len(ends)
+	}
+	return nil
+}
 
 // A value's kind in the state.
 const (

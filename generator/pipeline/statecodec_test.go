@@ -1,6 +1,9 @@
 package pipeline
 
 import (
+	"bufio"
+	"bytes"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -111,5 +114,40 @@ func TestStateCodecPages(t *testing.T) {
 	r = &recReader{b: w.b[:len(w.b)-1]}
 	if r.page(); r.err == nil {
 		t.Error("a page record cut short was read")
+	}
+}
+
+// Records written and read a window at a time come back in order, across
+// windows and chunks, and a stream cut short is refused.
+func TestStateRecordsAcrossWindows(t *testing.T) {
+	n := 2*recWindow + recChunk + 3
+	var buf bytes.Buffer
+	err := writeRecords(&buf, n, func(i int, rec *recWriter) error {
+		rec.page(&savedPage{File: fmt.Sprint(i), Size: int64(i)})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]int64, n)
+	err = readRecords(bufio.NewReader(bytes.NewReader(buf.Bytes())), n, 1<<20, func(i int, rec *recReader) error {
+		p := rec.page()
+		if p.File != fmt.Sprint(p.Size) {
+			t.Errorf("record %d: %q and %d", i, p.File, p.Size)
+		}
+		got[i] = p.Size
+		return rec.err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, size := range got {
+		if size != int64(i) {
+			t.Fatalf("record %d read as record %d", i, size)
+		}
+	}
+	cut := bufio.NewReader(bytes.NewReader(buf.Bytes()[:buf.Len()-2]))
+	if err := readRecords(cut, n, 1<<20, func(int, *recReader) error { return nil }); err == nil {
+		t.Error("records cut short were read")
 	}
 }
