@@ -538,66 +538,114 @@ func (b *Builder) warnings(readsAll map[string]int, pages []*site.Page) []diag.D
 // writeOthers renders the feeds, the sitemap and the machine files, and
 // copies the static files: those whose inputs changed, or all when full.
 func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*site.Page, full, sameSitemap bool) (map[string]outState, int, error) {
-	cfg := s.Config
-	states := map[string]outState{}
-	var mu sync.Mutex
-	rendered := 0
-	// keep says whether the file can stay as it is; fp 0 never does.
-	keep := func(name string, fp uint64) bool {
-		old, ok := b.others[name]
-		return !full && ok && fp != 0 && old.fp == fp
+	o := &others{b: b, w: w, cfg: s.Config, full: full, states: map[string]outState{}}
+	rendered, err := o.feeds(jobs)
+	if err != nil {
+		return nil, 0, err
 	}
-	emit := func(name string, fp uint64, data []byte) {
-		st := outState{fp: fp}
-		if !b.once {
-			st.sum = b.sum(data)
-		}
-		old, ok := b.others[name]
-		if full || !ok || old.sum != st.sum {
-			st.size = w.write(name, data)
-		} else {
-			st.size = old.size
-		}
-		mu.Lock()
-		states[name] = st
-		mu.Unlock()
+	// The news sitemap holds the articles of the two days before now, and
+	// is there only when it has some (an empty urlset is invalid).
+	news := feeds.NewsArticles(s.Articles, b.now)
+	if err := o.sitemap(pages, sameSitemap, len(news) > 0); err != nil {
+		return nil, 0, err
 	}
+	if err := o.newsSitemap(news); err != nil {
+		return nil, 0, err
+	}
+	o.emit("robots.txt", 0, feeds.Robots(o.cfg, len(news) > 0))
+	o.emit(".nojekyll", 0, []byte{})
+	if o.cfg.Domain != "" {
+		o.emit("CNAME", 0, []byte(o.cfg.Domain+"\n"))
+	}
+	for _, files := range []map[string]*staticFile{b.static, b.extra} {
+		for _, sf := range files {
+			st := outState{sum: sf.sum}
+			old, ok := b.others[sf.file.Name]
+			if full || !ok || old.sum != sf.sum {
+				st.size = w.put(sf.file, sf.size)
+			} else {
+				st.size = old.size
+			}
+			o.states[sf.file.Name] = st
+		}
+	}
+	return o.states, rendered, nil
+}
+
+// others writes the files that are not pages, for writeOthers.
+type others struct {
+	b    *Builder
+	w    *writer
+	cfg  *config.Config
+	full bool
+
+	mu     sync.Mutex
+	states map[string]outState
+}
+
+// keep says whether the file can stay as it is, and keeps its state if
+// so; fp 0 never does.
+func (o *others) keep(name string, fp uint64) bool {
+	old, ok := o.b.others[name]
+	if o.full || !ok || fp == 0 || old.fp != fp {
+		return false
+	}
+	o.mu.Lock()
+	o.states[name] = old
+	o.mu.Unlock()
+	return true
+}
+
+// emit writes a file whose bytes differ from the last build's.
+func (o *others) emit(name string, fp uint64, data []byte) {
+	st := outState{fp: fp}
+	if !o.b.once {
+		st.sum = o.b.sum(data)
+	}
+	old, ok := o.b.others[name]
+	if o.full || !ok || old.sum != st.sum {
+		st.size = o.w.write(name, data)
+	} else {
+		st.size = old.size
+	}
+	o.mu.Lock()
+	o.states[name] = st
+	o.mu.Unlock()
+}
+
+// feeds renders the feeds whose fingerprint changed, on all cores, and
+// says how many it rendered.
+func (o *others) feeds(jobs []feedJob) (int, error) {
 	errs := make([]error, len(jobs))
 	var n atomic.Int64
 	cores.For(len(jobs), func(i int) {
 		j := jobs[i]
 		var fp uint64
-		if !b.once {
-			fp = b.feedPrint(j)
+		if !o.b.once {
+			fp = o.b.feedPrint(j)
 		}
-		if keep(j.name, fp) {
-			mu.Lock()
-			states[j.name] = b.others[j.name]
-			mu.Unlock()
+		if o.keep(j.name, fp) {
 			return
 		}
-		f, err := j.render(cfg)
+		f, err := j.render(o.cfg)
 		if err != nil {
 			errs[i] = err
 			return
 		}
 		n.Add(1)
-		emit(j.name, fp, f.Data)
+		o.emit(j.name, fp, f.Data)
 	})
-	if err := errors.Join(errs...); err != nil {
-		return nil, 0, err
-	}
-	rendered = int(n.Load())
+	return int(n.Load()), errors.Join(errs...)
+}
 
-	// The news sitemap holds the articles of the two days before now, and
-	// is there only when it has some (an empty urlset is invalid).
-	news := feeds.NewsArticles(s.Articles, b.now)
+// sitemap writes the sitemap's files. It lists every page and the
+// articles' dates, and the news sitemap when there is one: with the same,
+// it is the same.
+func (o *others) sitemap(pages []*site.Page, same, hasNews bool) error {
+	b := o.b
 	_, hadNews := b.others[feeds.NewsName]
-	hasNews := len(news) > 0
-	// The sitemap lists every page and the articles' dates, and the news
-	// sitemap when there is one: with the same, it is the same.
 	var fp uint64
-	if sameSitemap && hadNews == hasNews {
+	if same && hadNews == hasNews {
 		fp = b.others["sitemap.xml"].fp
 	} else if !b.once {
 		h := b.hash()
@@ -612,19 +660,26 @@ func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*
 		}
 		fp = h.Sum64() | 1
 	}
-	if keep("sitemap.xml", fp) {
+	if o.keep("sitemap.xml", fp) {
 		for _, name := range feeds.SitemapNames(len(pages) - 1) {
-			states[name] = b.others[name]
+			o.states[name] = b.others[name]
 		}
-	} else if err := feeds.Sitemap(cfg, pages, hasNews, func(name string, data []byte) error {
-		emit(name, fp, data)
 		return nil
-	}); err != nil {
-		return nil, 0, err
 	}
-	// The news sitemap changes when its articles do, or when now moves
-	// past one of them.
-	fp = 0
+	return feeds.Sitemap(o.cfg, pages, hasNews, func(name string, data []byte) error {
+		o.emit(name, fp, data)
+		return nil
+	})
+}
+
+// newsSitemap writes the news sitemap, when it has articles. It changes
+// when its articles do, or when now moves past one of them.
+func (o *others) newsSitemap(news []*site.Article) error {
+	if len(news) == 0 {
+		return nil
+	}
+	b := o.b
+	var fp uint64
 	if !b.once {
 		h := b.hash()
 		for _, a := range news {
@@ -634,35 +689,15 @@ func (b *Builder) writeOthers(w *writer, s *site.Site, jobs []feedJob, pages []*
 		}
 		fp = h.Sum64() | 1
 	}
-	switch {
-	case !hasNews:
-	case keep(feeds.NewsName, fp):
-		states[feeds.NewsName] = b.others[feeds.NewsName]
-	default:
-		data, err := feeds.NewsSitemap(cfg, news)
-		if err != nil {
-			return nil, 0, err
-		}
-		emit(feeds.NewsName, fp, data)
+	if o.keep(feeds.NewsName, fp) {
+		return nil
 	}
-	emit("robots.txt", 0, feeds.Robots(cfg, hasNews))
-	emit(".nojekyll", 0, []byte{})
-	if cfg.Domain != "" {
-		emit("CNAME", 0, []byte(cfg.Domain+"\n"))
+	data, err := feeds.NewsSitemap(o.cfg, news)
+	if err != nil {
+		return err
 	}
-	for _, files := range []map[string]*staticFile{b.static, b.extra} {
-		for _, sf := range files {
-			st := outState{sum: sf.sum}
-			old, ok := b.others[sf.file.Name]
-			if full || !ok || old.sum != sf.sum {
-				st.size = w.put(sf.file, sf.size)
-			} else {
-				st.size = old.size
-			}
-			states[sf.file.Name] = st
-		}
-	}
-	return states, rendered, nil
+	o.emit(feeds.NewsName, fp, data)
+	return nil
 }
 
 // feedPrint is a feed's fingerprint: a feed shows its newest articles'
@@ -861,17 +896,54 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 		b.sources = map[string]*source{}
 	}
 	old := map[string]*source{}
-	var todo []string
-	// A path that is a file is looked up alone; one that is gone or a
-	// folder takes all the entries below it, which means a look at every
-	// entry. Past a few dozen of those (a folder of 10,000 articles
-	// removed file by file), reading all of content/ again is cheaper:
-	// only the files that changed are parsed.
-	type change struct {
-		rel string
-		fi  fs.FileInfo
+	todo, err := b.takeChanged(contentDir, contentChanges(contentDir, paths), old)
+	if err != nil {
+		return 0, nil, false, err
 	}
-	var changes []change
+	slices.Sort(todo) // so that warnings come in the order of the files
+	opts := b.parseOptions()
+	srcs := make([]*source, len(todo))
+	parsed := make([]bool, len(todo))
+	cores.For(len(todo), func(i int) {
+		srcs[i], parsed[i] = b.readSource(contentDir, todo[i], old[todo[i]], opts)
+	})
+	b.preSums = nil
+	n := 0
+	added := false
+	b.said = b.said[:0]
+	for i, rel := range todo {
+		b.sources[rel] = srcs[i]
+		if parsed[i] {
+			n++
+			if a := srcs[i].article; a != nil {
+				for _, w := range a.Warnings {
+					d := w.Diag()
+					d.Severity = diag.Warning
+					b.said = append(b.said, d)
+				}
+			}
+		}
+		if old[rel] == nil {
+			added = true
+		}
+	}
+	return n, old, added, nil
+}
+
+// contentChange is a path below content/ to read again, with what it is
+// now (nil: gone).
+type contentChange struct {
+	rel string
+	fi  fs.FileInfo
+}
+
+// contentChanges looks at each changed path once. A path that is a file
+// is looked up alone; one that is gone or a folder takes all the entries
+// below it, which means a look at every entry. Past a few dozen of those
+// (a folder of 10,000 articles removed file by file), reading all of
+// content/ again is cheaper: only the files that changed are parsed.
+func contentChanges(contentDir string, paths []string) []contentChange {
+	var changes []contentChange
 	seen := map[string]bool{}
 	scans := 0
 	for _, rel := range paths {
@@ -884,12 +956,19 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 		if fi == nil || fi.IsDir() {
 			scans++
 		}
-		changes = append(changes, change{rel, fi})
+		changes = append(changes, contentChange{rel, fi})
 	}
 	if scans > 64 {
 		fi, _ := os.Lstat(contentDir)
-		changes = []change{{".", fi}}
+		changes = []contentChange{{".", fi}}
 	}
+	return changes
+}
+
+// takeChanged takes the sources the changes touch out of the Builder
+// into old, and lists the articles to read again.
+func (b *Builder) takeChanged(contentDir string, changes []contentChange, old map[string]*source) ([]string, error) {
+	var todo []string
 	for _, c := range changes {
 		rel, fi := c.rel, c.fi
 		if rel == "_index.md" || rel == "." {
@@ -929,72 +1008,49 @@ func (b *Builder) readContent(contentDir string, paths []string) (int, map[strin
 			}
 		})
 		if err != nil {
-			return 0, nil, false, err
+			return nil, err
 		}
 	}
-	slices.Sort(todo) // so that warnings come in the order of the files
-	opts := b.parseOptions()
-	srcs := make([]*source, len(todo))
-	parsed := make([]bool, len(todo))
-	cores.For(len(todo), func(i int) {
-		if o := old[todo[i]]; o != nil && o.article != nil && b.preSums[todo[i]] == o.sum {
-			srcs[i] = o // hashed beside the state: unchanged
-			return
-		}
-		data, err := readArticle(contentDir, todo[i])
-		if err != nil {
-			srcs[i] = &source{err: err}
-			return
-		}
-		sum := b.sum(data)
-		if o := old[todo[i]]; o != nil && o.sum == sum && o.article != nil {
-			srcs[i] = o // saved again unchanged
-			return
-		}
-		a, err := content.Parse(todo[i], "content/"+todo[i], data, opts)
-		src := &source{sum: sum, article: a, err: err}
-		if err == nil {
-			// The body waits in the spool until its page is rendered.
-			// Its links are part of it: the tokens they leave are
-			// the same whatever they name.
-			h := b.hash()
-			h.WriteString(string(a.Content))
-			for _, l := range a.LinkTags {
-				h.WriteString("\x00" + l.Kind + "\x00" + l.Target)
-			}
-			src.text = h.Sum64()
-			if b.dict != nil {
-				src.doc, src.excerpt = b.searchDoc(a)
-			}
-			src.body, src.err = b.bodies.put(string(a.Content))
-			a.Content = ""
-			src.meta = b.metaSum(a)
-			src.shape = b.shapeSum(a)
-		}
-		srcs[i], parsed[i] = src, true
-		b.opt.Progress.Add(1)
-	})
-	b.preSums = nil
-	n := 0
-	added := false
-	b.said = b.said[:0]
-	for i, rel := range todo {
-		b.sources[rel] = srcs[i]
-		if parsed[i] {
-			n++
-			if a := srcs[i].article; a != nil {
-				for _, w := range a.Warnings {
-					d := w.Diag()
-					d.Severity = diag.Warning
-					b.said = append(b.said, d)
-				}
-			}
-		}
-		if old[rel] == nil {
-			added = true
-		}
+	return todo, nil
+}
+
+// readSource is the article rel as it is now: o, what it was, when its
+// bytes are the same, else parsed (and parsed is true).
+func (b *Builder) readSource(contentDir, rel string, o *source, opts content.Options) (src *source, parsed bool) {
+	if o != nil && o.article != nil && b.preSums[rel] == o.sum {
+		return o, false // hashed beside the state: unchanged
 	}
-	return n, old, added, nil
+	data, err := readArticle(contentDir, rel)
+	if err != nil {
+		return &source{err: err}, false
+	}
+	sum := b.sum(data)
+	if o != nil && o.sum == sum && o.article != nil {
+		return o, false // saved again unchanged
+	}
+	defer b.opt.Progress.Add(1)
+	a, err := content.Parse(rel, "content/"+rel, data, opts)
+	src = &source{sum: sum, article: a, err: err}
+	if err != nil {
+		return src, true
+	}
+	// The body waits in the spool until its page is rendered. Its links
+	// are part of it: the tokens they leave are the same whatever they
+	// name.
+	h := b.hash()
+	h.WriteString(string(a.Content))
+	for _, l := range a.LinkTags {
+		h.WriteString("\x00" + l.Kind + "\x00" + l.Target)
+	}
+	src.text = h.Sum64()
+	if b.dict != nil {
+		src.doc, src.excerpt = b.searchDoc(a)
+	}
+	src.body, src.err = b.bodies.put(string(a.Content))
+	a.Content = ""
+	src.meta = b.metaSum(a)
+	src.shape = b.shapeSum(a)
+	return src, true
 }
 
 // hiddenDir reports whether a path below content/ is inside a folder the

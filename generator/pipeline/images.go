@@ -62,19 +62,58 @@ func isRemote(s string) bool { return strings.Contains(s, "://") || strings.HasP
 // images on all cores. It returns the files of the articles whose lead
 // image changed, the warnings to give, and the extra output files by name.
 func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []string) ([]string, []diag.Diag, map[string]*staticFile, error) {
-	cfg := b.cfg
-	contentFS := os.DirFS(contentDir)
-	extra := map[string]*staticFile{}
-	assets := map[string]*staticFile{}
-	bundles := map[string][]string{}
-	var errs []error
+	r := &imageRun{b: b, opt: opt, contentDir: contentDir, contentPaths: contentPaths,
+		extra: map[string]*staticFile{}, assets: map[string]*staticFile{}, bundles: map[string][]string{}, unlisted: map[string]bool{}}
+	withImage, bundled := r.articles()
+	r.copyBundles(bundled)
+	wants, jobs := r.resolveLeads(withImage)
+	if err := errors.Join(r.errs...); err != nil {
+		return nil, nil, nil, err
+	}
+	srcs := r.makeSources(wants, jobs)
+	if err := errors.Join(r.errs...); err != nil {
+		return nil, nil, nil, err
+	}
+	leads, changed, warnings := r.leads(withImage, wants, srcs)
+	if err := errors.Join(r.errs...); err != nil {
+		return nil, nil, nil, err
+	}
+	b.bundles, b.assets, b.leads = r.bundles, r.assets, leads
+	b.imgSrcs = srcs
+	return changed, warnings, r.extra, nil
+}
 
-	// One look at every article; the rest works on the few that have an
-	// image or are a bundle, in the order of their files.
-	var withImage, bundled []string
-	for rel, src := range b.sources {
+// imageRun is one prepareImages: what its steps share.
+type imageRun struct {
+	b            *Builder
+	opt          Options
+	contentDir   string
+	contentPaths []string
+
+	extra    map[string]*staticFile // output files beside the pages
+	assets   map[string]*staticFile // the bundles' files, by path below content/
+	bundles  map[string][]string    // each bundle's files, by its folder
+	unlisted map[string]bool        // articles whose bundle cannot be listed
+	errs     []error
+}
+
+// want is the source an article's lead image is made from.
+type want struct {
+	rel    string // the article
+	a      *content.Article
+	srcKey string      // "static/img/a.jpg" or "content/dunia/x/a.jpg"
+	file   *staticFile // the source
+	outDir string      // where the copies go, e.g. "img/"
+	stem   string
+}
+
+// articles are the articles with an image and those of a bundle, in the
+// order of their files: one look at every article, and the rest works on
+// these few.
+func (r *imageRun) articles() (withImage, bundled []string) {
+	for rel, src := range r.b.sources {
 		a := src.article
-		if a == nil || !included(opt, a) {
+		if a == nil || !included(r.opt, a) {
 			continue
 		}
 		if isBundle(rel) {
@@ -86,77 +125,81 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 	}
 	slices.Sort(withImage)
 	slices.Sort(bundled)
+	return withImage, bundled
+}
 
-	// The bundles' files, each copied beside its article's page. A bundle
-	// that cannot be listed is reported once: its article's image is not
-	// looked for, as it would be "missing" only for want of the listing.
-	unlisted := map[string]bool{}
+// copyBundles puts the bundles' files beside their articles' pages. A
+// bundle that cannot be listed is reported once: its article's image is
+// not looked for, as it would be "missing" only for want of the listing.
+func (r *imageRun) copyBundles(bundled []string) {
+	b := r.b
+	contentFS := os.DirFS(r.contentDir)
 	for _, rel := range bundled {
 		a := b.sources[rel].article
 		dir := path.Dir(rel)
 		names, ok := b.bundles[dir]
-		relist := !ok || folderTouched(contentPaths, dir)
+		relist := !ok || folderTouched(r.contentPaths, dir)
 		if relist {
 			var err error
-			if names, err = bundleFiles(contentDir, dir); err != nil {
-				errs = append(errs, err)
-				unlisted[rel] = true
+			if names, err = bundleFiles(r.contentDir, dir); err != nil {
+				r.errs = append(r.errs, err)
+				r.unlisted[rel] = true
 				continue
 			}
 		}
-		bundles[dir] = names
-		outDir := strings.TrimPrefix(site.Permalink(cfg, a), "/")
+		r.bundles[dir] = names
+		outDir := strings.TrimPrefix(site.Permalink(b.cfg, a), "/")
 		for _, name := range names {
 			fileRel := path.Join(dir, name)
 			sf := b.assets[fileRel]
-			if sf == nil || relist || touched(contentPaths, fileRel) {
+			if sf == nil || relist || touched(r.contentPaths, fileRel) {
 				old := sf
-				if touched(contentPaths, fileRel) {
+				if touched(r.contentPaths, fileRel) {
 					old = nil // rewritten: its size and time may not tell
 				}
 				var err error
 				if sf, err = b.readFileSum(contentFS, fileRel, old, "content/"); err != nil {
-					errs = append(errs, err)
+					r.errs = append(r.errs, err)
 					continue
 				}
 			}
-			assets[fileRel] = sf
+			r.assets[fileRel] = sf
 			out := *sf
 			out.file.Name = outDir + name
-			extra[out.file.Name] = &out
+			r.extra[out.file.Name] = &out
 		}
 	}
+}
 
-	// The lead images: which file each article shows, made once each.
-	type want struct {
-		rel    string // the article
-		a      *content.Article
-		srcKey string      // "static/img/a.jpg" or "content/dunia/x/a.jpg"
-		file   *staticFile // the source
-		outDir string      // where the copies go, e.g. "img/"
-		stem   string
-	}
+// resolveLeads finds which file each local lead image is, and which of
+// those files must be made again (jobs, by source key).
+func (r *imageRun) resolveLeads(withImage []string) ([]want, map[string]*staticFile) {
+	b := r.b
 	var wants []want
-	jobs := map[string]*staticFile{} // by srcKey: sources to make again
+	jobs := map[string]*staticFile{}
 	for _, rel := range withImage {
 		a := b.sources[rel].article
-		if isRemote(a.Image) || unlisted[rel] {
+		if isRemote(a.Image) || r.unlisted[rel] {
 			continue
 		}
-		w, err := b.resolveImage(rel, a, assets, opt)
+		w, err := b.resolveImage(rel, a, r.assets, r.opt)
 		if err != nil {
-			errs = append(errs, err)
+			r.errs = append(r.errs, err)
 			continue
 		}
-		w2 := want{rel: rel, a: a, srcKey: w.srcKey, file: w.file, outDir: w.outDir, stem: w.stem}
-		wants = append(wants, w2)
+		wants = append(wants, want{rel: rel, a: a, srcKey: w.srcKey, file: w.file, outDir: w.outDir, stem: w.stem})
 		if old := b.imgSrcs[w.srcKey]; old == nil || old.sum != w.file.sum {
 			jobs[w.srcKey] = w.file
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, nil, nil, err
-	}
+	return wants, jobs
+}
+
+// makeSources makes the jobs' resized copies, on all cores, and gives
+// every wanted source, made now or before; a source that cannot be made
+// is an error on each article that shows it.
+func (r *imageRun) makeSources(wants []want, jobs map[string]*staticFile) map[string]*imageSource {
+	b := r.b
 	keys := sortedKeys(jobs)
 	made := make([]*imageSource, len(keys))
 	madeErr := make([]error, len(keys))
@@ -185,46 +228,41 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 	}
 	for _, w := range wants {
 		if err := failed[w.srcKey]; err != nil {
-			e := &content.Error{File: "content/" + w.rel, Line: w.a.ImageLine,
-				Message: fmt.Sprintf("image %s: %s is %v", w.a.Image, w.srcKey, err), Fix: "save it again as a JPEG or PNG file"}
-			var de *images.DecodeError
-			var big *images.TooLargeError
-			switch {
-			case errors.As(err, &big):
-				e.Fix = "make it smaller (a lead image is shown at most 1,200 px wide), or raise max_image_pixels in site.yaml"
-			case !errors.As(err, &de):
-				e.Message = fmt.Sprintf("image %s: %s cannot be made: %v", w.a.Image, w.srcKey, err)
-				e.Fix = "check that the file and the image cache can be read and written"
-			}
-			errs = append(errs, e)
+			r.errs = append(r.errs, imageError(w, err))
 			continue
 		}
 		if srcs[w.srcKey] == nil {
 			srcs[w.srcKey] = b.imgSrcs[w.srcKey]
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, nil, nil, err
-	}
+	return srcs
+}
 
-	// Each article's lead, and the copies as output files.
+// imageError says that w's source could not be made, and what to do.
+func imageError(w want, err error) error {
+	e := &content.Error{File: "content/" + w.rel, Line: w.a.ImageLine,
+		Message: fmt.Sprintf("image %s: %s is %v", w.a.Image, w.srcKey, err), Fix: "save it again as a JPEG or PNG file"}
+	var de *images.DecodeError
+	var big *images.TooLargeError
+	switch {
+	case errors.As(err, &big):
+		e.Fix = "make it smaller (a lead image is shown at most 1,200 px wide), or raise max_image_pixels in site.yaml"
+	case !errors.As(err, &de):
+		e.Message = fmt.Sprintf("image %s: %s cannot be made: %v", w.a.Image, w.srcKey, err)
+		e.Fix = "check that the file and the image cache can be read and written"
+	}
+	return e
+}
+
+// leads gives each article's lead and puts the copies among the output
+// files; changed are the articles whose lead is not the last build's.
+func (r *imageRun) leads(withImage []string, wants []want, srcs map[string]*imageSource) (map[string]*leadState, []string, []diag.Diag) {
+	b := r.b
 	leads := make(map[string]*leadState, len(b.leads))
 	var changed []string
 	var warnings []diag.Diag
-	cacheFS := b.imgCache.FS()
-	var clashes []error
-	addLead := func(rel string, a *content.Article, lead *view.Lead) {
-		h := b.hash()
-		for _, s := range []string{a.Image, lead.URL, lead.Alt} {
-			h.WriteString(s)
-			h.WriteByte(0)
-		}
-		for _, s := range lead.Sizes {
-			h.WriteString(s.Path)
-			writeInt(h, s.Width)
-			writeInt(h, s.Height)
-		}
-		st := &leadState{src: b.sources[rel], lead: lead, sum: h.Sum64() | 1}
+	add := func(rel string, a *content.Article, lead *view.Lead) {
+		st := &leadState{src: b.sources[rel], lead: lead, sum: b.leadSum(a, lead)}
 		old := b.leads[rel]
 		if old == nil || old.sum != st.sum {
 			changed = append(changed, rel)
@@ -240,46 +278,63 @@ func (b *Builder) prepareImages(opt Options, contentDir string, contentPaths []s
 	for _, rel := range withImage {
 		a := b.sources[rel].article
 		if isRemote(a.Image) {
-			addLead(rel, a, &view.Lead{URL: a.Image, Alt: a.ImageAlt})
+			add(rel, a, &view.Lead{URL: a.Image, Alt: a.ImageAlt})
 			continue
 		}
 		w := wants[wi]
 		wi++
-		src := srcs[w.srcKey]
-		lead := &view.Lead{Alt: a.ImageAlt}
-		for _, s := range src.res.Sizes {
-			name := w.outDir + w.stem + "-" + strconv.Itoa(s.Width) + "w" + src.res.Ext
-			lead.Sizes = append(lead.Sizes, view.Size{Path: "/" + name, Width: s.Width, Height: s.Height})
-			if _, ok := b.static[name]; ok {
-				clashes = append(clashes, &content.Error{File: "content/" + rel, Line: a.ImageLine,
-					Message: fmt.Sprintf("the resized copy %s of %s would overwrite static/%s", name, w.srcKey, name),
-					Fix:     "rename one of the two files"})
-				continue
-			}
-			if x, ok := extra[name]; ok && x.file.FromName != s.File {
-				other := "another image's copy"
-				if x.file.From != cacheFS {
-					other = "content/" + x.file.FromName
-				}
-				clashes = append(clashes, &content.Error{File: "content/" + rel, Line: a.ImageLine,
-					Message: fmt.Sprintf("the resized copy %s of %s would overwrite %s", name, w.srcKey, other),
-					Fix:     "rename one of the two files"})
-				continue
-			}
-			sf := &staticFile{file: outFile(name, cacheFS, s.File), sum: b.sum([]byte(s.File))}
-			if info, err := fs.Stat(cacheFS, s.File); err == nil {
-				sf.size = info.Size() // for the build's count of bytes
-			}
-			extra[name] = sf
+		add(rel, a, r.copies(w, srcs[w.srcKey]))
+	}
+	return leads, changed, warnings
+}
+
+// leadSum hashes what a page shows of a lead.
+func (b *Builder) leadSum(a *content.Article, lead *view.Lead) uint64 {
+	h := b.hash()
+	for _, s := range []string{a.Image, lead.URL, lead.Alt} {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	for _, s := range lead.Sizes {
+		h.WriteString(s.Path)
+		writeInt(h, s.Width)
+		writeInt(h, s.Height)
+	}
+	return h.Sum64() | 1
+}
+
+// copies is w's lead, its resized copies put among the output files; a
+// copy whose name another file has is an error.
+func (r *imageRun) copies(w want, src *imageSource) *view.Lead {
+	b, a := r.b, w.a
+	cacheFS := b.imgCache.FS()
+	lead := &view.Lead{Alt: a.ImageAlt}
+	for _, s := range src.res.Sizes {
+		name := w.outDir + w.stem + "-" + strconv.Itoa(s.Width) + "w" + src.res.Ext
+		lead.Sizes = append(lead.Sizes, view.Size{Path: "/" + name, Width: s.Width, Height: s.Height})
+		if _, ok := b.static[name]; ok {
+			r.errs = append(r.errs, &content.Error{File: "content/" + w.rel, Line: a.ImageLine,
+				Message: fmt.Sprintf("the resized copy %s of %s would overwrite static/%s", name, w.srcKey, name),
+				Fix:     "rename one of the two files"})
+			continue
 		}
-		addLead(rel, a, lead)
+		if x, ok := r.extra[name]; ok && x.file.FromName != s.File {
+			other := "another image's copy"
+			if x.file.From != cacheFS {
+				other = "content/" + x.file.FromName
+			}
+			r.errs = append(r.errs, &content.Error{File: "content/" + w.rel, Line: a.ImageLine,
+				Message: fmt.Sprintf("the resized copy %s of %s would overwrite %s", name, w.srcKey, other),
+				Fix:     "rename one of the two files"})
+			continue
+		}
+		sf := &staticFile{file: outFile(name, cacheFS, s.File), sum: b.sum([]byte(s.File))}
+		if info, err := fs.Stat(cacheFS, s.File); err == nil {
+			sf.size = info.Size() // for the build's count of bytes
+		}
+		r.extra[name] = sf
 	}
-	if err := errors.Join(clashes...); err != nil {
-		return nil, nil, nil, err
-	}
-	b.bundles, b.assets, b.leads = bundles, assets, leads
-	b.imgSrcs = srcs
-	return changed, warnings, extra, nil
+	return lead
 }
 
 // resolved is the local file an article's image names.

@@ -97,8 +97,7 @@ type savedSource struct {
 
 // typedParams are the front matter keys whose value, as Params holds it,
 // is most often the very string of a typed field: the state keeps one
-// copy of each, a sixth of its size at 100,000 articles, and gob decodes
-// no interface value for it.
+// copy of each, a sixth of its size at 100,000 articles.
 var typedParams = []typedParam{
 	{"title", func(a *content.Article) *string { return &a.Title }},
 	{"summary", func(a *content.Article) *string { return &a.Summary }},
@@ -165,8 +164,8 @@ type savedOut struct {
 	Size    int64
 }
 
-// The types front matter values can hold, for gob to carry them in
-// Article.Params.
+// The types front matter values can hold, for gob to carry them inside a
+// value of another type, which the state's codec hands to gob (vGob).
 func init() {
 	gob.Register(map[string]any{})
 	gob.Register([]any{})
