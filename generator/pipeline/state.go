@@ -45,7 +45,7 @@ import (
 
 // stateMagic starts every state file; the number after it is the format,
 // raised whenever what is saved or how it is read changes.
-const stateMagic = "kabar-state\x00v2\x00"
+const stateMagic = "kabar-state\x00v3\x00"
 
 // statePath is where the state of the output folder is kept.
 func (b *Builder) statePath() string {
@@ -155,7 +155,7 @@ type savedPage struct {
 	File    string
 	FP, Sum uint64
 	Size    int64
-	Keys    []byte // the trace, ascending, as uvarint deltas
+	Keys    []view.Key // the trace, ascending; saved as uvarint deltas
 }
 
 type savedOut struct {
@@ -414,23 +414,19 @@ func readBody(f *os.File) (*loadedState, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages := make([]savedPage, st.head.Pages)
-	states := make([]pageState, st.head.Pages)
-	err = readRecords(r, len(pages), size, func(i int, rec *recReader) error {
+	files := make([]string, st.head.Pages)
+	states := make([]pageState, st.head.Pages) // one allocation for all
+	err = readRecords(r, len(files), size, func(i int, rec *recReader) error {
 		p := rec.page()
-		if rec.err != nil {
-			return rec.err
-		}
-		keys, err := view.ReadKeys(p.Keys)
-		pages[i].File, states[i] = p.File, pageState{fp: p.FP, sum: p.Sum, size: p.Size, keys: keys}
-		return err
+		files[i], states[i] = p.File, pageState{fp: p.FP, sum: p.Sum, size: p.Size, keys: p.Keys}
+		return rec.err
 	})
 	if err != nil {
 		return nil, err
 	}
-	st.pages = make(map[string]*pageState, len(pages))
-	for i := range pages {
-		st.pages[pages[i].File] = &states[i]
+	st.pages = make(map[string]*pageState, len(files))
+	for i, file := range files {
+		st.pages[file] = &states[i]
 	}
 	if _, err := io.Copy(io.Discard, r); err != nil {
 		return nil, err
@@ -536,7 +532,7 @@ func (b *Builder) writeState(f *os.File, opt Options, res Result) error {
 	}
 	err = writeRecords(w, len(b.pageList), func(i int, rec *recWriter) error {
 		st := b.states[i]
-		rec.page(&savedPage{File: b.pageList[i].File(), FP: st.fp, Sum: st.sum, Size: st.size, Keys: view.AppendKeys(nil, st.keys)})
+		rec.page(&savedPage{File: b.pageList[i].File(), FP: st.fp, Sum: st.sum, Size: st.size, Keys: st.keys})
 		return nil
 	})
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/kabar-news/kabar/generator/internal/cores"
 	"github.com/kabar-news/kabar/generator/markdown"
 	"github.com/kabar-news/kabar/generator/shortcode"
+	"github.com/kabar-news/kabar/generator/view"
 )
 
 // The state's records of articles and pages are written by hand, each
@@ -316,13 +317,15 @@ func (w *recWriter) source(s *savedSource) error {
 	return nil
 }
 
-// page appends p's record.
+// page appends p's record; its trace is the rest of it, after the
+// number of keys, which tells a cut record.
 func (w *recWriter) page(p *savedPage) {
 	w.str(p.File)
 	w.sum(p.FP)
 	w.sum(p.Sum)
 	w.int(p.Size)
-	w.bytes(p.Keys)
+	w.uint(uint64(len(p.Keys)))
+	w.b = view.AppendKeys(w.b, p.Keys)
 }
 
 // recReader reads one record; its first error stays, and every read
@@ -344,18 +347,12 @@ func (r *recReader) fail() {
 	r.b = nil
 }
 
-func (r *recReader) uint() uint64 {
-	x, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.b = r.b[n:]
-	return x
-}
+func (r *recReader) uint() uint64 { return readVarint(r, binary.Uvarint) }
+func (r *recReader) int() int64   { return readVarint(r, binary.Varint) }
 
-func (r *recReader) int() int64 {
-	x, n := binary.Varint(r.b)
+// readVarint reads one number with decode, binary.Uvarint or Varint.
+func readVarint[T uint64 | int64](r *recReader, decode func([]byte) (T, int)) T {
+	x, n := decode(r.b)
 	if n <= 0 {
 		r.fail()
 		return 0
@@ -484,13 +481,7 @@ func (r *recReader) value(depth int) any {
 		}
 		return list
 	case vMap:
-		n := r.count()
-		m := make(map[string]any, n)
-		for range n {
-			k := r.str()
-			m[k] = r.value(depth + 1)
-		}
-		return m
+		return r.stringMap(depth, 0)
 	case vAnyMap:
 		n := r.count()
 		m := make(map[any]any, n)
@@ -521,6 +512,18 @@ func (r *recReader) value(depth int) any {
 	return nil
 }
 
+// stringMap reads a vMap's entries at depth, into a map with room for
+// extra more.
+func (r *recReader) stringMap(depth, extra int) map[string]any {
+	n := r.count()
+	m := make(map[string]any, n+extra)
+	for range n {
+		k := r.str()
+		m[k] = r.value(depth + 1)
+	}
+	return m
+}
+
 // source reads a record that recWriter.source wrote.
 func (r *recReader) source() savedSource {
 	r.s = ""
@@ -540,12 +543,7 @@ func (r *recReader) source() savedSource {
 	switch r.byte() {
 	case vNil:
 	case vMap:
-		n := r.count()
-		a.Params = make(map[string]any, n+len(s.Same))
-		for range n {
-			k := r.str()
-			a.Params[k] = r.value(1)
-		}
+		a.Params = r.stringMap(0, len(s.Same))
 	default:
 		r.fail()
 	}
@@ -575,8 +573,12 @@ func (r *recReader) source() savedSource {
 func (r *recReader) page() savedPage {
 	r.s = ""
 	p := savedPage{File: r.str(), FP: r.sum(), Sum: r.sum(), Size: r.int()}
-	p.Keys = r.next(r.uint()) // read at once, from the record's buffer
-	if len(r.b) > 0 {
+	n := r.count()
+	if r.err != nil {
+		return p
+	}
+	var err error
+	if p.Keys, err = view.ReadKeys(r.b); err != nil || len(p.Keys) != n {
 		r.fail()
 	}
 	return p

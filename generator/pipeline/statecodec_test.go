@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kabar-news/kabar/generator/content"
+	"github.com/kabar-news/kabar/generator/view"
 )
 
 // fill sets every field v holds to a value that is not its zero, so that
@@ -104,7 +105,7 @@ func TestStateCodecKeepsEveryField(t *testing.T) {
 }
 
 func TestStateCodecPages(t *testing.T) {
-	in := savedPage{File: "2025/04/28/index.html", FP: 1 << 60, Sum: 42, Size: 12345, Keys: []byte{3, 1, 4}}
+	in := savedPage{File: "2025/04/28/index.html", FP: 1 << 60, Sum: 42, Size: 12345, Keys: []view.Key{3, 4, 8}}
 	w := &recWriter{}
 	w.page(&in)
 	r := &recReader{b: w.b}

@@ -20,9 +20,13 @@ func File(path string) (uint64, error) {
 func Reader(r io.Reader) (uint64, error) {
 	buf := bufs.Get().(*[]byte)
 	defer bufs.Put(buf)
+	return readerSum(r, *buf)
+}
+
+func readerSum(r io.Reader, buf []byte) (uint64, error) {
 	h := New()
 	// Not io.Copy, which would make a buffer of its own.
-	if _, err := io.CopyBuffer(struct{ io.Writer }{h}, struct{ io.Reader }{r}, *buf); err != nil {
+	if _, err := io.CopyBuffer(struct{ io.Writer }{h}, struct{ io.Reader }{r}, buf); err != nil {
 		return 0, err
 	}
 	return h.Sum(), nil

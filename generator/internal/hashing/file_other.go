@@ -2,10 +2,7 @@
 
 package hashing
 
-import (
-	"io"
-	"os"
-)
+import "os"
 
 func file(path string, buf []byte) (uint64, error) {
 	f, err := os.Open(path)
@@ -13,9 +10,5 @@ func file(path string, buf []byte) (uint64, error) {
 		return 0, err
 	}
 	defer f.Close()
-	h := New()
-	if _, err := io.CopyBuffer(struct{ io.Writer }{h}, struct{ io.Reader }{f}, buf); err != nil {
-		return 0, err
-	}
-	return h.Sum(), nil
+	return readerSum(f, buf)
 }
