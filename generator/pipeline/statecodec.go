@@ -36,7 +36,7 @@ var errMalformed = errors.New("malformed")
 // core: the state's window in memory, not the whole state. A record's
 // length is 4 bytes, so that it is written in place after the record.
 const (
-	recWindow = 1 << 14 // records
+	recWindow = 1 << 12 // records
 	recBytes  = 8 << 20 // bytes a window fills before it is read
 	recChunk  = 512
 )
